@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("SipActors.Sip.Tests")]
+[assembly: InternalsVisibleTo("SipActors.Benchmarks")]
