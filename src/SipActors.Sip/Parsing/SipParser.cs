@@ -88,21 +88,30 @@ internal static class SipParser
     /// </summary>
     private static int FindLineEnd(ReadOnlySpan<byte> buffer, int start, out int next)
     {
-        var lf = buffer[start..].IndexOf(SipSyntax.LF);
-        if (lf < 0)
+        // One scan for either break: a CR must be followed by LF; a bare LF is tolerated.
+        var at = buffer[start..].IndexOfAny(SipSyntax.LineBreaks);
+        if (at < 0)
         {
             next = buffer.Length;
             return -1;
         }
-        lf += start;
-        next = lf + 1;
-        var end = lf > start && buffer[lf - 1] == SipSyntax.CR ? lf - 1 : lf;
-        var bareCr = buffer[start..end].IndexOf(SipSyntax.CR);
-        if (bareCr >= 0)
+        at += start;
+        if (buffer[at] == SipSyntax.LF)
         {
-            SipParseException.Throw(SipParseError.InvalidHeader, start + bareCr, "a CR not followed by LF", buffer);
+            next = at + 1;
+            return at;
         }
-        return end;
+        if (at + 1 >= buffer.Length)
+        {
+            next = buffer.Length;
+            return -1;
+        }
+        if (buffer[at + 1] != SipSyntax.LF)
+        {
+            SipParseException.Throw(SipParseError.InvalidHeader, at, "a CR not followed by LF", buffer);
+        }
+        next = at + 2;
+        return at;
     }
 
     private static void ThrowNoLineEnd(ReadOnlySpan<byte> buffer, int pos, int limit, SipParseError tooLong, string what)
