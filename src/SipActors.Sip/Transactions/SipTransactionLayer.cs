@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using System.Text;
+using SipActors.Sip.Headers;
+using SipActors.Sip.Timers;
+using SipActors.Sip.Transports;
+
+namespace SipActors.Sip.Transactions;
+
+/// <summary>
+/// The transaction layer of one process (RFC 3261 §17): matches responses to client transactions
+/// by top Via branch (§17.1.3) and requests to server transactions (§17.2.3), absorbs
+/// retransmissions, and hands new requests to <see cref="RequestReceived"/>. Every transaction
+/// leaves its table when it terminates; <see cref="Count"/> shows it.
+/// </summary>
+public sealed class SipTransactionLayer : ISipMessageSink
+{
+    private readonly ConcurrentDictionary<string, NonInviteClientTransaction> _clients = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, NonInviteClientTransaction>.AlternateLookup<ReadOnlySpan<char>> _clientsBySpan;
+    private readonly ConcurrentDictionary<string, SipServerTransaction> _servers = new(StringComparer.Ordinal);
+    private long _retransmissions;
+    private long _malformed;
+    private long _strayResponses;
+
+    public SipTransactionLayer(SipTimerWheel wheel, SipTimerSettings? timers = null)
+    {
+        Wheel = wheel ?? throw new ArgumentNullException(nameof(wheel));
+        Timers = timers ?? SipTimerSettings.Default;
+        _clientsBySpan = _clients.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    public SipTimerWheel Wheel { get; }
+
+    public SipTimerSettings Timers { get; }
+
+    /// <summary>Client and server transactions alive now.</summary>
+    public int Count => _clients.Count + _servers.Count;
+
+    public long Retransmissions => Interlocked.Read(ref _retransmissions);
+    public long MalformedMessages => Interlocked.Read(ref _malformed);
+    public long StrayResponses => Interlocked.Read(ref _strayResponses);
+
+    /// <summary>A new request (not a retransmission) arrived; the handler must answer it through the transaction. Called on a receive loop: hand over, do not block.</summary>
+    public Action<SipServerTransaction>? RequestReceived { get; set; }
+
+    /// <summary>
+    /// Sends a non-INVITE request in a new client transaction and completes with its final
+    /// response. The request must carry a top Via with a unique <c>z9hG4bK</c> branch.
+    /// Faults with <see cref="SipTransactionTimeoutException"/> or <see cref="SipTransportException"/>.
+    /// </summary>
+    public Task<SipResponse> SendRequestAsync(SipRequest request, SipChannel channel)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(channel);
+        if (request.Method is SipMethod.Invite or SipMethod.Ack)
+        {
+            throw new ArgumentException($"{request.MethodName} needs an INVITE transaction.", nameof(request));
+        }
+        if (!request.Headers.TryGetValue(SipHeaderId.Via, out var rawVia) || !ViaValue.TryParse(rawVia, out var via) || via.Branch.IsEmpty)
+        {
+            throw new ArgumentException("The request needs a top Via with a branch.", nameof(request));
+        }
+        var key = ClientKey(via.Branch, request.Method == SipMethod.Cancel);
+        var transaction = new NonInviteClientTransaction(this, key, request.MethodName, request.ToArray(), channel, Timers);
+        if (!_clients.TryAdd(key, transaction))
+        {
+            throw new ArgumentException($"A transaction with branch {key} is already running.", nameof(request));
+        }
+        transaction.Start();
+        return transaction.Task;
+    }
+
+    public void OnMessage(SipMessage message, SipChannel channel)
+    {
+        if (message is SipResponse response)
+        {
+            OnResponse(response);
+        }
+        else
+        {
+            OnRequest((SipRequest)message, channel);
+        }
+    }
+
+    public void OnMalformed(SipParseException error, SipChannel channel) => Interlocked.Increment(ref _malformed);
+
+    private void OnResponse(SipResponse response)
+    {
+        if (!response.Headers.TryGetValue(SipHeaderId.Via, out var rawVia) || !ViaValue.TryParse(rawVia, out var via)
+            || via.Branch.IsEmpty || via.Branch.Length > 128)
+        {
+            Interlocked.Increment(ref _malformed);
+            return;
+        }
+        var isCancel = response.Headers.TryGetValue(SipHeaderId.CSeq, out var cseq) && cseq.EndsWith("CANCEL"u8);
+        Span<char> key = stackalloc char[via.Branch.Length + 7];
+        var length = Encoding.ASCII.GetChars(via.Branch, key);
+        if (isCancel)
+        {
+            "|CANCEL".CopyTo(key[length..]);
+            length += 7;
+        }
+        if (_clientsBySpan.TryGetValue(key[..length], out var transaction))
+        {
+            transaction.OnResponse(response);
+        }
+        else
+        {
+            Interlocked.Increment(ref _strayResponses);
+        }
+    }
+
+    private void OnRequest(SipRequest request, SipChannel channel)
+    {
+        if (!request.Headers.TryGetValue(SipHeaderId.Via, out var rawVia) || !ViaValue.TryParse(rawVia, out var via))
+        {
+            Interlocked.Increment(ref _malformed);
+            return;
+        }
+        // §17.2.3: branch, sent-by and method identify the transaction (ACK matches nothing here yet).
+        var key = string.Concat(Encoding.ASCII.GetString(via.Branch), "|", Encoding.ASCII.GetString(via.Host), ":",
+            via.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "|", request.MethodName);
+        if (_servers.TryGetValue(key, out var existing))
+        {
+            existing.OnRetransmission();
+            return;
+        }
+        var transaction = new SipServerTransaction(this, key, request, channel);
+        if (!_servers.TryAdd(key, transaction))
+        {
+            return; // the same request arrived twice at once; the first copy is handled
+        }
+        transaction.ArmAbandonTimer();
+        var handler = RequestReceived;
+        if (handler is null)
+        {
+            _ = transaction.RespondAsync(transaction.CreateResponse(503, "No handler"));
+            return;
+        }
+        handler(transaction);
+    }
+
+    private static string ClientKey(ReadOnlySpan<byte> branch, bool cancel)
+        => cancel ? Encoding.ASCII.GetString(branch) + "|CANCEL" : Encoding.ASCII.GetString(branch);
+
+    internal void Remove(NonInviteClientTransaction transaction) => _clients.TryRemove(new(transaction.Key, transaction));
+
+    internal void Remove(SipServerTransaction transaction) => _servers.TryRemove(new(transaction.Key, transaction));
+
+    internal void CountRetransmission() => Interlocked.Increment(ref _retransmissions);
+}

@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace SipActors.Sip.Transports;
+
+/// <summary>
+/// One UDP socket shared by every UDP user agent of the process (DESIGN.md: no socket per
+/// account). Several receives stay in flight and a receive loop only parses and hands over:
+/// it never waits on application work, so the kernel buffer drains as fast as replies arrive.
+/// </summary>
+public sealed class UdpTransport : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly ISipMessageSink _sink;
+    private readonly UdpTransportOptions _options;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task[] _receivers;
+    private readonly SipChannel _responseChannel;
+    private long _received;
+    private long _malformed;
+    private long _sent;
+
+    public UdpTransport(IPEndPoint bindTo, ISipMessageSink sink, UdpTransportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(bindTo);
+        _sink = sink ?? throw new ArgumentNullException(nameof(sink));
+        _options = options ?? new UdpTransportOptions();
+        _socket = new Socket(bindTo.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            _socket.ReceiveBufferSize = _options.ReceiveBufferSize;
+            _socket.SendBufferSize = _options.SendBufferSize;
+            _socket.Bind(bindTo);
+        }
+        catch (SocketException e)
+        {
+            _socket.Dispose();
+            throw new SipTransportException($"cannot bind UDP {bindTo}: {e.Message}", e);
+        }
+        LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+        _responseChannel = UdpChannel.ForResponses(this);
+        _receivers = new Task[Math.Max(1, _options.ConcurrentReceives)];
+        for (var i = 0; i < _receivers.Length; i++)
+        {
+            _receivers[i] = Task.Run(ReceiveLoopAsync);
+        }
+    }
+
+    public IPEndPoint LocalEndPoint { get; }
+
+    public long DatagramsReceived => Interlocked.Read(ref _received);
+    public long DatagramsMalformed => Interlocked.Read(ref _malformed);
+    public long DatagramsSent => Interlocked.Read(ref _sent);
+
+    /// <summary>The channel to <paramref name="remote"/> over this socket (cheap: an address and a reference).</summary>
+    public SipChannel GetChannel(IPEndPoint remote) => new UdpChannel(this, remote);
+
+    internal async ValueTask SendAsync(ReadOnlyMemory<byte> datagram, SocketAddress remote, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _socket.SendToAsync(datagram, SocketFlags.None, remote, cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _sent);
+        }
+        catch (SocketException e)
+        {
+            throw new SipTransportException($"UDP send from {LocalEndPoint} failed: {e.SocketErrorCode}", e);
+        }
+        catch (ObjectDisposedException e)
+        {
+            throw new SipTransportException("the UDP transport is closed", e);
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = GC.AllocateUninitializedArray<byte>(65536, pinned: true);
+        var address = new SocketAddress(_socket.AddressFamily);
+        var token = _stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            int length;
+            try
+            {
+                length = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, address, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            catch (ObjectDisposedException)
+            {
+                break;
+            }
+            catch (SocketException)
+            {
+                // ICMP errors for an earlier send surface here (port unreachable); the socket is fine.
+                continue;
+            }
+            Deliver(buffer.AsSpan(0, length), address);
+        }
+    }
+
+    private void Deliver(ReadOnlySpan<byte> datagram, SocketAddress from)
+    {
+        Interlocked.Increment(ref _received);
+        // Keep-alives (CRLF, RFC 5626 §3.5.1 STUN aside) carry no message.
+        if (datagram.IndexOfAnyExcept("\r\n"u8) < 0)
+        {
+            return;
+        }
+        SipMessage message;
+        try
+        {
+            message = SipMessage.Parse(datagram, _options.Limits);
+        }
+        catch (SipParseException e)
+        {
+            Interlocked.Increment(ref _malformed);
+            _sink.OnMalformed(e, new UdpChannel(this, (IPEndPoint)LocalEndPoint.Create(from)));
+            return;
+        }
+        // Responses are routed by branch and need no channel; build the endpoint only for requests.
+        var channel = message.IsRequest ? new UdpChannel(this, (IPEndPoint)LocalEndPoint.Create(from)) : _responseChannel;
+        _sink.OnMessage(message, channel);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stopping.Cancel();
+        _socket.Dispose();
+        await Task.WhenAll(_receivers).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    /// <summary>A destination on the shared socket.</summary>
+    private sealed class UdpChannel : SipChannel
+    {
+        private readonly UdpTransport _transport;
+        private readonly SocketAddress _remote;
+
+        public UdpChannel(UdpTransport transport, IPEndPoint remote)
+        {
+            _transport = transport;
+            RemoteEndPoint = remote;
+            _remote = remote.Serialize();
+        }
+
+        private UdpChannel(UdpTransport transport)
+        {
+            _transport = transport;
+            RemoteEndPoint = new IPEndPoint(IPAddress.None, 0);
+            _remote = RemoteEndPoint.Serialize();
+        }
+
+        /// <summary>Stands for "this socket" where a response needs no return address.</summary>
+        public static UdpChannel ForResponses(UdpTransport transport) => new(transport);
+
+        public override SipTransportKind Kind => SipTransportKind.Udp;
+        public override IPEndPoint LocalEndPoint => _transport.LocalEndPoint;
+        public override IPEndPoint RemoteEndPoint { get; }
+
+        public override ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
+            => _transport.SendAsync(message, _remote, cancellationToken);
+    }
+}
