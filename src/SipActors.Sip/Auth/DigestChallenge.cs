@@ -1,0 +1,185 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+
+namespace SipActors.Sip.Auth;
+
+/// <summary>One WWW-Authenticate or Proxy-Authenticate value with the Digest scheme (RFC 7616 §3.3, RFC 3261 §22.4).</summary>
+public sealed class DigestChallenge
+{
+    private DigestChallenge(string realm, string nonce)
+    {
+        Realm = realm;
+        Nonce = nonce;
+    }
+
+    public string Realm { get; }
+    public string Nonce { get; }
+    public string? Opaque { get; private init; }
+
+    /// <summary>The algorithm; MD5 when the challenge names none (RFC 7616 §3.3).</summary>
+    public DigestAlgorithm Algorithm { get; private init; }
+
+    /// <summary>The algorithm token as sent, or null when absent.</summary>
+    public string? AlgorithmName { get; private init; }
+
+    /// <summary>False when the challenge names an algorithm we do not implement.</summary>
+    public bool IsSupported { get; private init; } = true;
+
+    /// <summary>The qop options offered ("auth", "auth-int"); empty for an RFC 2069 style challenge.</summary>
+    public IReadOnlyList<string> Qop { get; private init; } = [];
+
+    /// <summary>True when the server refused only the nonce, not the credentials: retry with the new nonce.</summary>
+    public bool Stale { get; private init; }
+
+    public string? Domain { get; private init; }
+    public string? Charset { get; private init; }
+
+    /// <summary>True when the server asks for the username to be hashed (RFC 7616 §3.4.4).</summary>
+    public bool UserHash { get; private init; }
+
+    /// <summary>Reads a challenge. Never throws: a malformed value gives false and an error naming the problem.</summary>
+    public static bool TryParse(string headerValue, [NotNullWhen(true)] out DigestChallenge? challenge, [NotNullWhen(false)] out string? error)
+    {
+        challenge = null;
+        if (string.IsNullOrWhiteSpace(headerValue))
+        {
+            error = "the challenge is empty";
+            return false;
+        }
+        var text = headerValue.AsSpan().Trim();
+        var space = text.IndexOfAny(' ', '\t');
+        var scheme = space < 0 ? text : text[..space];
+        if (!scheme.Equals("Digest", StringComparison.OrdinalIgnoreCase))
+        {
+            error = $"scheme '{scheme.ToString()}' is not Digest";
+            return false;
+        }
+        var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var rest = space < 0 ? ReadOnlySpan<char>.Empty : text[(space + 1)..];
+        while (true)
+        {
+            rest = rest.TrimStart(" \t,");
+            if (rest.IsEmpty)
+            {
+                break;
+            }
+            var eq = rest.IndexOf('=');
+            if (eq <= 0)
+            {
+                error = $"parameter '{Cut(rest)}' has no value";
+                return false;
+            }
+            var name = rest[..eq].Trim();
+            if (name.ContainsAny(" \t\",;"))
+            {
+                error = $"'{Cut(name)}' is not a parameter name";
+                return false;
+            }
+            rest = rest[(eq + 1)..].TrimStart(" \t");
+            string value;
+            if (!rest.IsEmpty && rest[0] == '"')
+            {
+                var sb = new StringBuilder();
+                var i = 1;
+                var closed = false;
+                for (; i < rest.Length; i++)
+                {
+                    var c = rest[i];
+                    if (c == '\\' && i + 1 < rest.Length)
+                    {
+                        sb.Append(rest[++i]);
+                    }
+                    else if (c == '"')
+                    {
+                        closed = true;
+                        break;
+                    }
+                    else
+                    {
+                        sb.Append(c);
+                    }
+                }
+                if (!closed)
+                {
+                    error = $"the quoted value of '{name.ToString()}' is not terminated";
+                    return false;
+                }
+                value = sb.ToString();
+                rest = rest[(i + 1)..].TrimStart(" \t");
+                if (!rest.IsEmpty && rest[0] != ',')
+                {
+                    error = $"junk after the value of '{name.ToString()}'";
+                    return false;
+                }
+            }
+            else
+            {
+                var end = rest.IndexOf(',');
+                value = (end < 0 ? rest : rest[..end]).Trim().ToString();
+                rest = end < 0 ? ReadOnlySpan<char>.Empty : rest[end..];
+                if (value.Length == 0 || value.AsSpan().ContainsAny(" \t\""))
+                {
+                    error = $"'{name.ToString()}' has an invalid token value";
+                    return false;
+                }
+            }
+            if (!parameters.TryAdd(name.ToString(), value))
+            {
+                error = $"parameter '{name.ToString()}' appears twice";
+                return false;
+            }
+        }
+
+        if (!parameters.TryGetValue("realm", out var realm))
+        {
+            error = "the challenge has no realm";
+            return false;
+        }
+        if (!parameters.TryGetValue("nonce", out var nonce) || nonce.Length == 0)
+        {
+            error = "the challenge has no nonce";
+            return false;
+        }
+        parameters.TryGetValue("algorithm", out var algorithmName);
+        var algorithm = algorithmName is null ? DigestAlgorithm.Md5 : DigestAlgorithms.FromToken(algorithmName);
+        var qop = parameters.TryGetValue("qop", out var qopText)
+            ? qopText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            : [];
+        challenge = new DigestChallenge(realm, nonce)
+        {
+            Opaque = parameters.GetValueOrDefault("opaque"),
+            Algorithm = algorithm ?? DigestAlgorithm.Md5,
+            AlgorithmName = algorithmName,
+            IsSupported = algorithm is not null,
+            Qop = qop,
+            Stale = string.Equals(parameters.GetValueOrDefault("stale"), "true", StringComparison.OrdinalIgnoreCase),
+            Domain = parameters.GetValueOrDefault("domain"),
+            Charset = parameters.GetValueOrDefault("charset"),
+            UserHash = string.Equals(parameters.GetValueOrDefault("userhash"), "true", StringComparison.OrdinalIgnoreCase),
+        };
+        error = null;
+        return true;
+    }
+
+    /// <summary>
+    /// The first Digest challenge whose algorithm we support, in the order the server sent them
+    /// (its order of preference, RFC 8760 §2.4); values that do not parse are skipped.
+    /// </summary>
+    public static DigestChallenge? SelectFirstSupported(IEnumerable<string> headerValues)
+    {
+        ArgumentNullException.ThrowIfNull(headerValues);
+        foreach (var value in headerValues)
+        {
+            if (TryParse(value, out var challenge, out _) && challenge.IsSupported)
+            {
+                return challenge;
+            }
+        }
+        return null;
+    }
+
+    public override string ToString()
+        => $"Digest realm=\"{Realm}\", algorithm={AlgorithmName ?? "MD5"}, qop=\"{string.Join(',', Qop)}\", stale={(Stale ? "true" : "false")}";
+
+    private static string Cut(ReadOnlySpan<char> text) => (text.Length > 24 ? text[..24] : text).ToString();
+}

@@ -1,0 +1,216 @@
+using System.Globalization;
+using System.Text;
+using SipActors.Sip.Auth;
+using SipActors.Sip.Headers;
+using SipActors.Sip.Transactions;
+using SipActors.Sip.Transports;
+
+namespace SipActors.Sip.Registration;
+
+/// <summary>
+/// Registers one account over one channel (RFC 3261 §10.2, RFC 5626 Contact). Keeps the Call-ID
+/// stable and CSeq increasing across every REGISTER of the account; answers a digest challenge
+/// once (again only when the server says the nonce was stale); retries once with Min-Expires
+/// after 423; sends one fresh REGISTER after a 400 (the registrar may have saved the binding and
+/// then seen a retransmission with an old CSeq, DESIGN.md). Refreshes reuse the last challenge,
+/// so a refresh costs one round trip. Not thread-safe: one exchange at a time.
+/// </summary>
+public sealed class RegistrationClient
+{
+    private const int MaxAttempts = 5;
+
+    private readonly SipTransactionLayer _transactions;
+    private readonly SipChannel _channel;
+    private readonly RegistrationOptions _options;
+    private readonly DigestAuthenticator _authenticator = new();
+    private readonly DigestCredentials? _credentials;
+    private readonly string _requestUri;
+    private readonly string _aor;
+    private readonly string _contactUri;
+    private readonly string _instance;
+    private DigestChallenge? _challenge;
+    private bool _challengeIsProxy;
+    private uint _cseq;
+
+    public RegistrationClient(SipTransactionLayer transactions, SipChannel channel, RegistrationOptions options)
+    {
+        _transactions = transactions ?? throw new ArgumentNullException(nameof(transactions));
+        _channel = channel ?? throw new ArgumentNullException(nameof(channel));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.User);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Domain);
+        if (options.Password is not null)
+        {
+            _credentials = new DigestCredentials(options.AuthUser ?? options.User, options.Password);
+        }
+        _requestUri = "sip:" + options.Domain;
+        _aor = $"sip:{options.User}@{options.Domain}";
+        _instance = options.InstanceId ?? SipIdentifiers.InstanceUrn(_aor);
+        CallId = SipIdentifiers.NewCallId();
+        SentBy = ViaSentBy(channel);
+        _contactUri = $"sip:{options.User}@{SentBy};transport={channel.Kind.UriParameter()}";
+        Contact = new SipNameAddress(_contactUri, null,
+            [new("+sip.instance", "<" + _instance + ">"), new("reg-id", options.RegId.ToString(CultureInfo.InvariantCulture))]).ToString();
+    }
+
+    /// <summary>The Call-ID of every REGISTER of this account.</summary>
+    public string CallId { get; }
+
+    /// <summary>The Contact value we register.</summary>
+    public string Contact { get; }
+
+    /// <summary>The Via sent-by: our socket's address, or a random <c>.invalid</c> host on WebSocket (RFC 7118 §5.2).</summary>
+    public string SentBy { get; }
+
+    /// <summary>The Service-Route of the last successful registration.</summary>
+    public IReadOnlyList<string> ServiceRoutes { get; private set; } = [];
+
+    /// <summary>Registers (or refreshes) the binding for <see cref="RegistrationOptions.Expires"/> seconds.</summary>
+    public Task<RegistrationResult> RegisterAsync() => ExchangeAsync(_options.Expires);
+
+    /// <summary>Removes our binding: REGISTER with Expires: 0 (RFC 3261 §10.2.2).</summary>
+    public Task<RegistrationResult> UnregisterAsync() => ExchangeAsync(0);
+
+    private async Task<RegistrationResult> ExchangeAsync(int expires)
+    {
+        var answeredChallenge = false;
+        var retriedMinExpires = false;
+        var retriedBadRequest = false;
+        for (var attempt = 1; ; attempt++)
+        {
+            var request = BuildRegister(expires);
+            SipResponse response;
+            try
+            {
+                response = await _transactions.SendRequestAsync(request, _channel).ConfigureAwait(false);
+            }
+            catch (SipTransactionTimeoutException e)
+            {
+                return Failure(RegistrationFailureCause.RequestTimeout, null, e.Message, attempt);
+            }
+            catch (SipTransportException e)
+            {
+                return Failure(RegistrationFailureCause.ConnectionError, null, e.Message, attempt);
+            }
+
+            var status = response.StatusCode;
+            if (status is >= 200 and < 300)
+            {
+                return Success(response, expires, attempt);
+            }
+            if (attempt >= MaxAttempts)
+            {
+                return Failure(RegistrationFailureCauses.FromStatus(status), response, null, attempt);
+            }
+            if (status is 401 or 407)
+            {
+                var challenge = DigestChallenge.SelectFirstSupported(status == 401 ? response.WwwAuthenticate : response.ProxyAuthenticate);
+                // Once per exchange, plus once more when the server only says our nonce went stale
+                // (RFC 7616 §3.3): anything else means the credentials are wrong. No retry storm.
+                if (challenge is null || _credentials is null || (answeredChallenge && !challenge.Stale))
+                {
+                    return Failure(RegistrationFailureCause.AuthenticationError, response,
+                        challenge is null ? "no supported digest challenge" : _credentials is null ? "credentials required" : null, attempt);
+                }
+                _challenge = challenge;
+                _challengeIsProxy = status == 407;
+                answeredChallenge = true;
+                continue;
+            }
+            if (status == 423 && !retriedMinExpires && response.MinExpires is { } min && min > expires)
+            {
+                expires = min;
+                retriedMinExpires = true;
+                continue;
+            }
+            if (status == 400 && !retriedBadRequest)
+            {
+                retriedBadRequest = true;
+                continue;
+            }
+            return Failure(RegistrationFailureCauses.FromStatus(status), response, null, attempt);
+        }
+    }
+
+    private SipRequest BuildRegister(int expires)
+    {
+        var request = new SipRequest(SipMethod.Register, _requestUri);
+        var h = request.Headers;
+        h.Add(SipHeaderId.Via, $"SIP/2.0/{_channel.Kind.ViaToken()} {SentBy};branch={SipIdentifiers.NewBranch()};rport");
+        h.Add(SipHeaderId.MaxForwards, "70");
+        h.Add(SipHeaderId.From, new SipNameAddress(_aor, _options.DisplayName, [new("tag", SipIdentifiers.NewTag())]).ToString());
+        h.Add(SipHeaderId.To, new SipNameAddress(_aor, _options.DisplayName).ToString());
+        h.Add(SipHeaderId.CallId, CallId);
+        h.Add(SipHeaderId.CSeq, string.Create(CultureInfo.InvariantCulture, $"{++_cseq} REGISTER"));
+        h.Add(SipHeaderId.Contact, Contact);
+        h.Add(SipHeaderId.Expires, expires.ToString(CultureInfo.InvariantCulture));
+        if (_challenge is not null && _credentials is not null)
+        {
+            h.Add(_challengeIsProxy ? SipHeaderId.ProxyAuthorization : SipHeaderId.Authorization,
+                _authenticator.CreateAuthorization(_challenge, _credentials, "REGISTER", _requestUri));
+        }
+        h.Add(SipHeaderId.Allow, "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, NOTIFY, UPDATE");
+        h.Add(SipHeaderId.Supported, "path, outbound");
+        h.Add(SipHeaderId.UserAgent, _options.UserAgent);
+        foreach (var (name, value) in _options.ExtraHeaders)
+        {
+            h.Add(name, value);
+        }
+        return request;
+    }
+
+    private RegistrationResult Success(SipResponse response, int requested, int attempts)
+    {
+        ServiceRoutes = response.Headers.GetValues(SipHeaderId.ServiceRoute);
+        return new RegistrationResult
+        {
+            Success = true,
+            StatusCode = response.StatusCode,
+            ReasonPhrase = response.ReasonPhrase,
+            GrantedExpires = requested == 0 ? 0 : GrantedExpires(response, requested),
+            Contact = Contact,
+            ServiceRoutes = ServiceRoutes,
+            Attempts = attempts,
+        };
+    }
+
+    /// <summary>Our Contact's <c>expires</c> in the 2xx (matched by instance, else URI), else the Expires header, else what we asked.</summary>
+    private int GrantedExpires(SipResponse response, int requested)
+    {
+        foreach (var contact in response.Contacts)
+        {
+            var instance = contact.GetParameter("+sip.instance");
+            var ours = instance is not null
+                ? instance.Trim('<', '>') == _instance && contact.GetParameter("reg-id") == _options.RegId.ToString(CultureInfo.InvariantCulture)
+                : string.Equals(contact.UriText, _contactUri, StringComparison.OrdinalIgnoreCase);
+            if (ours && contact.Expires is { } e)
+            {
+                return e;
+            }
+        }
+        return response.Expires ?? requested;
+    }
+
+    private RegistrationResult Failure(RegistrationFailureCause cause, SipResponse? response, string? error, int attempts) => new()
+    {
+        Success = false,
+        StatusCode = response?.StatusCode,
+        ReasonPhrase = response?.ReasonPhrase,
+        Cause = cause,
+        Contact = Contact,
+        RetryAfter = response?.RetryAfter?.Delay,
+        Error = error,
+        Attempts = attempts,
+    };
+
+    private static string ViaSentBy(SipChannel channel)
+    {
+        if (channel.Kind is SipTransportKind.Ws or SipTransportKind.Wss)
+        {
+            return Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6)) + ".invalid";
+        }
+        var local = channel.LocalEndPoint;
+        var host = local.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{local.Address}]" : local.Address.ToString();
+        return string.Create(CultureInfo.InvariantCulture, $"{host}:{local.Port}");
+    }
+}
