@@ -202,8 +202,8 @@ public abstract class SipMessage : IEquatable<SipMessage>
         {
             SipParseException.Throw(SipParseError.InvalidHeaderValue, -1, "Call-ID is empty");
         }
-        _ = From;
-        _ = To;
+        _ = From!.Uri;
+        _ = To!.Uri;
         if (Vias.Count == 0)
         {
             SipParseException.Throw(SipParseError.InvalidHeaderValue, -1, "Via is empty");

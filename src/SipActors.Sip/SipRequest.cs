@@ -64,10 +64,16 @@ public sealed class SipRequest : SipMessage
     /// <summary>The Request-URI as written.</summary>
     public string RequestUriText => _requestUriText ??= Utf8(_requestUri);
 
+    /// <summary>The Request-URI parsed (once); a malformed one throws <see cref="SipParseException"/> with <see cref="SipParseError.InvalidUri"/>.</summary>
+    public Uris.AddressUri RequestUri => _parsedUri ??= Uris.AddressUri.Parse(RequestUriText);
+
+    private Uris.AddressUri? _parsedUri;
+
     internal ReadOnlySpan<byte> RequestUriBytes => _requestUri.Span;
 
     private protected override void ValidateStartLine(SipCSeq cseq)
     {
+        _ = RequestUri;
         if (!string.Equals(cseq.MethodName, MethodName, StringComparison.Ordinal))
         {
             SipParseException.Throw(SipParseError.InvalidHeaderValue, -1, $"CSeq method {cseq.MethodName} does not match the request method {MethodName}");

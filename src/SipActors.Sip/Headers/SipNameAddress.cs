@@ -35,6 +35,13 @@ public sealed class SipNameAddress
 
     public IReadOnlyList<KeyValuePair<string, string?>> Parameters { get; }
 
+    /// <summary>The URI parsed (once); a malformed one throws <see cref="SipParseException"/> with <see cref="SipParseError.InvalidUri"/>.</summary>
+    public Uris.AddressUri Uri => IsWildcard
+        ? throw new InvalidOperationException("The Contact wildcard has no URI.")
+        : _uri ??= Uris.AddressUri.Parse(UriText);
+
+    private Uris.AddressUri? _uri;
+
     public bool IsWildcard { get; }
 
     public string? Tag => GetParameter("tag");
