@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
 
 namespace SipActors.Sip.Auth;
 
@@ -46,88 +45,9 @@ public sealed class DigestChallenge
             error = "the challenge is empty";
             return false;
         }
-        var text = headerValue.AsSpan().Trim();
-        var space = text.IndexOfAny(' ', '\t');
-        var scheme = space < 0 ? text : text[..space];
-        if (!scheme.Equals("Digest", StringComparison.OrdinalIgnoreCase))
+        if (!DigestParameters.TryParse(headerValue, out var parameters, out error))
         {
-            error = $"scheme '{scheme.ToString()}' is not Digest";
             return false;
-        }
-        var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var rest = space < 0 ? ReadOnlySpan<char>.Empty : text[(space + 1)..];
-        while (true)
-        {
-            rest = rest.TrimStart(" \t,");
-            if (rest.IsEmpty)
-            {
-                break;
-            }
-            var eq = rest.IndexOf('=');
-            if (eq <= 0)
-            {
-                error = $"parameter '{Cut(rest)}' has no value";
-                return false;
-            }
-            var name = rest[..eq].Trim();
-            if (name.ContainsAny(" \t\",;"))
-            {
-                error = $"'{Cut(name)}' is not a parameter name";
-                return false;
-            }
-            rest = rest[(eq + 1)..].TrimStart(" \t");
-            string value;
-            if (!rest.IsEmpty && rest[0] == '"')
-            {
-                var sb = new StringBuilder();
-                var i = 1;
-                var closed = false;
-                for (; i < rest.Length; i++)
-                {
-                    var c = rest[i];
-                    if (c == '\\' && i + 1 < rest.Length)
-                    {
-                        sb.Append(rest[++i]);
-                    }
-                    else if (c == '"')
-                    {
-                        closed = true;
-                        break;
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
-                }
-                if (!closed)
-                {
-                    error = $"the quoted value of '{name.ToString()}' is not terminated";
-                    return false;
-                }
-                value = sb.ToString();
-                rest = rest[(i + 1)..].TrimStart(" \t");
-                if (!rest.IsEmpty && rest[0] != ',')
-                {
-                    error = $"junk after the value of '{name.ToString()}'";
-                    return false;
-                }
-            }
-            else
-            {
-                var end = rest.IndexOf(',');
-                value = (end < 0 ? rest : rest[..end]).Trim().ToString();
-                rest = end < 0 ? ReadOnlySpan<char>.Empty : rest[end..];
-                if (value.Length == 0 || value.AsSpan().ContainsAny(" \t\""))
-                {
-                    error = $"'{name.ToString()}' has an invalid token value";
-                    return false;
-                }
-            }
-            if (!parameters.TryAdd(name.ToString(), value))
-            {
-                error = $"parameter '{name.ToString()}' appears twice";
-                return false;
-            }
         }
 
         if (!parameters.TryGetValue("realm", out var realm))
@@ -181,5 +101,4 @@ public sealed class DigestChallenge
     public override string ToString()
         => $"Digest realm=\"{Realm}\", algorithm={AlgorithmName ?? "MD5"}, qop=\"{string.Join(',', Qop)}\", stale={(Stale ? "true" : "false")}";
 
-    private static string Cut(ReadOnlySpan<char> text) => (text.Length > 24 ? text[..24] : text).ToString();
 }
