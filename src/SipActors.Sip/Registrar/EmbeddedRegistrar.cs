@@ -1,0 +1,276 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using SipActors.Sip.Auth;
+using SipActors.Sip.Headers;
+using SipActors.Sip.Timers;
+using SipActors.Sip.Transactions;
+using SipActors.Sip.Transports;
+using SipActors.Sip.Uris;
+
+namespace SipActors.Sip.Registrar;
+
+/// <summary>
+/// A small registrar that runs in-process on loopback (RFC 3261 §10.3): digest authentication
+/// with a password rule, bindings in memory with expiry. It lets load runs and unit tests work
+/// on a machine with no SIP server; it is not a substitute for tests against a real one.
+/// </summary>
+public sealed class EmbeddedRegistrar : IAsyncDisposable
+{
+    private readonly EmbeddedRegistrarOptions _options;
+    private readonly SipTimerWheel _wheel;
+    private readonly SipTransactionLayer _transactions;
+    private readonly UdpTransport _udp;
+    private readonly NonceIssuer _nonces;
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, RegistrarBinding>> _bindings = new(StringComparer.Ordinal);
+    private SipTimer _sweep;
+    private volatile bool _disposed;
+    private long _challenges;
+    private long _authFailures;
+    private long _registrations;
+
+    private EmbeddedRegistrar(EmbeddedRegistrarOptions options)
+    {
+        _options = options;
+        if (!IPAddress.IsLoopback(options.UdpEndPoint.Address))
+        {
+            throw new ArgumentException($"The embedded registrar listens on loopback only, not {options.UdpEndPoint.Address}.", nameof(options));
+        }
+        _wheel = new SipTimerWheel(timeProvider: options.TimeProvider);
+        _transactions = new SipTransactionLayer(_wheel) { RequestReceived = OnRequest };
+        _udp = new UdpTransport(options.UdpEndPoint, _transactions);
+        _nonces = new NonceIssuer(options.TimeProvider, options.NonceLifetime);
+        _sweep = _wheel.Schedule(TimeSpan.FromSeconds(1), static s => ((EmbeddedRegistrar)s!).Sweep(), this);
+    }
+
+    /// <summary>Starts a registrar; it listens when this returns.</summary>
+    public static EmbeddedRegistrar Start(EmbeddedRegistrarOptions? options = null) => new(options ?? new EmbeddedRegistrarOptions());
+
+    public IPEndPoint UdpEndPoint => _udp.LocalEndPoint;
+
+    /// <summary>The domain accounts register in: the listener's address.</summary>
+    public string Domain => UdpEndPoint.Address.ToString();
+
+    public string Realm => _options.Realm;
+
+    /// <summary>Users with at least one live binding.</summary>
+    public int RegisteredUsers => _bindings.Count(u => !u.Value.IsEmpty);
+
+    public long Challenges => Interlocked.Read(ref _challenges);
+    public long AuthenticationFailures => Interlocked.Read(ref _authFailures);
+    public long SuccessfulRegistrations => Interlocked.Read(ref _registrations);
+
+    /// <summary>The live bindings of a user.</summary>
+    public IReadOnlyList<RegistrarBinding> GetBindings(string user)
+    {
+        var now = _options.TimeProvider.GetUtcNow();
+        return _bindings.TryGetValue(user, out var bindings) ? [.. bindings.Values.Where(b => b.ExpiresAt > now)] : [];
+    }
+
+    private void OnRequest(SipServerTransaction transaction)
+    {
+        try
+        {
+            switch (transaction.Request.Method)
+            {
+                case SipMethod.Register:
+                    OnRegister(transaction);
+                    break;
+                case SipMethod.Options:
+                    Respond(transaction, transaction.CreateResponse(200, toTag: SipIdentifiers.NewTag()));
+                    break;
+                default:
+                    Respond(transaction, transaction.CreateResponse(501, toTag: SipIdentifiers.NewTag()));
+                    break;
+            }
+        }
+        catch (SipParseException e)
+        {
+            Respond(transaction, transaction.CreateResponse(400, e.Detail));
+        }
+    }
+
+    private void OnRegister(SipServerTransaction transaction)
+    {
+        var request = transaction.Request;
+        request.Validate();
+        if (request.To!.Uri is not SipUri aor || string.IsNullOrEmpty(aor.User))
+        {
+            Respond(transaction, transaction.CreateResponse(404, "No user in To"));
+            return;
+        }
+        var user = aor.User;
+        var password = _options.PasswordRule(user);
+        if (password is null)
+        {
+            Respond(transaction, transaction.CreateResponse(403, toTag: SipIdentifiers.NewTag()));
+            return;
+        }
+
+        switch (Authenticate(request, user, password))
+        {
+            case AuthResult.Missing:
+                Challenge(transaction, stale: false);
+                return;
+            case AuthResult.Stale:
+                Challenge(transaction, stale: true);
+                return;
+            case AuthResult.Wrong:
+                Interlocked.Increment(ref _authFailures);
+                Challenge(transaction, stale: false);
+                return;
+        }
+
+        var now = _options.TimeProvider.GetUtcNow();
+        var defaultExpires = request.Expires ?? 3600;
+        var bindings = _bindings.GetOrAdd(user, static _ => new ConcurrentDictionary<string, RegistrarBinding>(StringComparer.Ordinal));
+        var cseq = request.CSeq!.Value.Number;
+        if (request.IsWildcardContact)
+        {
+            if (defaultExpires != 0 || request.Contacts.Count != 1)
+            {
+                Respond(transaction, transaction.CreateResponse(400, "Wildcard needs Expires: 0 alone"));
+                return;
+            }
+            bindings.Clear();
+        }
+        foreach (var contact in request.IsWildcardContact ? [] : request.Contacts)
+        {
+            var expires = contact.Expires ?? defaultExpires;
+            if (expires != 0 && expires < _options.MinExpires)
+            {
+                var brief = transaction.CreateResponse(423, toTag: SipIdentifiers.NewTag());
+                brief.Headers.Add(SipHeaderId.MinExpires, _options.MinExpires.ToString(CultureInfo.InvariantCulture));
+                Respond(transaction, brief);
+                return;
+            }
+            expires = Math.Min(expires, _options.MaxExpires);
+            var instance = contact.GetParameter("+sip.instance");
+            var regId = contact.GetParameter("reg-id");
+            // RFC 5626 §6: with an instance and reg-id the flow identifies the binding; else the URI does.
+            var key = instance is not null && regId is not null ? instance + "|" + regId : contact.Uri.ToString();
+            if (bindings.TryGetValue(key, out var existing) && existing.CallId == request.CallId && existing.CSeq >= cseq)
+            {
+                Respond(transaction, transaction.CreateResponse(400, "CSeq out of order"));
+                return;
+            }
+            if (expires == 0)
+            {
+                bindings.TryRemove(key, out _);
+                continue;
+            }
+            bindings[key] = new RegistrarBinding(user, contact.ToString(), contact.UriText, request.CallId!, cseq, now.AddSeconds(expires), instance, regId);
+        }
+
+        var ok = transaction.CreateResponse(200, toTag: SipIdentifiers.NewTag());
+        foreach (var binding in bindings.Values)
+        {
+            var remaining = (int)Math.Ceiling((binding.ExpiresAt - now).TotalSeconds);
+            if (remaining > 0)
+            {
+                ok.Headers.Add(SipHeaderId.Contact, SipNameAddress.Parse(Encoding.UTF8.GetBytes(binding.Contact))
+                    .WithParameter("expires", remaining.ToString(CultureInfo.InvariantCulture)).ToString());
+            }
+        }
+        Interlocked.Increment(ref _registrations);
+        Respond(transaction, ok);
+    }
+
+    private enum AuthResult { Ok, Missing, Stale, Wrong }
+
+    private AuthResult Authenticate(SipRequest request, string user, string password)
+    {
+        var header = request.Headers.GetFirst(SipHeaderId.Authorization);
+        if (header is null || !DigestParameters.TryParse(header, out var p, out _))
+        {
+            return AuthResult.Missing;
+        }
+        if (!p.TryGetValue("username", out var username) || !p.TryGetValue("realm", out var realm) || !p.TryGetValue("nonce", out var nonce)
+            || !p.TryGetValue("uri", out var uri) || !p.TryGetValue("response", out var response))
+        {
+            return AuthResult.Wrong;
+        }
+        if (username != user || realm != _options.Realm)
+        {
+            return AuthResult.Wrong;
+        }
+        var (valid, stale) = _nonces.Check(nonce);
+        if (!valid)
+        {
+            return stale ? AuthResult.Stale : AuthResult.Missing;
+        }
+        var algorithm = p.TryGetValue("algorithm", out var name) ? DigestAlgorithms.FromToken(name) : DigestAlgorithm.Md5;
+        if (algorithm is null)
+        {
+            return AuthResult.Wrong;
+        }
+        p.TryGetValue("qop", out var qop);
+        p.TryGetValue("nc", out var nc);
+        p.TryGetValue("cnonce", out var cnonce);
+        if (qop is not null && (qop != "auth" || nc is null || cnonce is null))
+        {
+            return AuthResult.Wrong;
+        }
+        var expected = DigestCalculator.Response(algorithm.Value, username, realm, password, nonce, cnonce ?? "", nc ?? "", qop,
+            request.MethodName, uri, default);
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(response.ToLowerInvariant()))
+            ? AuthResult.Ok
+            : AuthResult.Wrong;
+    }
+
+    private void Challenge(SipServerTransaction transaction, bool stale)
+    {
+        Interlocked.Increment(ref _challenges);
+        var response = transaction.CreateResponse(401, toTag: SipIdentifiers.NewTag());
+        response.Headers.Add(SipHeaderId.WwwAuthenticate,
+            $"Digest realm=\"{_options.Realm}\", nonce=\"{_nonces.Issue()}\", qop=\"auth\", algorithm=MD5{(stale ? ", stale=true" : "")}");
+        Respond(transaction, response);
+    }
+
+    private static void Respond(SipServerTransaction transaction, SipResponse response)
+    {
+        response.Headers.Add(SipHeaderId.Server, "SipActors embedded registrar");
+        _ = SendQuietly(transaction, response);
+    }
+
+    private static async Task SendQuietly(SipServerTransaction transaction, SipResponse response)
+    {
+        try
+        {
+            await transaction.RespondAsync(response).ConfigureAwait(false);
+        }
+        catch (SipTransportException)
+        {
+            // The client retransmits; the response is sent again then.
+        }
+    }
+
+    private void Sweep()
+    {
+        var now = _options.TimeProvider.GetUtcNow();
+        foreach (var (_, bindings) in _bindings)
+        {
+            foreach (var (key, binding) in bindings)
+            {
+                if (binding.ExpiresAt <= now)
+                {
+                    bindings.TryRemove(new(key, binding));
+                }
+            }
+        }
+        if (!_disposed)
+        {
+            _sweep = _wheel.Schedule(TimeSpan.FromSeconds(1), static s => ((EmbeddedRegistrar)s!).Sweep(), this);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        _sweep.Cancel();
+        await _udp.DisposeAsync().ConfigureAwait(false);
+        _wheel.Dispose();
+    }
+}

@@ -1,0 +1,140 @@
+using System.Net;
+using SipActors.Sip.Registrar;
+using SipActors.Sip.Registration;
+using SipActors.Sip.Timers;
+using SipActors.Sip.Transactions;
+using SipActors.Sip.Transports;
+
+namespace SipActors.Sip.Tests.Registration;
+
+/// <summary>The registration client over a real UDP socket against the embedded registrar on loopback.</summary>
+public sealed class RegistrationClientTests : IAsyncLifetime
+{
+    // Short timers keep failure paths fast; the protocol logic is the same.
+    private static readonly SipTimerSettings FastTimers = new() { T1 = TimeSpan.FromMilliseconds(20), T2 = TimeSpan.FromMilliseconds(80), T4 = TimeSpan.FromMilliseconds(100) };
+
+    private EmbeddedRegistrar _registrar = null!;
+    private SipTimerWheel _wheel = null!;
+    private SipTransactionLayer _transactions = null!;
+    private UdpTransport _udp = null!;
+
+    public Task InitializeAsync()
+    {
+        _registrar = EmbeddedRegistrar.Start(new EmbeddedRegistrarOptions { PasswordRule = u => u == "blocked" ? null : "pw-" + u });
+        _wheel = new SipTimerWheel(TimeSpan.FromMilliseconds(5));
+        _transactions = new SipTransactionLayer(_wheel, FastTimers);
+        _udp = new UdpTransport(new IPEndPoint(IPAddress.Loopback, 0), _transactions);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _udp.DisposeAsync();
+        _wheel.Dispose();
+        await _registrar.DisposeAsync();
+    }
+
+    private RegistrationClient Client(string user, string? password = null, int expires = 300, IPEndPoint? target = null)
+        => new(_transactions, _udp.GetChannel(target ?? _registrar.UdpEndPoint), new RegistrationOptions
+        {
+            User = user,
+            Domain = _registrar.Domain,
+            Password = password ?? "pw-" + user,
+            Expires = expires,
+            DisplayName = "Test " + user,
+            ExtraHeaders = [new("X-Vinteo-Remote", "10.0.0.1")],
+        });
+
+    [Fact]
+    public async Task Should_register_after_one_challenge_refresh_in_one_round_trip_and_unregister()
+    {
+        var client = Client("alice");
+
+        var registered = await client.RegisterAsync();
+        var refreshed = await client.RegisterAsync();
+        var binding = Assert.Single(_registrar.GetBindings("alice"));
+        var unregistered = await client.UnregisterAsync();
+
+        Assert.True(registered.Success, registered.Error);
+        Assert.Equal((200, 300, 2), (registered.StatusCode!.Value, registered.GrantedExpires, registered.Attempts));
+        Assert.True(refreshed.Success);
+        Assert.Equal(1, refreshed.Attempts);
+        Assert.Equal($"sip:alice@127.0.0.1:{_udp.LocalEndPoint.Port};transport=udp", binding.ContactUri);
+        Assert.NotNull(binding.Instance);
+        Assert.True(unregistered.Success);
+        Assert.Equal(0, unregistered.GrantedExpires);
+        Assert.Empty(_registrar.GetBindings("alice"));
+    }
+
+    [Fact]
+    public async Task Should_fail_with_authentication_error_after_one_retry_on_a_wrong_password()
+    {
+        var result = await Client("bob", password: "wrong").RegisterAsync();
+
+        Assert.False(result.Success);
+        Assert.Equal(RegistrationFailureCause.AuthenticationError, result.Cause);
+        Assert.Equal("Authentication Error", result.Cause!.Value.ToDisplayName());
+        Assert.Equal((401, 2), (result.StatusCode!.Value, result.Attempts));
+        Assert.Equal(1, _registrar.AuthenticationFailures);
+        Assert.Empty(_registrar.GetBindings("bob"));
+    }
+
+    [Fact]
+    public async Task Should_classify_a_refused_user_as_rejected()
+    {
+        var result = await Client("blocked").RegisterAsync();
+
+        Assert.Equal((RegistrationFailureCause.Rejected, 403), (result.Cause!.Value, result.StatusCode!.Value));
+    }
+
+    [Fact]
+    public async Task Should_retry_with_min_expires_after_423()
+    {
+        var result = await Client("carol", expires: 2).RegisterAsync();
+
+        Assert.True(result.Success, result.Error);
+        Assert.Equal(5, result.GrantedExpires);
+        Assert.Equal(3, result.Attempts);
+    }
+
+    [Fact]
+    public async Task Should_time_out_when_nobody_answers()
+    {
+        using var silent = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+
+        var result = await Client("dave", target: (IPEndPoint)silent.LocalEndPoint!).RegisterAsync();
+
+        Assert.Equal(RegistrationFailureCause.RequestTimeout, result.Cause);
+        Assert.Null(result.StatusCode);
+        Assert.Contains("Timer F", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_register_and_unregister_a_thousand_accounts_over_one_socket()
+    {
+        var clients = Enumerable.Range(0, 1000).Select(i => Client($"user{i:D4}")).ToArray();
+
+        var registered = await Task.WhenAll(clients.Select(c => c.RegisterAsync()));
+        var usersAfterRegister = _registrar.RegisteredUsers;
+        var unregistered = await Task.WhenAll(clients.Select(c => c.UnregisterAsync()));
+        await Task.Delay(300); // Timer K (T4 = 100 ms here) lets the completed transactions go
+
+        Assert.All(registered, r => Assert.True(r.Success, $"{r.Cause} {r.StatusCode} {r.Error}"));
+        Assert.Equal(1000, usersAfterRegister);
+        Assert.All(unregistered, r => Assert.True(r.Success));
+        Assert.Equal(0, _registrar.RegisteredUsers);
+        Assert.Equal(0, _transactions.Count);
+    }
+
+    [Fact]
+    public void Should_spread_refreshes_between_half_and_expiry_minus_32_seconds()
+    {
+        var random = new Random(7);
+        var delays = Enumerable.Range(0, 1000).Select(_ => RefreshPolicy.NextRefresh(300, random).TotalSeconds).ToArray();
+
+        Assert.All(delays, d => Assert.InRange(d, 150, 268));
+        Assert.True(delays.Max() - delays.Min() > 100, "refreshes are spread, not all at one instant");
+        Assert.Equal(55, RefreshPolicy.NextRefresh(60, random).TotalSeconds);
+    }
+}
