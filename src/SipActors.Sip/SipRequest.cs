@@ -73,7 +73,11 @@ public sealed class SipRequest : SipMessage
 
     private protected override void ValidateStartLine(SipCSeq cseq)
     {
-        _ = RequestUri;
+        // RFC 3261 §19.1.5: headers of a SIP URI are for building a request, never part of a Request-URI (RFC 4475 §3.1.2.11).
+        if (RequestUri is Uris.SipUri { Headers.Count: > 0 })
+        {
+            SipParseException.Throw(SipParseError.InvalidRequestUri, -1, "the Request-URI carries URI headers ('?')");
+        }
         if (!string.Equals(cseq.MethodName, MethodName, StringComparison.Ordinal))
         {
             SipParseException.Throw(SipParseError.InvalidHeaderValue, -1, $"CSeq method {cseq.MethodName} does not match the request method {MethodName}");

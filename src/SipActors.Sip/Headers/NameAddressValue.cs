@@ -93,8 +93,9 @@ public readonly ref struct NameAddressValue
         result = default;
         var semi = value.IndexOf(SipSyntax.Semicolon);
         var uri = SipSyntax.TrimWhitespace(semi < 0 ? value : value[..semi]);
+        // RFC 3261 §20: a URI holding ',', '?' or ';' must be in <> (RFC 4475 §3.1.2.13); ';' already ended it.
         if (uri.IsEmpty || uri.ContainsAny(SipSyntax.Whitespace) || uri.Contains(SipSyntax.RAngle) || uri.Contains(SipSyntax.Quote)
-            || uri.IndexOf(SipSyntax.Colon) <= 0)
+            || uri.Contains((byte)'?') || uri.Contains(SipSyntax.Comma) || uri.IndexOf(SipSyntax.Colon) <= 0)
         {
             return false;
         }
