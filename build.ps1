@@ -47,12 +47,13 @@ function Install-TestPeers {
 
 function Stop-SystemKamailio {
     # Debian's package may start a system Kamailio on port 5060; tests run their own instances.
+    if (-not (Get-Command pgrep -ErrorAction SilentlyContinue)) { return }
+    $PSNativeCommandUseErrorActionPreference = $false  # pgrep exits 1 when nothing runs
     $pids = @(& pgrep -x kamailio 2>$null)
+    $global:LASTEXITCODE = 0
     if ($pids.Count -gt 0) {
         Write-Step 'Stopping the Kamailio service started by the package'
-        & service kamailio stop 2>$null
-        if ($LASTEXITCODE -ne 0) { $global:LASTEXITCODE = 0 }
-        foreach ($p in @(& pgrep -x kamailio 2>$null)) { & kill $p 2>$null }
+        foreach ($p in $pids) { Stop-Process -Id ([int] $p) -Force -ErrorAction SilentlyContinue }
     }
 }
 
