@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace SipActors.IntegrationTests.Peers;
+
+/// <summary>
+/// A real Kamailio 5.6 on 127.0.0.1 with the repo's config (tests/peers/kamailio/kamailio.cfg),
+/// on free ports, in its own run directory with its own control socket, so several can run at
+/// once. Started in the foreground under the test's control; killed with the fixture.
+/// </summary>
+public sealed partial class KamailioFixture : IAsyncLifetime
+{
+    private const string Install = "apt-get install kamailio kamailio-websocket-modules kamailio-tls-modules";
+    private readonly StringBuilder _log = new();
+    private Process? _process;
+    private string _kamcmd = "";
+    private string _config = "";
+
+    public string RunDirectory { get; } = Directory.CreateTempSubdirectory("kamailio-").FullName;
+
+    public int UdpPort { get; private set; }
+    public int TcpPort { get; private set; }
+    public int WsPort { get; private set; }
+
+    /// <summary>The domain accounts register in (the SipServerIp).</summary>
+    public string Domain => "127.0.0.1";
+
+    public IPEndPoint UdpEndPoint => new(IPAddress.Loopback, UdpPort);
+
+    public async Task InitializeAsync()
+    {
+        var kamailio = ExternalTools.Find("kamailio", Install);
+        _kamcmd = ExternalTools.Find("kamcmd", Install);
+        var ports = FreePorts.Take(3);
+        (UdpPort, TcpPort, WsPort) = (ports[0], ports[1], ports[2]);
+        var modules = new[] { "/usr/lib/x86_64-linux-gnu/kamailio/modules/", "/usr/lib/kamailio/modules/" }.FirstOrDefault(Directory.Exists)
+            ?? throw new PeerNotInstalledException($"Kamailio's modules were not found: {Install}");
+        var template = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "peers", "kamailio", "kamailio.cfg"));
+        _config = Path.Combine(RunDirectory, "kamailio.cfg");
+        await File.WriteAllTextAsync(_config, template
+            .Replace("%%MODULES%%", modules, StringComparison.Ordinal)
+            .Replace("%%RUN_DIR%%", RunDirectory, StringComparison.Ordinal)
+            .Replace("%%UDP_PORT%%", Port(UdpPort), StringComparison.Ordinal)
+            .Replace("%%TCP_PORT%%", Port(TcpPort), StringComparison.Ordinal)
+            .Replace("%%WS_PORT%%", Port(WsPort), StringComparison.Ordinal)
+            .Replace("%%TLS_PORT%%", "0", StringComparison.Ordinal)
+            .Replace("%%WSS_PORT%%", "0", StringComparison.Ordinal));
+        await StartAsync(kamailio);
+    }
+
+    private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
+
+    private async Task StartAsync(string kamailio)
+    {
+        var info = new ProcessStartInfo(kamailio)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        // Foreground (-DD), log to stderr (-E), our own run dir and pid file, memory for 100k bindings.
+        foreach (var a in new[] { "-f", _config, "-DD", "-E", "-Y", RunDirectory, "-P", Path.Combine(RunDirectory, "kamailio.pid"), "-m", "512", "-M", "16" })
+        {
+            info.ArgumentList.Add(a);
+        }
+        _process = Process.Start(info) ?? throw new InvalidOperationException("kamailio did not start");
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"kamailio exited with {_process.ExitCode}:\n{LogTail()}");
+            }
+            if (File.Exists(Path.Combine(RunDirectory, "ctl")))
+            {
+                var (code, _) = await ExternalTools.RunAsync(_kamcmd, ["-s", $"unix:{RunDirectory}/ctl", "core.uptime"], TimeSpan.FromSeconds(5));
+                if (code == 0)
+                {
+                    return;
+                }
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"kamailio did not answer on its control socket within 15 s:\n{LogTail()}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_log)
+        {
+            if (_log.Length > 200_000)
+            {
+                _log.Remove(0, 100_000);
+            }
+            _log.AppendLine(line);
+        }
+    }
+
+    /// <summary>The end of Kamailio's log, for failure messages.</summary>
+    public string LogTail()
+    {
+        lock (_log)
+        {
+            var text = _log.ToString();
+            return text.Length > 4000 ? text[^4000..] : text;
+        }
+    }
+
+    /// <summary>Bindings in Kamailio's location table: <c>usrloc:registered_users</c>.</summary>
+    public async Task<int> GetRegisteredUsersAsync()
+    {
+        var (code, output) = await ExternalTools.RunAsync(_kamcmd, ["-s", $"unix:{RunDirectory}/ctl", "stats.get_statistics", "all"], TimeSpan.FromSeconds(10));
+        var match = RegisteredUsers().Match(output);
+        if (code != 0 || !match.Success)
+        {
+            throw new InvalidOperationException($"kamcmd stats failed ({code}): {output}");
+        }
+        return int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Kamailio's location table as <c>ul.dump</c> prints it.</summary>
+    public async Task<string> DumpLocationsAsync()
+        => (await ExternalTools.RunAsync(_kamcmd, ["-s", $"unix:{RunDirectory}/ctl", "ul.dump"], TimeSpan.FromSeconds(10))).Output;
+
+    [GeneratedRegex(@"usrloc:registered_users\s*=\s*(\d+)")]
+    private static partial Regex RegisteredUsers();
+
+    public async Task DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            // SIGTERM lets Kamailio stop and reap its workers; SIGKILL only if it does not.
+            await ExternalTools.RunAsync("/bin/kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await _process.WaitForExitAsync(wait.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        _process?.Dispose();
+        try
+        {
+            Directory.Delete(RunDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
