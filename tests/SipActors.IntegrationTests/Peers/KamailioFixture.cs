@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -24,6 +26,11 @@ public sealed partial class KamailioFixture : IAsyncLifetime
     public int UdpPort { get; private set; }
     public int TcpPort { get; private set; }
     public int WsPort { get; private set; }
+    public int TlsPort { get; private set; }
+    public int WssPort { get; private set; }
+
+    /// <summary>The self-signed certificate Kamailio presents on TLS and WSS (CN and SAN 127.0.0.1).</summary>
+    public X509Certificate2 Certificate { get; private set; } = null!;
 
     /// <summary>The domain accounts register in (the SipServerIp).</summary>
     public string Domain => "127.0.0.1";
@@ -34,8 +41,9 @@ public sealed partial class KamailioFixture : IAsyncLifetime
     {
         var kamailio = ExternalTools.Find("kamailio", Install);
         _kamcmd = ExternalTools.Find("kamcmd", Install);
-        var ports = FreePorts.Take(3);
-        (UdpPort, TcpPort, WsPort) = (ports[0], ports[1], ports[2]);
+        var ports = FreePorts.Take(5);
+        (UdpPort, TcpPort, WsPort, TlsPort, WssPort) = (ports[0], ports[1], ports[2], ports[3], ports[4]);
+        await WriteTlsFilesAsync();
         var modules = new[] { "/usr/lib/x86_64-linux-gnu/kamailio/modules/", "/usr/lib/kamailio/modules/" }.FirstOrDefault(Directory.Exists)
             ?? throw new PeerNotInstalledException($"Kamailio's modules were not found: {Install}");
         var template = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "peers", "kamailio", "kamailio.cfg"));
@@ -46,9 +54,34 @@ public sealed partial class KamailioFixture : IAsyncLifetime
             .Replace("%%UDP_PORT%%", Port(UdpPort), StringComparison.Ordinal)
             .Replace("%%TCP_PORT%%", Port(TcpPort), StringComparison.Ordinal)
             .Replace("%%WS_PORT%%", Port(WsPort), StringComparison.Ordinal)
-            .Replace("%%TLS_PORT%%", "0", StringComparison.Ordinal)
-            .Replace("%%WSS_PORT%%", "0", StringComparison.Ordinal));
+            .Replace("%%TLS_PORT%%", Port(TlsPort), StringComparison.Ordinal)
+            .Replace("%%WSS_PORT%%", Port(WssPort), StringComparison.Ordinal));
         await StartAsync(kamailio);
+    }
+
+    private async Task WriteTlsFilesAsync()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        Certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        await File.WriteAllTextAsync(Path.Combine(RunDirectory, "cert.pem"), Certificate.ExportCertificatePem());
+        await File.WriteAllTextAsync(Path.Combine(RunDirectory, "key.pem"), key.ExportPkcs8PrivateKeyPem());
+        await File.WriteAllTextAsync(Path.Combine(RunDirectory, "tls.cfg"), $"""
+            [server:default]
+            method = TLSv1.2+
+            verify_certificate = no
+            require_certificate = no
+            private_key = {RunDirectory}/key.pem
+            certificate = {RunDirectory}/cert.pem
+
+            [client:default]
+            method = TLSv1.2+
+            verify_certificate = no
+            require_certificate = no
+            """);
     }
 
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
@@ -62,7 +95,7 @@ public sealed partial class KamailioFixture : IAsyncLifetime
             UseShellExecute = false,
         };
         // Foreground (-DD), log to stderr (-E), our own run dir and pid file, memory for 100k bindings.
-        foreach (var a in new[] { "-f", _config, "-DD", "-E", "-Y", RunDirectory, "-P", Path.Combine(RunDirectory, "kamailio.pid"), "-m", "512", "-M", "16" })
+        foreach (var a in new[] { "-f", _config, "-A", "WITH_TLS", "-DD", "-E", "-Y", RunDirectory, "-P", Path.Combine(RunDirectory, "kamailio.pid"), "-m", "512", "-M", "16" })
         {
             info.ArgumentList.Add(a);
         }

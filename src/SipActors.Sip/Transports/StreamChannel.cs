@@ -1,0 +1,231 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using SipActors.Sip.Parsing;
+
+namespace SipActors.Sip.Transports;
+
+/// <summary>
+/// One TCP or TLS connection of one user agent (RFC 3261 §18, RFC 5626 keep-alives). A read loop
+/// cuts messages out of the byte stream with <see cref="SipStreamFramer"/> and hands them to the
+/// sink; writes are serialized. A lost connection, a malformed stream or <see cref="CloseAsync"/>
+/// raises <see cref="SipChannel.Closed"/> exactly once.
+/// </summary>
+public sealed class StreamChannel : SipChannel, IAsyncDisposable
+{
+    private static readonly ReadOnlyMemory<byte> Ping = "\r\n\r\n"u8.ToArray();
+    private static readonly ReadOnlyMemory<byte> Pong = "\r\n"u8.ToArray();
+
+    private readonly Socket _socket;
+    private readonly Stream _stream;
+    private readonly ISipMessageSink _sink;
+    private readonly SipStreamFramer _framer;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly CancellationTokenSource _closing = new();
+    private Task _reader = Task.CompletedTask;
+    private long _lastPong;
+
+    private StreamChannel(SipTransportKind kind, Socket socket, Stream stream, ISipMessageSink sink, SipParserLimits limits)
+    {
+        Kind = kind;
+        _socket = socket;
+        _stream = stream;
+        _sink = sink;
+        _framer = new SipStreamFramer(limits);
+        LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+        RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
+    }
+
+    public override SipTransportKind Kind { get; }
+    public override IPEndPoint LocalEndPoint { get; }
+    public override IPEndPoint RemoteEndPoint { get; }
+
+    /// <summary>When the last CRLF pong arrived (Environment.TickCount64), 0 if none yet.</summary>
+    public long LastPongTick => Interlocked.Read(ref _lastPong);
+
+    /// <summary>Connects (and for TLS, handshakes) within the token's time; failures are <see cref="SipTransportException"/>.</summary>
+    public static async Task<StreamChannel> ConnectAsync(SipTransportKind kind, EndPoint remote, ISipMessageSink sink,
+        TlsOptions? tls = null, SipParserLimits? limits = null, CancellationToken cancellationToken = default)
+    {
+        if (kind is not (SipTransportKind.Tcp or SipTransportKind.Tls))
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "A stream channel is TCP or TLS.");
+        }
+        ArgumentNullException.ThrowIfNull(remote);
+        ArgumentNullException.ThrowIfNull(sink);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Stream stream;
+        try
+        {
+            await socket.ConnectAsync(remote, cancellationToken).ConfigureAwait(false);
+            stream = new NetworkStream(socket, ownsSocket: false);
+            if (kind == SipTransportKind.Tls)
+            {
+                stream = await HandshakeAsync(stream, remote, tls ?? TlsOptions.Default, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is SocketException or IOException or AuthenticationException or OperationCanceledException)
+        {
+            socket.Dispose();
+            var what = e is OperationCanceledException ? "timed out" : e.Message;
+            throw new SipTransportException($"{kind.ViaToken()} connection to {remote} failed: {what}", e);
+        }
+        var channel = new StreamChannel(kind, socket, stream, sink, limits ?? SipParserLimits.Default);
+        channel._reader = Task.Run(channel.ReadLoopAsync);
+        return channel;
+    }
+
+    private static async Task<Stream> HandshakeAsync(Stream inner, EndPoint remote, TlsOptions tls, CancellationToken cancellationToken)
+    {
+        var host = tls.TargetHost ?? remote switch
+        {
+            DnsEndPoint dns => dns.Host,
+            IPEndPoint ip => ip.Address.ToString(),
+            _ => remote.ToString()!,
+        };
+        var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
+        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = host,
+            RemoteCertificateValidationCallback = (_, certificate, chain, errors) => Validate(tls, certificate, errors),
+        }, cancellationToken).ConfigureAwait(false);
+        return ssl;
+    }
+
+    private static bool Validate(TlsOptions tls, X509Certificate? certificate, SslPolicyErrors errors)
+    {
+        if (tls.SkipCertificateValidation || errors == SslPolicyErrors.None)
+        {
+            return true;
+        }
+        // A pinned certificate is trusted as itself, whatever its chain; the name must still be right
+        // unless the only complaint is the chain.
+        return tls.TrustedCertificate is not null && certificate is not null
+            && (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None
+            && certificate.GetCertHashString() == tls.TrustedCertificate.GetCertHashString();
+    }
+
+    public override async ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
+    {
+        if (IsClosed)
+        {
+            throw new SipTransportException($"{this} is closed");
+        }
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _stream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
+        {
+            Lose(e);
+            throw new SipTransportException($"{this}: send failed: {e.Message}", e);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Sends the RFC 5626 §4.4.1 double-CRLF ping; the server answers with a single CRLF.</summary>
+    public ValueTask SendKeepAliveAsync(CancellationToken cancellationToken = default) => SendAsync(Ping, cancellationToken);
+
+    private async Task ReadLoopAsync()
+    {
+        var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(_closing.Token).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                while (true)
+                {
+                    var kind = _framer.TryRead(ref buffer, out var message);
+                    if (kind == SipFrameKind.NeedMoreData)
+                    {
+                        break;
+                    }
+                    switch (kind)
+                    {
+                        case SipFrameKind.Message:
+                            _sink.OnMessage(message!, this);
+                            break;
+                        case SipFrameKind.KeepAlivePong:
+                            Interlocked.Exchange(ref _lastPong, Environment.TickCount64);
+                            break;
+                        case SipFrameKind.KeepAlivePing:
+                            _ = SendQuietlyAsync(Pong);
+                            break;
+                    }
+                }
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    error = buffer.IsEmpty ? null : new SipTransportException($"{this}: connection closed in the middle of a message");
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+        {
+        }
+        catch (SipParseException e)
+        {
+            // Framing is lost: nothing after a malformed message can be trusted.
+            _sink.OnMalformed(e, this);
+            error = e;
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            error = e;
+        }
+        await reader.CompleteAsync().ConfigureAwait(false);
+        Lose(_closing.IsCancellationRequested ? null : error ?? new SipTransportException($"{this}: the peer closed the connection"));
+    }
+
+    private async Task SendQuietlyAsync(ReadOnlyMemory<byte> bytes)
+    {
+        try
+        {
+            await SendAsync(bytes).ConfigureAwait(false);
+        }
+        catch (SipTransportException)
+        {
+        }
+    }
+
+    private void Lose(Exception? error)
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+        }
+        _socket.Dispose();
+        OnClosed(error);
+    }
+
+    /// <summary>Closes the connection; <see cref="SipChannel.Closed"/> is raised with no error.</summary>
+    public async Task CloseAsync()
+    {
+        await _closing.CancelAsync().ConfigureAwait(false);
+        Lose(null);
+        await _reader.ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await CloseAsync().ConfigureAwait(false);
+        await _stream.DisposeAsync().ConfigureAwait(false);
+        _writeLock.Dispose();
+        _closing.Dispose();
+    }
+}

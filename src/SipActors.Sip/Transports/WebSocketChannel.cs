@@ -1,0 +1,184 @@
+using System.Buffers;
+using System.Net;
+using System.Net.WebSockets;
+
+namespace SipActors.Sip.Transports;
+
+/// <summary>
+/// SIP over WebSocket (RFC 7118): one ClientWebSocket with subprotocol <c>sip</c>, each SIP message
+/// in one WebSocket message, sent as text. Writes are serialized (a WebSocket allows one send at
+/// a time); loss is reported once.
+/// </summary>
+public sealed class WebSocketChannel : SipChannel, IAsyncDisposable
+{
+    private readonly ClientWebSocket _socket;
+    private readonly ISipMessageSink _sink;
+    private readonly SipParserLimits _limits;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly CancellationTokenSource _closing = new();
+    private Task _reader = Task.CompletedTask;
+
+    private WebSocketChannel(SipTransportKind kind, ClientWebSocket socket, ISipMessageSink sink, SipParserLimits limits, IPEndPoint local, IPEndPoint remote)
+    {
+        Kind = kind;
+        _socket = socket;
+        _sink = sink;
+        _limits = limits;
+        LocalEndPoint = local;
+        RemoteEndPoint = remote;
+    }
+
+    public override SipTransportKind Kind { get; }
+    public override IPEndPoint LocalEndPoint { get; }
+    public override IPEndPoint RemoteEndPoint { get; }
+
+    /// <summary>Opens <c>ws://</c> or <c>wss://</c> <paramref name="uri"/> with subprotocol <c>sip</c>.</summary>
+    public static async Task<WebSocketChannel> ConnectAsync(Uri uri, ISipMessageSink sink, TlsOptions? tls = null,
+        SipParserLimits? limits = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        ArgumentNullException.ThrowIfNull(sink);
+        var kind = uri.Scheme switch
+        {
+            "ws" => SipTransportKind.Ws,
+            "wss" => SipTransportKind.Wss,
+            _ => throw new ArgumentException($"'{uri.Scheme}' is not ws or wss.", nameof(uri)),
+        };
+        var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol("sip");
+        socket.Options.KeepAliveInterval = TimeSpan.Zero; // SIP keep-alives are the application's (RFC 7118 §7)
+        if (kind == SipTransportKind.Wss && tls is { } options)
+        {
+            socket.Options.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                options.SkipCertificateValidation || errors == System.Net.Security.SslPolicyErrors.None
+                || (options.TrustedCertificate is not null && certificate is not null
+                    && (errors & ~System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors) == System.Net.Security.SslPolicyErrors.None
+                    && certificate.GetCertHashString() == options.TrustedCertificate.GetCertHashString());
+        }
+        try
+        {
+            await socket.ConnectAsync(uri, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException)
+        {
+            socket.Dispose();
+            var what = e is OperationCanceledException ? "timed out" : e.Message;
+            throw new SipTransportException($"{kind.ViaToken()} connection to {uri} failed: {what}", e);
+        }
+        if (socket.SubProtocol != "sip")
+        {
+            socket.Dispose();
+            throw new SipTransportException($"{uri} did not accept the WebSocket subprotocol 'sip' (RFC 7118 §4)");
+        }
+        // ClientWebSocket hides its socket; the addresses are what we connected to (the Via host is .invalid anyway).
+        var remote = new IPEndPoint(IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) ? ip : IPAddress.Loopback, uri.Port);
+        var channel = new WebSocketChannel(kind, socket, sink, limits ?? SipParserLimits.Default, new IPEndPoint(IPAddress.Loopback, 0), remote);
+        channel._reader = Task.Run(channel.ReadLoopAsync);
+        return channel;
+    }
+
+    public override async ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
+    {
+        if (IsClosed)
+        {
+            throw new SipTransportException($"{this} is closed");
+        }
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException)
+        {
+            OnClosed(e);
+            throw new SipTransportException($"{this}: send failed: {e.Message}", e);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(_limits.MaxMessageBytes);
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                var length = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    if (length == buffer.Length)
+                    {
+                        throw SipParseException.Create(SipParseError.MessageTooLarge, length, $"WebSocket message exceeds {_limits.MaxMessageBytes} bytes", default);
+                    }
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), _closing.Token).ConfigureAwait(false);
+                    length += result.Count;
+                }
+                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    error = new SipTransportException($"{this}: the server closed the WebSocket ({_socket.CloseStatus} {_socket.CloseStatusDescription})");
+                    break;
+                }
+                var data = buffer.AsSpan(0, length);
+                if (data.IndexOfAnyExcept("\r\n"u8) < 0)
+                {
+                    continue; // a keep-alive
+                }
+                try
+                {
+                    _sink.OnMessage(SipMessage.Parse(data, _limits), this);
+                }
+                catch (SipParseException e)
+                {
+                    // One WebSocket message is one SIP message: a bad one does not break framing.
+                    _sink.OnMalformed(e, this);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or SipParseException)
+        {
+            error = e;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        OnClosed(_closing.IsCancellationRequested ? null : error);
+    }
+
+    /// <summary>Closes the WebSocket politely (bounded to 2 s), then drops it.</summary>
+    public async Task CloseAsync()
+    {
+        if (!IsClosed && _socket.State == WebSocketState.Open)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
+            {
+            }
+        }
+        await _closing.CancelAsync().ConfigureAwait(false);
+        _socket.Abort();
+        OnClosed(null);
+        await _reader.ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await CloseAsync().ConfigureAwait(false);
+        _socket.Dispose();
+        _writeLock.Dispose();
+        _closing.Dispose();
+    }
+}

@@ -1,0 +1,123 @@
+using System.Net;
+using SipActors.IntegrationTests.Peers;
+using SipActors.Sip.Registration;
+using SipActors.Sip.Timers;
+using SipActors.Sip.Transactions;
+using SipActors.Sip.Transports;
+
+namespace SipActors.IntegrationTests.Registration;
+
+/// <summary>Register, refresh with a short expiry, and un-register over every transport against a real Kamailio.</summary>
+public sealed class KamailioTransportRegistrationTests : IClassFixture<KamailioFixture>, IAsyncLifetime
+{
+    private readonly KamailioFixture _kamailio;
+    private SipTimerWheel _wheel = null!;
+    private SipTransactionLayer _transactions = null!;
+    private UdpTransport _udp = null!;
+
+    public KamailioTransportRegistrationTests(KamailioFixture kamailio) => _kamailio = kamailio;
+
+    public Task InitializeAsync()
+    {
+        _wheel = new SipTimerWheel();
+        _transactions = new SipTransactionLayer(_wheel);
+        _udp = new UdpTransport(new IPEndPoint(IPAddress.Loopback, 0), _transactions);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _udp.DisposeAsync();
+        _wheel.Dispose();
+    }
+
+    private async Task<SipChannel> ConnectAsync(SipTransportKind kind)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var tls = new TlsOptions { TrustedCertificate = _kamailio.Certificate };
+        return kind switch
+        {
+            SipTransportKind.Udp => _udp.GetChannel(_kamailio.UdpEndPoint),
+            SipTransportKind.Tcp => await StreamChannel.ConnectAsync(kind, new IPEndPoint(IPAddress.Loopback, _kamailio.TcpPort), _transactions, cancellationToken: timeout.Token),
+            SipTransportKind.Tls => await StreamChannel.ConnectAsync(kind, new IPEndPoint(IPAddress.Loopback, _kamailio.TlsPort), _transactions, tls, cancellationToken: timeout.Token),
+            SipTransportKind.Ws => await WebSocketChannel.ConnectAsync(new Uri($"ws://127.0.0.1:{_kamailio.WsPort}"), _transactions, cancellationToken: timeout.Token),
+            _ => await WebSocketChannel.ConnectAsync(new Uri($"wss://127.0.0.1:{_kamailio.WssPort}"), _transactions, tls, cancellationToken: timeout.Token),
+        };
+    }
+
+    [Theory]
+    [InlineData(SipTransportKind.Udp)]
+    [InlineData(SipTransportKind.Tcp)]
+    [InlineData(SipTransportKind.Tls)]
+    [InlineData(SipTransportKind.Ws)]
+    [InlineData(SipTransportKind.Wss)]
+    public async Task Should_register_refresh_and_unregister(SipTransportKind kind)
+    {
+        var user = "t-" + kind.ToString().ToLowerInvariant();
+        var channel = await ConnectAsync(kind);
+        var client = new RegistrationClient(_transactions, channel, new RegistrationOptions
+        {
+            User = user, Domain = _kamailio.Domain, Password = "pw-" + user, Expires = 10,
+        });
+
+        var registered = await client.RegisterAsync();
+        var dump = await _kamailio.DumpLocationsAsync();
+        var refreshed = await client.RegisterAsync();
+        var unregistered = await client.UnregisterAsync();
+        var after = await _kamailio.DumpLocationsAsync();
+        if (channel is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+
+        Assert.True(registered.Success, $"{kind}: {registered.Cause} {registered.StatusCode} {registered.Error}\n{_kamailio.LogTail()}");
+        Assert.Equal(10, registered.GrantedExpires);
+        Assert.Contains(user, dump, StringComparison.Ordinal);
+        Assert.Contains($"transport={kind.UriParameter()}", dump, StringComparison.OrdinalIgnoreCase);
+        Assert.True(refreshed.Success, $"{kind}: {refreshed.Cause} {refreshed.StatusCode}");
+        Assert.Equal(1, refreshed.Attempts);
+        Assert.True(unregistered.Success, $"{kind}: {unregistered.Cause} {unregistered.StatusCode}");
+        Assert.DoesNotContain(user, after, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_report_a_refused_connection_as_a_transport_error()
+    {
+        var closed = Peers.FreePorts.Take(1)[0];
+
+        var error = await Assert.ThrowsAsync<SipTransportException>(() =>
+            StreamChannel.ConnectAsync(SipTransportKind.Tcp, new IPEndPoint(IPAddress.Loopback, closed), _transactions));
+
+        Assert.Contains("TCP connection to 127.0.0.1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_refuse_an_untrusted_certificate_by_default()
+    {
+        var error = await Assert.ThrowsAsync<SipTransportException>(() =>
+            StreamChannel.ConnectAsync(SipTransportKind.Tls, new IPEndPoint(IPAddress.Loopback, _kamailio.TlsPort), _transactions));
+
+        Assert.Contains("TLS connection", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_report_the_loss_of_a_connection_exactly_once()
+    {
+        var channel = (StreamChannel)await ConnectAsync(SipTransportKind.Tcp);
+        var losses = 0;
+        var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        channel.Closed += (_, _) =>
+        {
+            Interlocked.Increment(ref losses);
+            lost.TrySetResult();
+        };
+
+        await channel.CloseAsync();
+        await lost.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        await channel.DisposeAsync();
+
+        Assert.Equal(1, losses);
+        Assert.True(channel.IsClosed);
+        await Assert.ThrowsAsync<SipTransportException>(async () => await channel.SendAsync("x"u8.ToArray()));
+    }
+}
