@@ -4,15 +4,24 @@ using SipActors.Sip.Transports;
 namespace SipActors.Sip.Transactions;
 
 /// <summary>
-/// RFC 3261 §17.2.2 non-INVITE server transaction, handed to whoever handles the request. It
-/// answers retransmissions of the request with the last response it sent, and leaves the table
+/// A server transaction (RFC 3261 §17.2), handed to whoever handles the request.
+/// Non-INVITE (§17.2.2): retransmitted requests get the last response again; it leaves the table
 /// after Timer J (64*T1 on UDP, at once on reliable transports).
+/// INVITE (§17.2.1, RFC 6026): 100 Trying goes out at once; a final non-2xx is retransmitted on UDP
+/// (Timer G) until the ACK, which the transaction absorbs, or Timer H; after the ACK Timer I
+/// absorbs its retransmissions. After a 2xx the transaction stays Accepted for Timer L so that
+/// retransmitted INVITEs are not taken for new ones; 2xx retransmission is the dialog's job.
 /// </summary>
 public sealed class SipServerTransaction
 {
+    private enum State { Proceeding, Completed, Confirmed, Accepted, Terminated }
+
     private readonly SipTransactionLayer _layer;
     private ReadOnlyMemory<byte> _lastResponse;
-    private bool _completed;
+    private State _state;
+    private SipTimer? _timerG;
+    private SipTimer? _timerH;
+    private TimeSpan _intervalG;
 
     internal SipServerTransaction(SipTransactionLayer layer, string key, SipRequest request, SipChannel channel)
     {
@@ -29,8 +38,22 @@ public sealed class SipServerTransaction
     /// <summary>Where the request came from; responses go back on it.</summary>
     public SipChannel Channel { get; }
 
+    public bool IsInvite => Request.Method == SipMethod.Invite;
+
     /// <summary>True once a final response was sent.</summary>
-    public bool IsCompleted => Volatile.Read(ref _completed);
+    public bool IsCompleted
+    {
+        get
+        {
+            lock (this)
+            {
+                return _state != State.Proceeding;
+            }
+        }
+    }
+
+    /// <summary>Raised when a CANCEL for this INVITE arrived while it was still unanswered; the transaction has already answered 487.</summary>
+    public event Action<SipServerTransaction>? Cancelled;
 
     /// <summary>A response to this request with its Via, From, To (plus <paramref name="toTag"/> when To has none), Call-ID and CSeq.</summary>
     public SipResponse CreateResponse(int statusCode, string? reasonPhrase = null, string? toTag = null)
@@ -43,30 +66,123 @@ public sealed class SipServerTransaction
         var bytes = response.ToArray();
         lock (this)
         {
-            if (_completed)
+            if (_state != State.Proceeding)
             {
                 return ValueTask.CompletedTask;
             }
             _lastResponse = bytes;
             if (response.StatusCode >= 200)
             {
-                _completed = true;
-                if (Channel.IsReliable)
-                {
-                    _layer.Remove(this);
-                }
-                else
-                {
-                    _layer.Wheel.Schedule(_layer.Timers.TransactionTimeout, static s => ((SipServerTransaction)s!).Terminate(), this);
-                }
+                OnFinalResponse(response.StatusCode);
             }
         }
         return Channel.SendAsync(bytes);
     }
 
+    // Called under the lock.
+    private void OnFinalResponse(int statusCode)
+    {
+        var timers = _layer.Timers;
+        if (!IsInvite)
+        {
+            _state = State.Completed;
+            ScheduleTermination(Channel.IsReliable ? TimeSpan.Zero : timers.TransactionTimeout); // Timer J
+            return;
+        }
+        if (statusCode < 300)
+        {
+            _state = State.Accepted;
+            ScheduleTermination(timers.TransactionTimeout); // Timer L
+            return;
+        }
+        _state = State.Completed;
+        if (!Channel.IsReliable)
+        {
+            _intervalG = timers.T1;
+            _timerG = _layer.Wheel.Schedule(_intervalG, static s => ((SipServerTransaction)s!).OnTimerG(), this);
+        }
+        _timerH = _layer.Wheel.Schedule(timers.TransactionTimeout, static s => ((SipServerTransaction)s!).Terminate(), this);
+    }
+
+    private void ScheduleTermination(TimeSpan after)
+    {
+        if (after <= TimeSpan.Zero)
+        {
+            _state = State.Terminated;
+            _layer.Remove(this);
+            return;
+        }
+        _layer.Wheel.Schedule(after, static s => ((SipServerTransaction)s!).Terminate(), this);
+    }
+
+    private void OnTimerG()
+    {
+        ReadOnlyMemory<byte> last;
+        lock (this)
+        {
+            if (_state != State.Completed)
+            {
+                return;
+            }
+            last = _lastResponse;
+            _intervalG = TimeSpan.FromTicks(Math.Min(_intervalG.Ticks * 2, _layer.Timers.T2.Ticks));
+            _timerG = _layer.Wheel.Schedule(_intervalG, static s => ((SipServerTransaction)s!).OnTimerG(), this);
+        }
+        _layer.CountRetransmission();
+        _ = ResendAsync(last);
+    }
+
+    /// <summary>The ACK to our non-2xx final response: stop retransmitting, absorb its copies for Timer I.</summary>
+    internal void OnAck()
+    {
+        lock (this)
+        {
+            if (_state != State.Completed)
+            {
+                return;
+            }
+            _state = State.Confirmed;
+            _timerG?.Cancel();
+            _timerH?.Cancel();
+            ScheduleTermination(Channel.IsReliable ? TimeSpan.Zero : _layer.Timers.T4); // Timer I
+        }
+    }
+
+    /// <summary>A CANCEL matched this INVITE (RFC 3261 §9.2): an unanswered INVITE gets 487.</summary>
+    internal bool OnCancel()
+    {
+        lock (this)
+        {
+            if (!IsInvite || _state != State.Proceeding)
+            {
+                return false;
+            }
+        }
+        _ = SendQuietlyAsync(CreateResponse(487, toTag: SipIdentifiers.NewTag()));
+        Cancelled?.Invoke(this);
+        return true;
+    }
+
+    private async Task SendQuietlyAsync(SipResponse response)
+    {
+        try
+        {
+            await RespondAsync(response).ConfigureAwait(false);
+        }
+        catch (SipTransportException)
+        {
+        }
+    }
+
     /// <summary>A handler that never answers must not keep the transaction forever: it leaves after 64*T1.</summary>
     internal void ArmAbandonTimer()
-        => _layer.Wheel.Schedule(_layer.Timers.TransactionTimeout, static s =>
+    {
+        if (IsInvite)
+        {
+            // RFC 3261 §17.2.1: the server sends 100 Trying at once so the client stops retransmitting.
+            _ = SendTryingAsync();
+        }
+        _layer.Wheel.Schedule(_layer.Timers.TransactionTimeout * (IsInvite ? 6 : 1), static s =>
         {
             var t = (SipServerTransaction)s!;
             if (!t.IsCompleted)
@@ -74,6 +190,27 @@ public sealed class SipServerTransaction
                 t.Terminate();
             }
         }, this);
+    }
+
+    private async Task SendTryingAsync()
+    {
+        var trying = CreateResponse(100).ToArray();
+        lock (this)
+        {
+            if (_state != State.Proceeding || !_lastResponse.IsEmpty)
+            {
+                return;
+            }
+            _lastResponse = trying;
+        }
+        try
+        {
+            await Channel.SendAsync(trying).ConfigureAwait(false);
+        }
+        catch (SipTransportException)
+        {
+        }
+    }
 
     /// <summary>The request came again: the response it missed is sent again (nothing yet: it waits).</summary>
     internal void OnRetransmission()
@@ -81,6 +218,11 @@ public sealed class SipServerTransaction
         ReadOnlyMemory<byte> last;
         lock (this)
         {
+            // An INVITE retransmitted after our 2xx is the dialog's business, not a new request (RFC 6026).
+            if (_state is State.Accepted or State.Terminated or State.Confirmed)
+            {
+                return;
+            }
             last = _lastResponse;
         }
         if (!last.IsEmpty)
@@ -101,5 +243,13 @@ public sealed class SipServerTransaction
         }
     }
 
-    private void Terminate() => _layer.Remove(this);
+    private void Terminate()
+    {
+        lock (this)
+        {
+            _state = State.Terminated;
+            _timerG?.Cancel();
+        }
+        _layer.Remove(this);
+    }
 }

@@ -116,9 +116,23 @@ public sealed class SipTransactionLayer : ISipMessageSink
             Interlocked.Increment(ref _malformed);
             return;
         }
-        // §17.2.3: branch, sent-by and method identify the transaction (ACK matches nothing here yet).
-        var key = string.Concat(Encoding.ASCII.GetString(via.Branch), "|", Encoding.ASCII.GetString(via.Host), ":",
-            via.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "|", request.MethodName);
+        // §17.2.3: branch, sent-by and method identify the transaction; an ACK to a non-2xx and a
+        // CANCEL carry the INVITE's branch and match the INVITE's transaction.
+        var method = request.Method is SipMethod.Ack ? "INVITE" : request.MethodName;
+        var key = ServerKey(via.Branch, via.Host, via.Port, method);
+        if (request.Method == SipMethod.Ack)
+        {
+            if (_servers.TryGetValue(key, out var invite))
+            {
+                invite.OnAck();
+            }
+            else
+            {
+                // An ACK to a 2xx is end-to-end: the dialog's, not a transaction's.
+                RequestReceived?.Invoke(new SipServerTransaction(this, key, request, channel));
+            }
+            return;
+        }
         if (_servers.TryGetValue(key, out var existing))
         {
             existing.OnRetransmission();
@@ -130,6 +144,12 @@ public sealed class SipTransactionLayer : ISipMessageSink
             return; // the same request arrived twice at once; the first copy is handled
         }
         transaction.ArmAbandonTimer();
+        if (request.Method == SipMethod.Cancel)
+        {
+            var found = _servers.TryGetValue(ServerKey(via.Branch, via.Host, via.Port, "INVITE"), out var cancelled) && cancelled.OnCancel();
+            _ = transaction.RespondAsync(transaction.CreateResponse(found ? 200 : 481, toTag: found ? null : SipIdentifiers.NewTag()));
+            return;
+        }
         var handler = RequestReceived;
         if (handler is null)
         {
@@ -138,6 +158,10 @@ public sealed class SipTransactionLayer : ISipMessageSink
         }
         handler(transaction);
     }
+
+    private static string ServerKey(ReadOnlySpan<byte> branch, ReadOnlySpan<byte> host, int port, string method)
+        => string.Concat(Encoding.ASCII.GetString(branch), "|", Encoding.ASCII.GetString(host), ":",
+            port.ToString(System.Globalization.CultureInfo.InvariantCulture), "|", method);
 
     private static string ClientKey(ReadOnlySpan<byte> branch, bool cancel)
         => cancel ? Encoding.ASCII.GetString(branch) + "|CANCEL" : Encoding.ASCII.GetString(branch);
