@@ -8,48 +8,32 @@ namespace SipActors.Sip.Transactions;
 /// or faults with <see cref="SipTransactionTimeoutException"/> (Timer F) or
 /// <see cref="SipTransportException"/>. Continuations run asynchronously, never on a receive loop.
 /// </summary>
-internal sealed class NonInviteClientTransaction : TaskCompletionSource<SipResponse>
+internal sealed class NonInviteClientTransaction(SipTransactionLayer layer, string key, string method, ReadOnlyMemory<byte> request, SipChannel channel, SipTimerSettings timers)
+    : ClientTransaction(layer, key, method, request, channel)
 {
     private enum State { Trying, Proceeding, Completed, Terminated }
 
-    private readonly SipTransactionLayer _layer;
-    private readonly ReadOnlyMemory<byte> _request;
-    private readonly SipChannel _channel;
-    private readonly SipTimerSettings _timers;
-    private readonly string _method;
+    private readonly SipTimerSettings _timers = timers;
     private State _state;
     private TimeSpan _interval;
     private SipTimer? _timerE;
     private SipTimer? _timerF;
 
-    public NonInviteClientTransaction(SipTransactionLayer layer, string key, string method, ReadOnlyMemory<byte> request, SipChannel channel, SipTimerSettings timers)
-        : base(TaskCreationOptions.RunContinuationsAsynchronously)
-    {
-        _layer = layer;
-        Key = key;
-        _method = method;
-        _request = request;
-        _channel = channel;
-        _timers = timers;
-    }
-
-    public string Key { get; }
-
-    public void Start()
+    public override void Start()
     {
         lock (this)
         {
             _interval = _timers.T1;
-            if (!_channel.IsReliable)
+            if (!Channel.IsReliable)
             {
-                _timerE = _layer.Wheel.Schedule(_interval, static s => ((NonInviteClientTransaction)s!).OnTimerE(), this);
+                _timerE = Layer.Wheel.Schedule(_interval, static s => ((NonInviteClientTransaction)s!).OnTimerE(), this);
             }
-            _timerF = _layer.Wheel.Schedule(_timers.TransactionTimeout, static s => ((NonInviteClientTransaction)s!).OnTimerF(), this);
+            _timerF = Layer.Wheel.Schedule(_timers.TransactionTimeout, static s => ((NonInviteClientTransaction)s!).OnTimerF(), this);
         }
-        Send();
+        Send(Request);
     }
 
-    public void OnResponse(SipResponse response)
+    public override void OnResponse(SipResponse response)
     {
         lock (this)
         {
@@ -67,22 +51,22 @@ internal sealed class NonInviteClientTransaction : TaskCompletionSource<SipRespo
             _timerF?.Cancel();
         }
         TrySetResult(response);
-        if (_channel.IsReliable)
+        if (Channel.IsReliable)
         {
             Terminate();
         }
         else
         {
             // Timer K: stay to absorb retransmitted responses, then leave the table.
-            _layer.Wheel.Schedule(_timers.T4, static s => ((NonInviteClientTransaction)s!).Terminate(), this);
+            Layer.Wheel.Schedule(_timers.T4, static s => ((NonInviteClientTransaction)s!).Terminate(), this);
         }
     }
 
-    public void OnTransportError(Exception error)
+    public override void OnTransportError(Exception error)
     {
         if (Fail())
         {
-            TrySetException(error as SipTransportException ?? new SipTransportException($"{_method} could not be sent: {error.Message}", error));
+            TrySetException(AsTransportError(error));
         }
     }
 
@@ -96,17 +80,17 @@ internal sealed class NonInviteClientTransaction : TaskCompletionSource<SipRespo
             }
             // In Proceeding the interval is T2 at once; in Trying it doubles up to T2.
             _interval = _state == State.Proceeding ? _timers.T2 : TimeSpan.FromTicks(Math.Min(_interval.Ticks * 2, _timers.T2.Ticks));
-            _timerE = _layer.Wheel.Schedule(_interval, static s => ((NonInviteClientTransaction)s!).OnTimerE(), this);
+            _timerE = Layer.Wheel.Schedule(_interval, static s => ((NonInviteClientTransaction)s!).OnTimerE(), this);
         }
-        _layer.CountRetransmission();
-        Send();
+        Layer.CountRetransmission();
+        Send(Request);
     }
 
     private void OnTimerF()
     {
         if (Fail())
         {
-            TrySetException(new SipTransactionTimeoutException(_method, _timers.TransactionTimeout));
+            TrySetException(new SipTransactionTimeoutException(Method, _timers.TransactionTimeout));
         }
     }
 
@@ -122,7 +106,7 @@ internal sealed class NonInviteClientTransaction : TaskCompletionSource<SipRespo
             _timerE?.Cancel();
             _timerF?.Cancel();
         }
-        _layer.Remove(this);
+        Layer.Remove(this);
         return true;
     }
 
@@ -132,37 +116,6 @@ internal sealed class NonInviteClientTransaction : TaskCompletionSource<SipRespo
         {
             _state = State.Terminated;
         }
-        _layer.Remove(this);
-    }
-
-    private void Send()
-    {
-        ValueTask sending;
-        try
-        {
-            sending = _channel.SendAsync(_request);
-        }
-        catch (Exception e)
-        {
-            OnTransportError(e);
-            return;
-        }
-        if (sending.IsCompletedSuccessfully)
-        {
-            return;
-        }
-        _ = AwaitSend(sending);
-    }
-
-    private async Task AwaitSend(ValueTask sending)
-    {
-        try
-        {
-            await sending.ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            OnTransportError(e);
-        }
+        Layer.Remove(this);
     }
 }

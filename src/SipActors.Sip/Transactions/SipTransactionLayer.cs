@@ -14,8 +14,8 @@ namespace SipActors.Sip.Transactions;
 /// </summary>
 public sealed class SipTransactionLayer : ISipMessageSink
 {
-    private readonly ConcurrentDictionary<string, NonInviteClientTransaction> _clients = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, NonInviteClientTransaction>.AlternateLookup<ReadOnlySpan<char>> _clientsBySpan;
+    private readonly ConcurrentDictionary<string, ClientTransaction> _clients = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ClientTransaction>.AlternateLookup<ReadOnlySpan<char>> _clientsBySpan;
     private readonly ConcurrentDictionary<string, SipServerTransaction> _servers = new(StringComparer.Ordinal);
     private long _retransmissions;
     private long _malformed;
@@ -64,6 +64,33 @@ public sealed class SipTransactionLayer : ISipMessageSink
         if (!_clients.TryAdd(key, transaction))
         {
             throw new ArgumentException($"A transaction with branch {key} is already running.", nameof(request));
+        }
+        transaction.Start();
+        return transaction.Task;
+    }
+
+    /// <summary>
+    /// Sends an INVITE in a new client transaction (RFC 3261 §17.1.1, RFC 6026). Every response,
+    /// provisional ones and 2xx retransmissions included, goes to <paramref name="onResponse"/>; the
+    /// task completes with the first final one. A non-2xx is acknowledged here; a 2xx is the caller's to ACK.
+    /// </summary>
+    public Task<SipResponse> SendInviteAsync(SipRequest invite, SipChannel channel, Action<SipResponse>? onResponse = null)
+    {
+        ArgumentNullException.ThrowIfNull(invite);
+        ArgumentNullException.ThrowIfNull(channel);
+        if (invite.Method != SipMethod.Invite)
+        {
+            throw new ArgumentException("Only an INVITE starts an INVITE transaction.", nameof(invite));
+        }
+        if (!invite.Headers.TryGetValue(SipHeaderId.Via, out var rawVia) || !ViaValue.TryParse(rawVia, out var via) || via.Branch.IsEmpty)
+        {
+            throw new ArgumentException("The request needs a top Via with a branch.", nameof(invite));
+        }
+        var key = ClientKey(via.Branch, cancel: false);
+        var transaction = new InviteClientTransaction(this, key, invite, invite.ToArray(), channel, Timers, onResponse);
+        if (!_clients.TryAdd(key, transaction))
+        {
+            throw new ArgumentException($"A transaction with branch {key} is already running.", nameof(invite));
         }
         transaction.Start();
         return transaction.Task;
@@ -166,7 +193,7 @@ public sealed class SipTransactionLayer : ISipMessageSink
     private static string ClientKey(ReadOnlySpan<byte> branch, bool cancel)
         => cancel ? Encoding.ASCII.GetString(branch) + "|CANCEL" : Encoding.ASCII.GetString(branch);
 
-    internal void Remove(NonInviteClientTransaction transaction) => _clients.TryRemove(new(transaction.Key, transaction));
+    internal void Remove(ClientTransaction transaction) => _clients.TryRemove(new(transaction.Key, transaction));
 
     internal void Remove(SipServerTransaction transaction) => _servers.TryRemove(new(transaction.Key, transaction));
 

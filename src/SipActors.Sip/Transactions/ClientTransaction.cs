@@ -1,0 +1,58 @@
+using SipActors.Sip.Transports;
+
+namespace SipActors.Sip.Transactions;
+
+/// <summary>
+/// What the transaction layer's table holds for requests we sent: matched by branch, fed the
+/// responses, completed with the final one. The task itself is the transaction, so a
+/// transaction costs one object. Continuations run asynchronously, never on a receive loop.
+/// </summary>
+internal abstract class ClientTransaction(SipTransactionLayer layer, string key, string method, ReadOnlyMemory<byte> request, SipChannel channel)
+    : TaskCompletionSource<SipResponse>(TaskCreationOptions.RunContinuationsAsynchronously)
+{
+    protected SipTransactionLayer Layer { get; } = layer;
+    protected SipChannel Channel { get; } = channel;
+    protected string Method { get; } = method;
+    protected ReadOnlyMemory<byte> Request { get; } = request;
+
+    public string Key { get; } = key;
+
+    public abstract void Start();
+
+    public abstract void OnResponse(SipResponse response);
+
+    public abstract void OnTransportError(Exception error);
+
+    protected void Send(ReadOnlyMemory<byte> bytes)
+    {
+        ValueTask sending;
+        try
+        {
+            sending = Channel.SendAsync(bytes);
+        }
+        catch (Exception e)
+        {
+            OnTransportError(e);
+            return;
+        }
+        if (!sending.IsCompletedSuccessfully)
+        {
+            _ = AwaitSend(sending);
+        }
+    }
+
+    private async Task AwaitSend(ValueTask sending)
+    {
+        try
+        {
+            await sending.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            OnTransportError(e);
+        }
+    }
+
+    protected SipTransportException AsTransportError(Exception error)
+        => error as SipTransportException ?? new SipTransportException($"{Method} could not be sent: {error.Message}", error);
+}
