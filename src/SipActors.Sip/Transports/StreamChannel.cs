@@ -134,6 +134,50 @@ public sealed class StreamChannel : SipChannel, IAsyncDisposable
     /// <summary>Sends the RFC 5626 §4.4.1 double-CRLF ping; the server answers with a single CRLF.</summary>
     public ValueTask SendKeepAliveAsync(CancellationToken cancellationToken = default) => SendAsync(Ping, cancellationToken);
 
+    /// <summary>
+    /// Pings every <paramref name="interval"/> (RFC 5626 §4.4.1) and declares the connection dead
+    /// when no pong follows within <paramref name="pongTimeout"/> (10 s in the RFC): a silent peer
+    /// is reported through <see cref="SipChannel.Closed"/> instead of hanging its account.
+    /// </summary>
+    public void StartKeepAlive(Timers.SipTimerWheel wheel, TimeSpan interval, TimeSpan? pongTimeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(wheel);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        var timeout = pongTimeout ?? TimeSpan.FromSeconds(10);
+        wheel.Schedule(interval, _ => _ = PingAsync(wheel, interval, timeout));
+    }
+
+    private async Task PingAsync(Timers.SipTimerWheel wheel, TimeSpan interval, TimeSpan timeout)
+    {
+        if (IsClosed)
+        {
+            return;
+        }
+        var sentAt = Environment.TickCount64;
+        try
+        {
+            await SendKeepAliveAsync().ConfigureAwait(false);
+        }
+        catch (SipTransportException)
+        {
+            return; // the loss is already reported
+        }
+        wheel.Schedule(timeout, _ =>
+        {
+            if (IsClosed)
+            {
+                return;
+            }
+            if (LastPongTick < sentAt)
+            {
+                Lose(new SipTransportException($"{this}: no keep-alive pong within {timeout.TotalSeconds:0.#} s"));
+                return;
+            }
+            var next = interval - timeout;
+            wheel.Schedule(next > TimeSpan.Zero ? next : TimeSpan.FromMilliseconds(1), _ => _ = PingAsync(wheel, interval, timeout));
+        });
+    }
+
     private async Task ReadLoopAsync()
     {
         var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));

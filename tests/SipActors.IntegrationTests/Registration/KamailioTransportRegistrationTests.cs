@@ -120,4 +120,34 @@ public sealed class KamailioTransportRegistrationTests : IClassFixture<KamailioF
         Assert.True(channel.IsClosed);
         await Assert.ThrowsAsync<SipTransportException>(async () => await channel.SendAsync("x"u8.ToArray()));
     }
+
+    [Fact]
+    public async Task Should_get_pongs_for_keep_alive_pings_from_kamailio()
+    {
+        var channel = (StreamChannel)await ConnectAsync(SipTransportKind.Tcp);
+
+        channel.StartKeepAlive(_wheel, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(150));
+        await Task.Delay(1000);
+
+        Assert.False(channel.IsClosed, "Kamailio answered every ping, so the connection stays up");
+        Assert.True(channel.LastPongTick > 0, "a CRLF pong arrived");
+        await channel.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Should_declare_a_silent_connection_dead_when_no_pong_comes()
+    {
+        using var silent = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var channel = await StreamChannel.ConnectAsync(SipTransportKind.Tcp, silent.LocalEndpoint, _transactions);
+        using var accepted = await silent.AcceptTcpClientAsync();
+        var lost = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        channel.Closed += (_, error) => lost.TrySetResult(error);
+
+        channel.StartKeepAlive(_wheel, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200));
+        var error = await lost.Task.WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Contains("no keep-alive pong", error!.Message, StringComparison.Ordinal);
+        await channel.DisposeAsync();
+    }
 }
