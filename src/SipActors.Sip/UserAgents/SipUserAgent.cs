@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Net;
+using SipActors.Sip.Headers;
+using SipActors.Sip.Registration;
+using SipActors.Sip.Transactions;
+using SipActors.Sip.Transports;
+
+namespace SipActors.Sip.UserAgents;
+
+/// <summary>
+/// One account's SIP user agent over one flow: connects its transport (for UDP: the server must
+/// answer an OPTIONS), registers through <see cref="RegistrationClient"/>, receives requests through
+/// the stack's directory, and reports the loss of its connection once. Every operation is a task
+/// the caller can pipe; none blocks.
+/// </summary>
+public sealed class SipUserAgent : IAsyncDisposable
+{
+    private readonly SipStack _stack;
+    private SipChannel? _channel;
+    private RegistrationClient? _registration;
+    private ISipRequestHandler? _handler;
+    private bool _disconnecting;
+
+    public SipUserAgent(SipStack stack, SipUserAgentOptions options)
+    {
+        _stack = stack ?? throw new ArgumentNullException(nameof(stack));
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+    }
+
+    public SipUserAgentOptions Options { get; }
+
+    /// <summary>The flow's local address once connected.</summary>
+    public IPEndPoint? LocalEndPoint => _channel?.LocalEndPoint;
+
+    /// <summary>The Contact we register, once connected.</summary>
+    public string? Contact => _registration?.Contact;
+
+    /// <summary>Raised once when the connection is lost (not when we disconnect), with the error.</summary>
+    public event Action<SipUserAgent, Exception?>? ConnectionLost;
+
+    /// <summary>Opens the flow. UDP has no connection, so the server must answer an OPTIONS (any status) for the flow to count as up.</summary>
+    public async Task ConnectAsync(CancellationToken cancellationToken = default)
+    {
+        var target = Options.Target;
+        var addresses = IPAddress.TryParse(target.Host, out var literal)
+            ? [literal]
+            : await Dns.GetHostAddressesAsync(target.Host, cancellationToken).ConfigureAwait(false);
+        if (addresses.Length == 0)
+        {
+            throw new SipTransportException($"{target.Host} has no address");
+        }
+        var remote = new IPEndPoint(addresses[0], target.Port);
+        SipChannel channel = target.Kind switch
+        {
+            SipTransportKind.Udp => _stack.GetUdpTransport(remote.Address).GetChannel(remote),
+            SipTransportKind.Tcp or SipTransportKind.Tls => await StreamChannel.ConnectAsync(target.Kind, remote, _stack.Transactions, _stack.Tls, cancellationToken: cancellationToken).ConfigureAwait(false),
+            _ => await WebSocketChannel.ConnectAsync(target.WebSocketUri!, _stack.Transactions, _stack.Tls, cancellationToken: cancellationToken).ConfigureAwait(false),
+        };
+        _disconnecting = false;
+        _channel = channel;
+        channel.Closed += OnChannelClosed;
+        _registration = new RegistrationClient(_stack.Transactions, channel, new RegistrationOptions
+        {
+            User = Options.User,
+            Domain = Options.Domain,
+            Password = Options.Password,
+            DisplayName = Options.DisplayName,
+            Expires = Options.Expires,
+            UserAgent = Options.UserAgent,
+            ExtraHeaders = Options.ExtraHeaders,
+        });
+        if (target.Kind == SipTransportKind.Udp)
+        {
+            await PingAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>OPTIONS to the server (any answer proves it is there); throws on timeout or transport error.</summary>
+    public async Task<SipResponse> PingAsync(CancellationToken cancellationToken = default)
+    {
+        var channel = _channel ?? throw new InvalidOperationException("Not connected.");
+        var options = new SipRequest(SipMethod.Options, "sip:" + Options.Domain);
+        var sentBy = _registration!.SentBy;
+        options.Headers.Add(SipHeaderId.Via, $"SIP/2.0/{channel.Kind.ViaToken()} {sentBy};branch={SipIdentifiers.NewBranch()};rport");
+        options.Headers.Add(SipHeaderId.MaxForwards, "70");
+        options.Headers.Add(SipHeaderId.From, $"<sip:{Options.User}@{Options.Domain}>;tag={SipIdentifiers.NewTag()}");
+        options.Headers.Add(SipHeaderId.To, $"<sip:{Options.Domain}>");
+        options.Headers.Add(SipHeaderId.CallId, SipIdentifiers.NewCallId());
+        options.Headers.Add(SipHeaderId.CSeq, "1 OPTIONS");
+        options.Headers.Add(SipHeaderId.UserAgent, Options.UserAgent);
+        return await _stack.Transactions.SendRequestAsync(options, channel).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<RegistrationResult> RegisterAsync() => (_registration ?? throw new InvalidOperationException("Not connected.")).RegisterAsync();
+
+    public Task<RegistrationResult> UnregisterAsync() => (_registration ?? throw new InvalidOperationException("Not connected.")).UnregisterAsync();
+
+    /// <summary>Routes the account's incoming requests to <paramref name="handler"/> (by its user name).</summary>
+    public bool AttachRequestHandler(ISipRequestHandler handler)
+    {
+        _handler = handler;
+        return _stack.Directory.TryAdd(Options.User, handler);
+    }
+
+    /// <summary>Closes the flow; <see cref="ConnectionLost"/> is not raised for it.</summary>
+    public async Task DisconnectAsync()
+    {
+        _disconnecting = true;
+        var channel = _channel;
+        _channel = null;
+        if (channel is not null)
+        {
+            channel.Closed -= OnChannelClosed;
+            if (channel is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void OnChannelClosed(SipChannel channel, Exception? error)
+    {
+        if (!_disconnecting)
+        {
+            ConnectionLost?.Invoke(this, error);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_handler is not null)
+        {
+            _stack.Directory.Remove(Options.User, _handler);
+        }
+        await DisconnectAsync().ConfigureAwait(false);
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Options.User}@{Options.Domain} via {Options.Target}");
+}

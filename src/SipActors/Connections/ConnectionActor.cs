@@ -1,0 +1,603 @@
+using System.Globalization;
+using System.Text;
+using Akka.Actor;
+using Akka.Event;
+using SipActors.Events;
+using SipActors.Sip;
+using SipActors.Sip.Registration;
+using SipActors.Sip.Transports;
+using SipActors.Sip.UserAgents;
+
+namespace SipActors.Connections;
+
+/// <summary>
+/// One SIP account: its connect/register state machine and its user agent, publishing every step
+/// as a <c>connection:*</c> event (CONTRACT.md §2). SIP work runs as tasks piped back as messages;
+/// every pipe carries the generation it belongs to, so results of a superseded or torn-down
+/// attempt are recognised and dropped. The state is updated before each event is published.
+/// </summary>
+public sealed class ConnectionActor : ReceiveActor, IWithTimers, IWithStash
+{
+    private const string RefreshTimer = "refresh";
+    private const string RecoveryTimer = "recovery";
+
+    private readonly AccountId _account;
+    private readonly SipStack _stack;
+    private readonly ConnectionActorSettings _settings;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Random _random = new();
+
+    private int _generation;
+    private IActorRef? _caller;
+    private ConnectionParameters? _parameters;
+    private ConnectionConfiguration? _configuration;
+    private SipUserAgent? _ua;
+    private CancellationTokenSource? _cts;
+    private ConnectionStatus _status = ConnectionStatus.Disconnected;
+    private bool _transportUp;
+    private bool _registered;
+    private bool _recovering;
+    private int _attempt;
+
+    public ConnectionActor(AccountId account, SipStack stack, ConnectionActorSettings settings)
+    {
+        _account = account;
+        _stack = stack;
+        _settings = settings;
+        Idle();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public IStash Stash { get; set; } = null!;
+
+    public static Props Props(AccountId account, SipStack stack, ConnectionActorSettings? settings = null)
+        => Akka.Actor.Props.Create(() => new ConnectionActor(account, stack, settings ?? ConnectionActorSettings.Default));
+
+    // ---- messages piped back from SIP work ------------------------------------------------
+
+    private sealed record ParametersResolved(int Generation, ConnectionParameters Parameters);
+    private sealed record ParametersFailed(int Generation, string Error);
+    private sealed record TransportUp(int Generation);
+    private sealed record TransportFailed(int Generation, string Error);
+    private sealed record TransportLost(SipUserAgent UserAgent, string? Error);
+    private sealed record RegistrationDone(int Generation, RegistrationResult Result, bool Refresh);
+    private sealed record TeardownDone(int Generation, IActorRef? ReplyTo, CommandResult? Reply, RegistrationResult? Unregistration, bool WasRegistered);
+
+    private sealed class RefreshTick : INotInfluenceReceiveTimeout, IDeadLetterSuppression
+    {
+        public static readonly RefreshTick Instance = new();
+        private RefreshTick() { }
+    }
+
+    private sealed class RecoveryTick : INotInfluenceReceiveTimeout, IDeadLetterSuppression
+    {
+        public static readonly RecoveryTick Instance = new();
+        private RecoveryTick() { }
+    }
+
+    // ---- states ---------------------------------------------------------------------------
+
+    private void Idle()
+    {
+        _status = ConnectionStatus.Disconnected;
+        Receive<Connect>(StartConnect);
+        Receive<Disconnect>(_ => Sender.Tell(new CommandResult(_account, CommandStatus.NoOp)));
+        Receive<GetState>(_ => ReplyState());
+        ReceiveAny(IgnoreStale);
+    }
+
+    private void Connecting()
+    {
+        Receive<ParametersResolved>(m => m.Generation == _generation, OnParametersResolved);
+        Receive<ParametersFailed>(m => m.Generation == _generation, OnParametersFailed);
+        Receive<TransportUp>(m => m.Generation == _generation, _ => OnTransportUp());
+        Receive<TransportFailed>(m => m.Generation == _generation, m => OnTransportFailed(m.Error));
+        Receive<RegistrationDone>(m => m.Generation == _generation, OnRegistrationDone);
+        Receive<Connect>(Supersede);
+        Receive<Disconnect>(OnDisconnectWhileConnecting);
+        Receive<GetState>(_ => ReplyState());
+        Receive<AccountRequestHandler.IncomingRequest>(OnIncomingRequest);
+        ReceiveAny(IgnoreStale);
+    }
+
+    private void Connected()
+    {
+        Receive<Disconnect>(_ => StartTeardown(Sender));
+        Receive<Connect>(_ =>
+        {
+            // Connect while connected: the old connection goes first, with its events.
+            Stash.Stash();
+            StartTeardown(null);
+        });
+        Receive<RefreshTick>(_ => Refresh());
+        Receive<RegistrationDone>(m => m.Generation == _generation, OnRegistrationDone);
+        Receive<TransportLost>(m => ReferenceEquals(m.UserAgent, _ua) && _transportUp, m => OnTransportLost(m.Error));
+        Receive<GetState>(_ => ReplyState());
+        Receive<AccountRequestHandler.IncomingRequest>(OnIncomingRequest);
+        ReceiveAny(IgnoreStale);
+    }
+
+    private void Recovering()
+    {
+        Receive<RecoveryTick>(_ => StartAttempt());
+        Receive<Disconnect>(_ => StartTeardown(Sender));
+        Receive<Connect>(_ =>
+        {
+            Stash.Stash();
+            StartTeardown(null);
+        });
+        Receive<GetState>(_ => ReplyState());
+        ReceiveAny(IgnoreStale);
+    }
+
+    private void Disconnecting()
+    {
+        Receive<TeardownDone>(m => m.Generation == _generation, OnTeardownDone);
+        Receive<GetState>(_ => ReplyState());
+        Receive<Connect>(_ => Stash.Stash());
+        Receive<Disconnect>(_ => Stash.Stash());
+        Receive<AccountRequestHandler.IncomingRequest>(OnIncomingRequest);
+        ReceiveAny(IgnoreStale);
+    }
+
+    // ---- connect ----------------------------------------------------------------------------
+
+    private void StartConnect(Connect command)
+    {
+        _generation++;
+        _caller = Sender;
+        _recovering = false;
+        _attempt = 0;
+        _status = ConnectionStatus.Connecting;
+        _cts = new CancellationTokenSource();
+        Become(Connecting);
+        Publish(new ConnectStarted(_account, Now));
+
+        var generation = _generation;
+        if (command.Parameters is { } parameters)
+        {
+            Self.Tell(new ParametersResolved(generation, parameters));
+        }
+        else if (command.Provider is { } provider)
+        {
+            ResolveAsync(provider, _cts.Token).PipeTo(Self,
+                success: p => new ParametersResolved(generation, p),
+                failure: e => new ParametersFailed(generation, Describe(e)));
+        }
+        else
+        {
+            Self.Tell(new ParametersFailed(generation, "the Connect command has neither parameters nor a provider"));
+        }
+    }
+
+    private async Task<ConnectionParameters> ResolveAsync(Func<CancellationToken, Task<ConnectionParameters>> provider, CancellationToken token)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
+        timeout.CancelAfter(_settings.ProviderTimeout);
+        try
+        {
+            return await provider(timeout.Token).WaitAsync(timeout.Token).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("the parameter provider returned null");
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !token.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the parameter provider did not answer within {_settings.ProviderTimeout.TotalSeconds:0.#} s");
+        }
+    }
+
+    private void OnParametersFailed(ParametersFailed message)
+    {
+        Publish(new ConnectParametersResolveFailed(_account, Now, message.Error));
+        FailConnect(message.Error, cause: null);
+    }
+
+    private void OnParametersResolved(ParametersResolved message)
+    {
+        var parameters = message.Parameters;
+        _parameters = parameters;
+        Publish(new ConnectParametersResolveSucceeded(_account, Now, parameters));
+        var errors = parameters.Validate();
+        if (errors.Count > 0)
+        {
+            FailConnect("invalid parameters: " + string.Join("; ", errors), cause: null);
+            return;
+        }
+        SipServerTarget.TryParse(parameters.SipServerUrl, out var target, out _);
+        var user = parameters.Register
+            ? parameters.User!
+            : _random.Next(100000, 100000000).ToString(CultureInfo.InvariantCulture);
+        var extra = new List<KeyValuePair<string, string>>();
+        if (!string.IsNullOrWhiteSpace(parameters.RemoteAddress))
+        {
+            extra.Add(new("X-Vinteo-Remote", parameters.RemoteAddress.Trim()));
+        }
+        foreach (var header in parameters.ExtraHeaders)
+        {
+            var colon = header.IndexOf(':');
+            extra.Add(new(header[..colon].Trim(), header[(colon + 1)..].Trim()));
+        }
+        _ua = new SipUserAgent(_stack, new SipUserAgentOptions
+        {
+            User = user,
+            Domain = parameters.SipServerIp,
+            Target = target!,
+            Password = parameters.Password,
+            DisplayName = parameters.NormalizedDisplayName.Length == 0 ? null : parameters.NormalizedDisplayName,
+            Expires = parameters.RegisterExpires,
+            UserAgent = parameters.UserAgent ?? _settings.DefaultUserAgent,
+            ExtraHeaders = extra,
+        });
+        var self = Self;
+        _ua.ConnectionLost += (ua, error) => self.Tell(new TransportLost(ua, error?.Message));
+        if (!_ua.AttachRequestHandler(new AccountRequestHandler(Self)))
+        {
+            _log.Warning("Account {Account}: user {User} already has a handler in this process; incoming requests go there", _account, user);
+        }
+        StartAttempt();
+    }
+
+    /// <summary>One transport attempt: the first of a connect, or a recovery attempt after a loss.</summary>
+    private void StartAttempt()
+    {
+        var ua = _ua!;
+        var generation = ++_generation;
+        _status = ConnectionStatus.Connecting;
+        Become(Connecting);
+        Publish(new Events.Connecting(_account, Now, _attempt, ua.Options.Target.ToString()));
+        ConnectWithTimeoutAsync(ua, _cts!.Token).PipeTo(Self,
+            success: () => new TransportUp(generation),
+            failure: e => new TransportFailed(generation, Describe(e)));
+    }
+
+    private async Task ConnectWithTimeoutAsync(SipUserAgent ua, CancellationToken token)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
+        timeout.CancelAfter(_settings.ConnectTimeout);
+        try
+        {
+            await ua.ConnectAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !token.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{ua.Options.Target} did not connect within {_settings.ConnectTimeout.TotalSeconds:0.#} s");
+        }
+    }
+
+    private void OnTransportUp()
+    {
+        var ua = _ua!;
+        var parameters = _parameters!;
+        _transportUp = true;
+        _status = ConnectionStatus.Connected;
+        _configuration = new ConnectionConfiguration(parameters.SipServerIp, parameters.SipServerUrl, parameters.NormalizedDisplayName,
+            parameters.Register, ua.Options.User, parameters.Password, ua.Contact, ua.LocalEndPoint?.ToString());
+        Publish(new ConnectedWithConfiguration(_account, Now, _configuration));
+        Publish(new Events.Connected(_account, Now, ua.Options.Target.ToString(), ua.LocalEndPoint?.ToString()));
+        if (parameters.Register)
+        {
+            Register(refresh: false);
+        }
+        else
+        {
+            CompleteConnect();
+        }
+    }
+
+    private void Register(bool refresh)
+    {
+        var generation = _generation;
+        _ua!.RegisterAsync().PipeTo(Self,
+            success: r => new RegistrationDone(generation, r, refresh),
+            failure: e => new RegistrationDone(generation, new RegistrationResult
+            {
+                Success = false, Cause = RegistrationFailureCause.ConnectionError, Contact = _ua?.Contact ?? "", Error = Describe(e),
+            }, refresh));
+    }
+
+    private void OnRegistrationDone(RegistrationDone message)
+    {
+        var result = message.Result;
+        if (result.Success)
+        {
+            var wasRegistered = _registered;
+            _registered = true;
+            _status = ConnectionStatus.Registered;
+            Timers.StartSingleTimer(RefreshTimer, RefreshTick.Instance, RefreshPolicy.NextRefresh(Math.Max(1, result.GrantedExpires), _random));
+            if (!wasRegistered)
+            {
+                Publish(new Events.Registered(_account, Now, result.StatusCode ?? 200, result.ReasonPhrase ?? "OK", result.GrantedExpires, result.Contact));
+            }
+            if (!message.Refresh)
+            {
+                CompleteConnect();
+            }
+            return;
+        }
+
+        var cause = result.Cause!.Value;
+        if (message.Refresh)
+        {
+            OnRefreshFailed(result, cause);
+            return;
+        }
+        Publish(new RegistrationFailed(_account, Now, result.StatusCode, cause.ToDisplayName()));
+        if (_recovering)
+        {
+            // A recovery attempt that cannot register: retry later, unless the server refuses us outright.
+            ScheduleRecoveryOrGiveUp(cause);
+            return;
+        }
+        FailConnect(result.Error ?? $"registration failed: {result.StatusCode} {result.ReasonPhrase}".Trim(), cause.ToDisplayName());
+    }
+
+    private void CompleteConnect()
+    {
+        Become(Connected);
+        if (_recovering)
+        {
+            _recovering = false;
+            _attempt = 0;
+            return;
+        }
+        Publish(new ConnectSucceeded(_account, Now, _configuration!));
+        _caller?.Tell(new CommandResult(_account, CommandStatus.Ok));
+        _caller = null;
+    }
+
+    private void OnTransportFailed(string error)
+    {
+        if (_recovering)
+        {
+            ScheduleRecoveryOrGiveUp(RegistrationFailureCause.ConnectionError);
+            return;
+        }
+        FailConnect(error, RegistrationFailureCause.ConnectionError.ToDisplayName());
+    }
+
+    private void FailConnect(string error, string? cause)
+    {
+        Publish(new ConnectFailed(_account, Now, error, cause));
+        var caller = _caller;
+        _caller = null;
+        var failed = new CommandResult(_account, CommandStatus.Failed, error);
+        if (_transportUp)
+        {
+            // The caller hears of the failure once the account has settled, after its teardown events.
+            StartTeardown(caller, failed);
+            return;
+        }
+        caller?.Tell(failed);
+        DropUserAgent();
+        Become(Idle);
+        Stash.UnstashAll();
+    }
+
+    private void Supersede(Connect command)
+    {
+        _caller?.Tell(new CommandResult(_account, CommandStatus.Superseded, "a newer Connect superseded this one"));
+        _caller = null;
+        Stash.Stash();
+        if (_transportUp)
+        {
+            StartTeardown(null);
+            return;
+        }
+        DropUserAgent();
+        Become(Idle);
+        Stash.UnstashAll();
+    }
+
+    private void OnDisconnectWhileConnecting(Disconnect command)
+    {
+        _caller?.Tell(new CommandResult(_account, CommandStatus.Superseded, "a Disconnect cancelled this connect"));
+        _caller = null;
+        StartTeardown(Sender);
+    }
+
+    // ---- registered life --------------------------------------------------------------------
+
+    private void Refresh()
+    {
+        if (_ua is null)
+        {
+            return;
+        }
+        Register(refresh: true);
+    }
+
+    private void OnRefreshFailed(RegistrationResult result, RegistrationFailureCause cause)
+    {
+        if (_registered)
+        {
+            _registered = false;
+            _status = ConnectionStatus.Connected;
+            Publish(new Unregistered(_account, Now, result.StatusCode, cause.ToDisplayName()));
+        }
+        // 401/403 mean the server refuses us: say so and stop. Anything else is retried with
+        // backoff, honouring Retry-After (CONTRACT.md §5.6).
+        if (cause is RegistrationFailureCause.AuthenticationError or RegistrationFailureCause.Rejected)
+        {
+            _log.Warning("Account {Account}: refresh refused ({Cause}); not retrying", _account, cause.ToDisplayName());
+            return;
+        }
+        var delay = result.RetryAfter ?? Backoff(++_attempt);
+        Timers.StartSingleTimer(RefreshTimer, RefreshTick.Instance, delay);
+    }
+
+    private void OnTransportLost(string? error)
+    {
+        _transportUp = false;
+        Timers.Cancel(RefreshTimer);
+        _status = ConnectionStatus.Connecting;
+        Publish(new Events.Disconnected(_account, Now, true, error ?? "connection lost"));
+        if (_registered)
+        {
+            _registered = false;
+            Publish(new Unregistered(_account, Now, null, RegistrationFailureCause.ConnectionError.ToDisplayName()));
+        }
+        _recovering = true;
+        _ = _ua?.DisconnectAsync();
+        ScheduleRecoveryOrGiveUp(RegistrationFailureCause.ConnectionError);
+    }
+
+    private void ScheduleRecoveryOrGiveUp(RegistrationFailureCause cause)
+    {
+        _transportUp = false;
+        if (cause is RegistrationFailureCause.AuthenticationError or RegistrationFailureCause.Rejected)
+        {
+            _log.Warning("Account {Account}: recovery stopped, the server refuses the account ({Cause})", _account, cause.ToDisplayName());
+            _recovering = false;
+            _ = _ua?.DisconnectAsync();
+            Publish(new Events.Disconnected(_account, Now, true, cause.ToDisplayName()));
+            DropUserAgent();
+            Become(Idle);
+            return;
+        }
+        _ = _ua?.DisconnectAsync();
+        _attempt++;
+        Become(Recovering);
+        Timers.StartSingleTimer(RecoveryTimer, RecoveryTick.Instance, Backoff(_attempt));
+    }
+
+    /// <summary>Randomized exponential backoff between the account's recovery bounds (CONTRACT.md §3, §5.8).</summary>
+    private TimeSpan Backoff(int attempt)
+    {
+        var min = _parameters?.ConnectionRecoveryMinInterval ?? 2;
+        var max = _parameters?.ConnectionRecoveryMaxInterval ?? 6;
+        var ceiling = Math.Min(max, min * Math.Pow(2, Math.Max(0, attempt - 1)));
+        return TimeSpan.FromSeconds(min + _random.NextDouble() * (ceiling - min));
+    }
+
+    // ---- incoming requests ------------------------------------------------------------------
+
+    private void OnIncomingRequest(AccountRequestHandler.IncomingRequest message)
+    {
+        var transaction = message.Transaction;
+        var request = transaction.Request;
+        var tag = SipIdentifiers.NewTag();
+        switch (request.Method)
+        {
+            case SipMethod.Message:
+                _ = transaction.RespondAsync(transaction.CreateResponse(200, toTag: tag));
+                Publish(new NewMessage(_account, Now, "remote", request.From?.UriText ?? "", request.To?.UriText ?? "",
+                    request.ContentType, Encoding.UTF8.GetString(request.Body.Span)));
+                break;
+            case SipMethod.Notify:
+                _ = transaction.RespondAsync(transaction.CreateResponse(200, toTag: tag));
+                var evt = request.Event;
+                Publish(new SipEvent(_account, Now, evt?.Package ?? "", evt?.Id, request.ContentType, Encoding.UTF8.GetString(request.Body.Span)));
+                break;
+            case SipMethod.Invite:
+                // Calls arrive with issue #6; until then an incoming call is announced and declined busy.
+                Publish(new NewRtcSession(_account, Now, "remote", request.CallId ?? "", request.From?.UriText ?? "", request.To?.UriText ?? ""));
+                _ = transaction.RespondAsync(transaction.CreateResponse(486, toTag: tag));
+                break;
+            default:
+                _ = transaction.RespondAsync(transaction.CreateResponse(405, toTag: tag));
+                break;
+        }
+    }
+
+    // ---- disconnect -------------------------------------------------------------------------
+
+    private void StartTeardown(IActorRef? replyTo, CommandResult? reply = null)
+    {
+        _generation++;
+        _cts?.Cancel();
+        Timers.Cancel(RefreshTimer);
+        Timers.Cancel(RecoveryTimer);
+        _status = ConnectionStatus.Disconnecting;
+        _recovering = false;
+        Become(Disconnecting);
+        Publish(new Events.Disconnecting(_account, Now));
+        var generation = _generation;
+        var wasRegistered = _registered;
+        var ua = _ua;
+        TeardownAsync(ua, wasRegistered).PipeTo(Self,
+            success: r => new TeardownDone(generation, replyTo, reply, r, wasRegistered),
+            failure: e => new TeardownDone(generation, replyTo, reply, new RegistrationResult
+            {
+                Success = false, Cause = RegistrationFailureCause.ConnectionError, Contact = "", Error = Describe(e),
+            }, wasRegistered));
+    }
+
+    private static async Task<RegistrationResult?> TeardownAsync(SipUserAgent? ua, bool registered)
+    {
+        if (ua is null)
+        {
+            return null;
+        }
+        RegistrationResult? result = null;
+        if (registered)
+        {
+            result = await ua.UnregisterAsync().ConfigureAwait(false);
+        }
+        await ua.DisposeAsync().ConfigureAwait(false);
+        return result;
+    }
+
+    private void OnTeardownDone(TeardownDone message)
+    {
+        _registered = false;
+        _transportUp = false;
+        if (message.WasRegistered)
+        {
+            var r = message.Unregistration;
+            Publish(new Unregistered(_account, Now, r?.StatusCode,
+                r is { Success: true } ? "Unregistered" : r?.Cause?.ToDisplayName() ?? "Connection Error"));
+        }
+        _ua = null;
+        _status = ConnectionStatus.Disconnected;
+        Publish(new Events.Disconnected(_account, Now, false, "disconnect"));
+        message.ReplyTo?.Tell(message.Reply ?? new CommandResult(_account, CommandStatus.Ok));
+        Become(Idle);
+        Stash.UnstashAll();
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    private void DropUserAgent()
+    {
+        _cts?.Cancel();
+        var ua = _ua;
+        _ua = null;
+        _registered = false;
+        _transportUp = false;
+        if (ua is not null)
+        {
+            _ = ua.DisposeAsync().AsTask();
+        }
+    }
+
+    private void ReplyState()
+        => Sender.Tell(new ConnectionStateResult(_account, _status, _configuration));
+
+    private void IgnoreStale(object message)
+    {
+        if (message is AccountRequestHandler.IncomingRequest incoming)
+        {
+            _ = incoming.Transaction.RespondAsync(incoming.Transaction.CreateResponse(480, toTag: SipIdentifiers.NewTag()));
+            return;
+        }
+        if (message is ParametersResolved or ParametersFailed or TransportUp or TransportFailed or TransportLost or RegistrationDone or TeardownDone or RefreshTick or RecoveryTick)
+        {
+            return; // a result of a superseded attempt
+        }
+        Unhandled(message);
+    }
+
+    /// <summary>Publishes after the state changed; a subscriber that throws runs in its own actor and cannot reach us.</summary>
+    private void Publish(ConnectionEvent connectionEvent) => Context.System.EventStream.Publish(connectionEvent);
+
+    private static DateTimeOffset Now => DateTimeOffset.UtcNow;
+
+    private static string Describe(Exception e) => (e is AggregateException { InnerException: { } inner } ? inner : e).Message;
+
+    protected override void PostStop()
+    {
+        _cts?.Cancel();
+        DropUserAgent();
+        base.PostStop();
+    }
+}

@@ -1,0 +1,44 @@
+namespace SipActors.Connections;
+
+/// <summary>Messages addressed to one account carry its id, so a supervisor (and later sharding) can route them.</summary>
+public interface IWithAccountId
+{
+    AccountId Account { get; }
+}
+
+/// <summary>
+/// Connect with fixed parameters or with an async provider (called at connect time, bounded by a
+/// timeout). A newer command supersedes an older one, whose caller gets <see cref="CommandStatus.Superseded"/>.
+/// </summary>
+public sealed record Connect(AccountId Account, ConnectionParameters? Parameters = null, Func<CancellationToken, Task<ConnectionParameters>>? Provider = null) : IWithAccountId;
+
+/// <summary>Un-register if registered, close the transport. Answered <see cref="CommandStatus.NoOp"/> when already disconnected.</summary>
+public sealed record Disconnect(AccountId Account) : IWithAccountId;
+
+/// <summary>Asks for <see cref="ConnectionStateResult"/>.</summary>
+public sealed record GetState(AccountId Account) : IWithAccountId;
+
+public enum CommandStatus
+{
+    Ok,
+    NoOp,
+    Superseded,
+    Failed,
+}
+
+/// <summary>The answer to every command: none is left unanswered.</summary>
+public sealed record CommandResult(AccountId Account, CommandStatus Status, string? Error = null)
+{
+    public bool IsSuccess => Status is CommandStatus.Ok or CommandStatus.NoOp;
+}
+
+public enum ConnectionStatus
+{
+    Disconnected,
+    Connecting,
+    Connected,
+    Registered,
+    Disconnecting,
+}
+
+public sealed record ConnectionStateResult(AccountId Account, ConnectionStatus Status, ConnectionConfiguration? Configuration);

@@ -1,0 +1,250 @@
+using System.Net;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using SipActors.Connections;
+using SipActors.Events;
+using SipActors.Sip.Registrar;
+using SipActors.Sip.UserAgents;
+using Xunit.Abstractions;
+
+namespace SipActors.Tests.Connections;
+
+/// <summary>The orderings of CONTRACT.md §2 against the embedded registrar on loopback.</summary>
+public sealed class ConnectionActorSpecs : TestKit, IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private readonly EmbeddedRegistrar _registrar = EmbeddedRegistrar.Start();
+    private readonly SipStack _stack = new();
+
+    public ConnectionActorSpecs(ITestOutputHelper output) : base(output: output)
+    {
+        ConnectionTopics.Subscribe(Sys.EventStream, TestActor, ConnectionTopics.All);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _stack.DisposeAsync();
+        await _registrar.DisposeAsync();
+    }
+
+    private string UdpUrl => $"udp://127.0.0.1:{_registrar.UdpEndPoint.Port}";
+
+    private ConnectionParameters Parameters(string user = "alice", bool register = true, string? password = null) => new()
+    {
+        SipServerIp = _registrar.Domain,
+        SipServerUrl = UdpUrl,
+        DisplayName = "  Alice  In Wonderland ",
+        Register = register,
+        User = user,
+        Password = password ?? "pw-" + user,
+        RemoteAddress = "10.1.2.3",
+    };
+
+    private IActorRef Account(string id = "a1", ConnectionActorSettings? settings = null)
+        => Sys.ActorOf(ConnectionActor.Props(id, _stack, settings), id);
+
+    /// <summary>Reads events until the listed topics have arrived in this order, failing on any other.</summary>
+    private List<ConnectionEvent> ExpectTopics(params string[] topics)
+    {
+        var seen = new List<ConnectionEvent>();
+        foreach (var topic in topics)
+        {
+            var e = ExpectMsg<ConnectionEvent>(Wait);
+            seen.Add(e);
+            Assert.True(e.Topic == topic, $"expected {topic}, got {e.Topic} after [{string.Join(", ", seen.Select(x => x.Topic))}]: {e}");
+        }
+        return seen;
+    }
+
+    private static Task<CommandResult> AskAsync(IActorRef account, object command)
+        => account.Ask<CommandResult>(command, Wait);
+
+    [Fact]
+    public void Should_publish_the_connect_sequence_without_register()
+    {
+        var account = Account();
+
+        account.Tell(new Connect("a1", Parameters(register: false)), TestActor);
+
+        var events = ExpectTopics(ConnectionTopics.ConnectStarted, ConnectionTopics.ConnectParametersResolveSuccess, ConnectionTopics.Connecting,
+            ConnectionTopics.ConnectedWithConfiguration, ConnectionTopics.Connected, ConnectionTopics.ConnectSucceeded);
+        Assert.Equal(CommandStatus.Ok, ExpectMsg<CommandResult>(Wait).Status);
+        var connecting = Assert.IsType<Events.Connecting>(events[2]);
+        Assert.Equal((0, $"udp://127.0.0.1:{_registrar.UdpEndPoint.Port}"), (connecting.Attempt, connecting.TransportUri));
+        var configuration = Assert.IsType<ConnectSucceeded>(events[5]).Configuration;
+        Assert.InRange(int.Parse(configuration.User, System.Globalization.CultureInfo.InvariantCulture), 100000, 99999999);
+        Assert.Equal("Alice_In_Wonderland", configuration.DisplayName);
+        Assert.Equal(0, _registrar.RegisteredUsers);
+    }
+
+    [Fact]
+    public async Task Should_publish_registered_between_connected_and_connect_succeeded_then_unregister_on_disconnect()
+    {
+        var account = Account();
+
+        account.Tell(new Connect("a1", Parameters()), TestActor);
+        var events = ExpectTopics(ConnectionTopics.ConnectStarted, ConnectionTopics.ConnectParametersResolveSuccess, ConnectionTopics.Connecting,
+            ConnectionTopics.ConnectedWithConfiguration, ConnectionTopics.Connected, ConnectionTopics.Registered, ConnectionTopics.ConnectSucceeded);
+        Assert.Equal(CommandStatus.Ok, ExpectMsg<CommandResult>(Wait).Status);
+        var registered = Assert.IsType<Registered>(events[5]);
+        Assert.Equal((200, 300), (registered.StatusCode, registered.Expires));
+        Assert.Single(_registrar.GetBindings("alice"));
+        Assert.Equal(ConnectionStatus.Registered, (await account.Ask<ConnectionStateResult>(new GetState("a1"), Wait)).Status);
+
+        account.Tell(new Disconnect("a1"), TestActor);
+        ExpectTopics(ConnectionTopics.Disconnecting, ConnectionTopics.Unregistered, ConnectionTopics.Disconnected);
+        Assert.Equal(CommandStatus.Ok, ExpectMsg<CommandResult>(Wait).Status);
+        Assert.Empty(_registrar.GetBindings("alice"));
+        Assert.Equal(CommandStatus.NoOp, (await AskAsync(account, new Disconnect("a1"))).Status);
+    }
+
+    [Fact]
+    public void Should_fail_with_authentication_error_and_tear_down_on_a_wrong_password()
+    {
+        var account = Account();
+
+        account.Tell(new Connect("a1", Parameters(password: "wrong")), TestActor);
+
+        var events = ExpectTopics(ConnectionTopics.ConnectStarted, ConnectionTopics.ConnectParametersResolveSuccess, ConnectionTopics.Connecting,
+            ConnectionTopics.ConnectedWithConfiguration, ConnectionTopics.Connected, ConnectionTopics.RegistrationFailed,
+            ConnectionTopics.ConnectFailed, ConnectionTopics.Disconnecting, ConnectionTopics.Disconnected);
+        var failed = Assert.IsType<RegistrationFailed>(events[5]);
+        Assert.Equal((401, "Authentication Error"), (failed.StatusCode, failed.Cause));
+        Assert.Equal("Authentication Error", Assert.IsType<ConnectFailed>(events[6]).Cause);
+        Assert.Equal(CommandStatus.Failed, ExpectMsg<CommandResult>(Wait).Status);
+        Assert.Equal(1, _registrar.AuthenticationFailures);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // no automatic retry
+    }
+
+    [Fact]
+    public void Should_report_a_failing_provider()
+    {
+        var account = Account();
+
+        account.Tell(new Connect("a1", Provider: _ => Task.FromException<ConnectionParameters>(new InvalidOperationException("vault unreachable"))), TestActor);
+
+        var events = ExpectTopics(ConnectionTopics.ConnectStarted, ConnectionTopics.ConnectParametersResolveFailed, ConnectionTopics.ConnectFailed);
+        Assert.Equal("vault unreachable", Assert.IsType<ConnectParametersResolveFailed>(events[1]).Error);
+        Assert.Equal(CommandStatus.Failed, ExpectMsg<CommandResult>(Wait).Status);
+    }
+
+    [Fact]
+    public void Should_time_out_a_provider_that_never_answers()
+    {
+        var account = Account(settings: new ConnectionActorSettings { ProviderTimeout = TimeSpan.FromMilliseconds(200) });
+
+        account.Tell(new Connect("a1", Provider: ct => Task.Delay(Timeout.Infinite, ct).ContinueWith(_ => Parameters(), TaskScheduler.Default)), TestActor);
+
+        var events = ExpectTopics(ConnectionTopics.ConnectStarted, ConnectionTopics.ConnectParametersResolveFailed, ConnectionTopics.ConnectFailed);
+        Assert.Contains("did not answer", Assert.IsType<ConnectParametersResolveFailed>(events[1]).Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_name_the_invalid_field()
+    {
+        var account = Account();
+
+        account.Tell(new Connect("a1", Parameters() with { User = " ", SipServerUrl = "gopher://x" }), TestActor);
+
+        var events = ExpectTopics(ConnectionTopics.ConnectStarted, ConnectionTopics.ConnectParametersResolveSuccess, ConnectionTopics.ConnectFailed);
+        var error = Assert.IsType<ConnectFailed>(events[2]).Error;
+        Assert.Contains("User is required", error, StringComparison.Ordinal);
+        Assert.Contains("SipServerUrl has an unknown scheme 'gopher'", error, StringComparison.Ordinal);
+        Assert.Equal(CommandStatus.Failed, ExpectMsg<CommandResult>(Wait).Status);
+    }
+
+    [Fact]
+    public void Should_fail_a_connect_to_a_silent_server_after_the_connect_timeout()
+    {
+        using var silent = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var account = Account(settings: new ConnectionActorSettings { ConnectTimeout = TimeSpan.FromMilliseconds(500) });
+
+        account.Tell(new Connect("a1", Parameters() with { SipServerUrl = $"udp://127.0.0.1:{((IPEndPoint)silent.LocalEndPoint!).Port}" }), TestActor);
+
+        var events = ExpectTopics(ConnectionTopics.ConnectStarted, ConnectionTopics.ConnectParametersResolveSuccess, ConnectionTopics.Connecting, ConnectionTopics.ConnectFailed);
+        var failed = Assert.IsType<ConnectFailed>(events[3]);
+        Assert.Contains("did not connect within", failed.Error, StringComparison.Ordinal);
+        Assert.Equal("Connection Error", failed.Cause);
+        Assert.Equal(CommandStatus.Failed, ExpectMsg<CommandResult>(Wait).Status);
+    }
+
+    [Fact]
+    public async Task Should_disconnect_the_old_connection_first_when_connecting_while_connected()
+    {
+        var account = Account();
+        Assert.Equal(CommandStatus.Ok, (await AskAsync(account, new Connect("a1", Parameters()))).Status);
+        ExpectTopics(ConnectionTopics.ConnectStarted, ConnectionTopics.ConnectParametersResolveSuccess, ConnectionTopics.Connecting,
+            ConnectionTopics.ConnectedWithConfiguration, ConnectionTopics.Connected, ConnectionTopics.Registered, ConnectionTopics.ConnectSucceeded);
+
+        account.Tell(new Connect("a1", Parameters(register: false)), TestActor);
+
+        ExpectTopics(ConnectionTopics.Disconnecting, ConnectionTopics.Unregistered, ConnectionTopics.Disconnected,
+            ConnectionTopics.ConnectStarted, ConnectionTopics.ConnectParametersResolveSuccess, ConnectionTopics.Connecting,
+            ConnectionTopics.ConnectedWithConfiguration, ConnectionTopics.Connected, ConnectionTopics.ConnectSucceeded);
+        Assert.Equal(CommandStatus.Ok, ExpectMsg<CommandResult>(Wait).Status);
+        Assert.Empty(_registrar.GetBindings("alice"));
+    }
+
+    [Fact]
+    public void Should_tell_a_superseded_caller_so_and_finish_the_newer_connect()
+    {
+        var account = Account();
+        var first = CreateTestProbe();
+
+        account.Tell(new Connect("a1", Provider: async ct => { await Task.Delay(300, ct); return Parameters(); }), first);
+        account.Tell(new Connect("a1", Parameters(register: false)), TestActor);
+
+        Assert.Equal(CommandStatus.Superseded, first.ExpectMsg<CommandResult>(Wait).Status);
+        FishForMessage<CommandResult>(r => r.Status == CommandStatus.Ok, Wait);
+        Assert.DoesNotContain(ReceiveWhile(TimeSpan.FromMilliseconds(500), o => o), e => e is ConnectFailed);
+    }
+
+    [Fact]
+    public void Should_deliver_one_topic_to_a_subscriber_of_that_topic_string()
+    {
+        var probe = CreateTestProbe();
+        ConnectionTopics.Subscribe(Sys.EventStream, probe, "connection:registered");
+        var account = Account();
+
+        account.Tell(new Connect("a1", Parameters()), TestActor);
+
+        var registered = probe.ExpectMsg<Registered>(Wait);
+        Assert.Equal("a1", registered.Account.Value);
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+
+    [Fact]
+    public void Should_keep_passwords_out_of_events_text_and_json()
+    {
+        var account = Account();
+        account.Tell(new Connect("a1", Parameters(password: "pw-alice")), TestActor);
+
+        var events = ReceiveN(8, Wait).OfType<ConnectionEvent>().ToList();
+
+        Assert.All(events, e =>
+        {
+            Assert.DoesNotContain("pw-alice", e.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("pw-alice", e.ToJson(), StringComparison.Ordinal);
+        });
+        Assert.Contains("\"topic\":\"connection:connect-parameters-resolve-success\"", events[1].ToJson(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_publish_incoming_messages_of_a_registered_account()
+    {
+        var account = Account();
+        Assert.Equal(CommandStatus.Ok, (await AskAsync(account, new Connect("a1", Parameters()))).Status);
+        ReceiveN(7, Wait);
+        using var peerStack = new SipStackScope();
+        // Another account of the same process sends a MESSAGE straight to alice's contact.
+        var alice = _registrar.GetBindings("alice")[0].ContactUri;
+        var response = await peerStack.SendMessageAsync(alice, "hello alice");
+
+        Assert.Equal(200, response.StatusCode);
+        var message = ExpectMsg<NewMessage>(Wait);
+        Assert.Equal(("remote", "hello alice", "text/plain"), (message.Originator, message.Body, message.ContentType));
+    }
+}
