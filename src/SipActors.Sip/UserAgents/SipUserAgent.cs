@@ -79,7 +79,10 @@ public sealed class SipUserAgent : IAsyncDisposable
     public async Task<SipResponse> PingAsync(CancellationToken cancellationToken = default)
     {
         var channel = _channel ?? throw new InvalidOperationException("Not connected.");
-        var options = new SipRequest(SipMethod.Options, "sip:" + Options.Domain);
+        // Addressed to the server itself (host and port we send to), so a proxy answers instead of relaying it.
+        var target = Options.Target;
+        var host = target.Host.Contains(':', StringComparison.Ordinal) ? $"[{target.Host}]" : target.Host;
+        var options = new SipRequest(SipMethod.Options, string.Create(CultureInfo.InvariantCulture, $"sip:{host}:{target.Port}"));
         var sentBy = _registration!.SentBy;
         options.Headers.Add(SipHeaderId.Via, $"SIP/2.0/{channel.Kind.ViaToken()} {sentBy};branch={SipIdentifiers.NewBranch()};rport");
         options.Headers.Add(SipHeaderId.MaxForwards, "70");

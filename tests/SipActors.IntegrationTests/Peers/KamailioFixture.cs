@@ -20,6 +20,7 @@ public sealed partial class KamailioFixture : IAsyncLifetime
     private Process? _process;
     private string _kamcmd = "";
     private string _config = "";
+    private string _kamailio = "";
 
     public string RunDirectory { get; } = Directory.CreateTempSubdirectory("kamailio-").FullName;
 
@@ -39,7 +40,7 @@ public sealed partial class KamailioFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var kamailio = ExternalTools.Find("kamailio", Install);
+        var kamailio = _kamailio = ExternalTools.Find("kamailio", Install);
         _kamcmd = ExternalTools.Find("kamcmd", Install);
         var ports = FreePorts.Take(5);
         (UdpPort, TcpPort, WsPort, TlsPort, WssPort) = (ports[0], ports[1], ports[2], ports[3], ports[4]);
@@ -170,7 +171,30 @@ public sealed partial class KamailioFixture : IAsyncLifetime
     [GeneratedRegex(@"usrloc:registered_users\s*=\s*(\d+)")]
     private static partial Regex RegisteredUsers();
 
+    /// <summary>Stops Kamailio (its connections drop, its bindings are lost) and starts it again on the same ports.</summary>
+    public async Task RestartAsync(TimeSpan downtime)
+    {
+        await StopAsync();
+        _process?.Dispose();
+        File.Delete(Path.Combine(RunDirectory, "ctl"));
+        await Task.Delay(downtime);
+        await StartAsync(_kamailio);
+    }
+
     public async Task DisposeAsync()
+    {
+        await StopAsync();
+        _process?.Dispose();
+        try
+        {
+            Directory.Delete(RunDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private async Task StopAsync()
     {
         if (_process is { HasExited: false })
         {
@@ -185,14 +209,6 @@ public sealed partial class KamailioFixture : IAsyncLifetime
             {
                 _process.Kill(entireProcessTree: true);
             }
-        }
-        _process?.Dispose();
-        try
-        {
-            Directory.Delete(RunDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
         }
     }
 }
