@@ -33,17 +33,19 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers, IWithStash
     private ConnectionConfiguration? _configuration;
     private SipUserAgent? _ua;
     private CancellationTokenSource? _cts;
+    private readonly bool _supervised;
     private ConnectionStatus _status = ConnectionStatus.Disconnected;
     private bool _transportUp;
     private bool _registered;
     private bool _recovering;
     private int _attempt;
 
-    public ConnectionActor(AccountId account, SipStack stack, ConnectionActorSettings settings)
+    public ConnectionActor(AccountId account, SipStack stack, ConnectionActorSettings settings, bool supervised)
     {
         _account = account;
         _stack = stack;
         _settings = settings;
+        _supervised = supervised;
         Idle();
     }
 
@@ -51,8 +53,12 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers, IWithStash
 
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(AccountId account, SipStack stack, ConnectionActorSettings? settings = null)
-        => Akka.Actor.Props.Create(() => new ConnectionActor(account, stack, settings ?? ConnectionActorSettings.Default));
+    /// <param name="account">The account this actor owns.</param>
+    /// <param name="stack">The process's shared SIP stack.</param>
+    /// <param name="settings">Timeouts and defaults; <see cref="ConnectionActorSettings.Default"/> when null.</param>
+    /// <param name="supervised">True under a <see cref="ConnectionSupervisor"/>: state changes are reported to it and each transport attempt waits for its permit.</param>
+    public static Props Props(AccountId account, SipStack stack, ConnectionActorSettings? settings = null, bool supervised = false)
+        => Akka.Actor.Props.Create(() => new ConnectionActor(account, stack, settings ?? ConnectionActorSettings.Default, supervised));
 
     // ---- messages piped back from SIP work ------------------------------------------------
 
@@ -80,7 +86,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers, IWithStash
 
     private void Idle()
     {
-        _status = ConnectionStatus.Disconnected;
+        SetStatus(ConnectionStatus.Disconnected);
         Receive<Connect>(StartConnect);
         Receive<Disconnect>(_ => Sender.Tell(new CommandResult(_account, CommandStatus.NoOp)));
         Receive<GetState>(_ => ReplyState());
@@ -91,6 +97,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers, IWithStash
     {
         Receive<ParametersResolved>(m => m.Generation == _generation, OnParametersResolved);
         Receive<ParametersFailed>(m => m.Generation == _generation, OnParametersFailed);
+        Receive<ConnectPermit>(m => m.Generation == _generation, _ => Attempt());
         Receive<TransportUp>(m => m.Generation == _generation, _ => OnTransportUp());
         Receive<TransportFailed>(m => m.Generation == _generation, m => OnTransportFailed(m.Error));
         Receive<RegistrationDone>(m => m.Generation == _generation, OnRegistrationDone);
@@ -149,7 +156,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers, IWithStash
         _caller = Sender;
         _recovering = false;
         _attempt = 0;
-        _status = ConnectionStatus.Connecting;
+        SetStatus(ConnectionStatus.Connecting);
         _cts = new CancellationTokenSource();
         Become(Connecting);
         Publish(new ConnectStarted(_account, Now));
@@ -237,13 +244,24 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers, IWithStash
         StartAttempt();
     }
 
-    /// <summary>One transport attempt: the first of a connect, or a recovery attempt after a loss.</summary>
+    /// <summary>One transport attempt: the first of a connect, or a recovery attempt after a loss. Under a supervisor it waits for a permit first.</summary>
     private void StartAttempt()
     {
-        var ua = _ua!;
         var generation = ++_generation;
-        _status = ConnectionStatus.Connecting;
+        SetStatus(ConnectionStatus.Connecting);
         Become(Connecting);
+        if (_supervised)
+        {
+            Context.Parent.Tell(new ConnectPermitRequest(_account, generation));
+            return;
+        }
+        Attempt();
+    }
+
+    private void Attempt()
+    {
+        var ua = _ua!;
+        var generation = _generation;
         Publish(new Events.Connecting(_account, Now, _attempt, ua.Options.Target.ToString()));
         ConnectWithTimeoutAsync(ua, _cts!.Token).PipeTo(Self,
             success: () => new TransportUp(generation),
@@ -269,7 +287,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers, IWithStash
         var ua = _ua!;
         var parameters = _parameters!;
         _transportUp = true;
-        _status = ConnectionStatus.Connected;
+        SetStatus(ConnectionStatus.Connected);
         _configuration = new ConnectionConfiguration(parameters.SipServerIp, parameters.SipServerUrl, parameters.NormalizedDisplayName,
             parameters.Register, ua.Options.User, parameters.Password, ua.Contact, ua.LocalEndPoint?.ToString());
         Publish(new ConnectedWithConfiguration(_account, Now, _configuration));
@@ -302,7 +320,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers, IWithStash
         {
             var wasRegistered = _registered;
             _registered = true;
-            _status = ConnectionStatus.Registered;
+            SetStatus(ConnectionStatus.Registered);
             Timers.StartSingleTimer(RefreshTimer, RefreshTick.Instance, RefreshPolicy.NextRefresh(Math.Max(1, result.GrantedExpires), _random));
             if (!wasRegistered)
             {
@@ -411,7 +429,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers, IWithStash
         if (_registered)
         {
             _registered = false;
-            _status = ConnectionStatus.Connected;
+            SetStatus(ConnectionStatus.Connected);
             Publish(new Unregistered(_account, Now, result.StatusCode, cause.ToDisplayName()));
         }
         // 401/403 mean the server refuses us: say so and stop. Anything else is retried with
@@ -429,7 +447,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers, IWithStash
     {
         _transportUp = false;
         Timers.Cancel(RefreshTimer);
-        _status = ConnectionStatus.Connecting;
+        SetStatus(ConnectionStatus.Connecting);
         Publish(new Events.Disconnected(_account, Now, true, error ?? "connection lost"));
         if (_registered)
         {
@@ -507,7 +525,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers, IWithStash
         _cts?.Cancel();
         Timers.Cancel(RefreshTimer);
         Timers.Cancel(RecoveryTimer);
-        _status = ConnectionStatus.Disconnecting;
+        SetStatus(ConnectionStatus.Disconnecting);
         _recovering = false;
         Become(Disconnecting);
         Publish(new Events.Disconnecting(_account, Now));
@@ -548,7 +566,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers, IWithStash
                 r is { Success: true } ? "Unregistered" : r?.Cause?.ToDisplayName() ?? "Connection Error"));
         }
         _ua = null;
-        _status = ConnectionStatus.Disconnected;
+        SetStatus(ConnectionStatus.Disconnected);
         Publish(new Events.Disconnected(_account, Now, false, "disconnect"));
         message.ReplyTo?.Tell(message.Reply ?? new CommandResult(_account, CommandStatus.Ok));
         Become(Idle);
@@ -570,6 +588,19 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers, IWithStash
         }
     }
 
+    private void SetStatus(ConnectionStatus status)
+    {
+        if (_status == status)
+        {
+            return;
+        }
+        _status = status;
+        if (_supervised)
+        {
+            Context.Parent.Tell(new AccountStatusChanged(_account, status));
+        }
+    }
+
     private void ReplyState()
         => Sender.Tell(new ConnectionStateResult(_account, _status, _configuration));
 
@@ -580,7 +611,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers, IWithStash
             _ = incoming.Transaction.RespondAsync(incoming.Transaction.CreateResponse(480, toTag: SipIdentifiers.NewTag()));
             return;
         }
-        if (message is ParametersResolved or ParametersFailed or TransportUp or TransportFailed or TransportLost or RegistrationDone or TeardownDone or RefreshTick or RecoveryTick)
+        if (message is ConnectPermit or ParametersResolved or ParametersFailed or TransportUp or TransportFailed or TransportLost or RegistrationDone or TeardownDone or RefreshTick or RecoveryTick)
         {
             return; // a result of a superseded attempt
         }
@@ -594,10 +625,26 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers, IWithStash
 
     private static string Describe(Exception e) => (e is AggregateException { InnerException: { } inner } ? inner : e).Message;
 
+    protected override void PostRestart(Exception reason)
+    {
+        base.PostRestart(reason);
+        if (_supervised)
+        {
+            Context.Parent.Tell(new AccountRestarted(_account));
+        }
+    }
+
     protected override void PostStop()
     {
         _cts?.Cancel();
-        DropUserAgent();
+        // Leaving (removed, or restarting after a crash): release the binding and the flow without waiting for it.
+        var ua = _ua;
+        var registered = _registered;
+        _ua = null;
+        if (ua is not null)
+        {
+            _ = TeardownAsync(ua, registered);
+        }
         base.PostStop();
     }
 }

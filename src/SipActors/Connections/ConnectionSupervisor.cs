@@ -1,0 +1,172 @@
+using Akka.Actor;
+using Akka.Event;
+using SipActors.Sip.UserAgents;
+
+namespace SipActors.Connections;
+
+/// <summary>
+/// One child <see cref="ConnectionActor"/> per account, created on first use and named after the
+/// account; routes every <see cref="IWithAccountId"/> message to it. Keeps counts per state from
+/// the children's reports, hands out transport-attempt permits at a supervisor-wide rate so that
+/// ten thousand accounts recovering at once do not stampede the server, and restarts a crashed
+/// account with its last Connect.
+/// </summary>
+public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
+{
+    private const string PermitTimer = "permits";
+    private static readonly TimeSpan PermitTick = TimeSpan.FromMilliseconds(20);
+
+    private readonly SipStack _stack;
+    private readonly ConnectionSupervisorSettings _settings;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<AccountId, ConnectionStatus> _status = [];
+    private readonly Dictionary<AccountId, Connect> _lastConnect = [];
+    private readonly Queue<(IActorRef Child, ConnectPermitRequest Request)> _waiting = new();
+    private double _tokens;
+    private long _refilledAt = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    public ConnectionSupervisor(SipStack stack, ConnectionSupervisorSettings settings)
+    {
+        _stack = stack;
+        _settings = settings;
+        _tokens = Burst;
+
+        Receive<ConnectPermitRequest>(OnPermitRequest);
+        Receive<PermitTickMessage>(_ => ServePermits());
+        Receive<AccountStatusChanged>(m => _status[m.Account] = m.Status);
+        Receive<AccountRestarted>(OnAccountRestarted);
+        Receive<Terminated>(OnTerminated);
+        Receive<ConnectAll>(OnConnectAll);
+        Receive<DisconnectAll>(_ => OnDisconnectAll());
+        Receive<GetSupervisorStatus>(_ => Sender.Tell(Status()));
+        Receive<RemoveAccount>(OnRemove);
+        Receive<IWithAccountId>(Route);
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(SipStack stack, ConnectionSupervisorSettings? settings = null)
+        => Akka.Actor.Props.Create(() => new ConnectionSupervisor(stack, settings ?? ConnectionSupervisorSettings.Default));
+
+    /// <summary>A crashed account restarts (and reconnects); ten crashes a minute stop it.</summary>
+    protected override SupervisorStrategy SupervisorStrategy()
+        => new OneForOneStrategy(10, TimeSpan.FromMinutes(1), _ => Directive.Restart);
+
+    private double Burst => Math.Max(1, _settings.ConnectRateLimit * PermitTick.TotalSeconds);
+
+    private sealed class PermitTickMessage : INotInfluenceReceiveTimeout
+    {
+        public static readonly PermitTickMessage Instance = new();
+        private PermitTickMessage() { }
+    }
+
+    private void Route(IWithAccountId message)
+    {
+        if (message is Connect connect)
+        {
+            _lastConnect[connect.Account] = connect;
+        }
+        ChildFor(message.Account).Forward(message);
+    }
+
+    private IActorRef ChildFor(AccountId account)
+    {
+        var name = Uri.EscapeDataString(account.Value);
+        var child = Context.Child(name);
+        if (!child.IsNobody())
+        {
+            return child;
+        }
+        child = Context.ActorOf(ConnectionActor.Props(account, _stack, _settings.Account, supervised: true), name);
+        Context.Watch(child);
+        _status[account] = ConnectionStatus.Disconnected;
+        return child;
+    }
+
+    private void OnPermitRequest(ConnectPermitRequest request)
+    {
+        _waiting.Enqueue((Sender, request));
+        ServePermits();
+    }
+
+    /// <summary>A token bucket refilled at the configured rate; the timer runs only while someone waits.</summary>
+    private void ServePermits()
+    {
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        _tokens = Math.Min(Burst, _tokens + _settings.ConnectRateLimit * System.Diagnostics.Stopwatch.GetElapsedTime(_refilledAt, now).TotalSeconds);
+        _refilledAt = now;
+        while (_waiting.Count > 0 && _tokens >= 1)
+        {
+            var (child, request) = _waiting.Dequeue();
+            _tokens -= 1;
+            child.Tell(new ConnectPermit(request.Generation));
+        }
+        if (_waiting.Count > 0)
+        {
+            if (!Timers.IsTimerActive(PermitTimer))
+            {
+                Timers.StartPeriodicTimer(PermitTimer, PermitTickMessage.Instance, PermitTick);
+            }
+        }
+        else
+        {
+            Timers.Cancel(PermitTimer);
+        }
+    }
+
+    private void OnAccountRestarted(AccountRestarted message)
+    {
+        _log.Warning("Account {Account} restarted after a failure; reconnecting", message.Account);
+        if (_lastConnect.TryGetValue(message.Account, out var connect))
+        {
+            Sender.Tell(connect, Self);
+        }
+    }
+
+    private void OnConnectAll(ConnectAll message)
+    {
+        foreach (var connect in message.Connects)
+        {
+            _lastConnect[connect.Account] = connect;
+            ChildFor(connect.Account).Tell(connect, ActorRefs.NoSender);
+        }
+        Sender.Tell(new CommandResult(new AccountId("*"), CommandStatus.Ok));
+    }
+
+    private void OnDisconnectAll()
+    {
+        var children = Context.GetChildren().ToList();
+        var replyTo = Sender;
+        var tasks = children.Select(c => c.Ask<CommandResult>(new Disconnect(new AccountId(Uri.UnescapeDataString(c.Path.Name))), TimeSpan.FromSeconds(40)));
+        _lastConnect.Clear();
+        Task.WhenAll(tasks).PipeTo(replyTo,
+            success: results => new CommandResult(new AccountId("*"), results.All(r => r.IsSuccess) ? CommandStatus.Ok : CommandStatus.Failed),
+            failure: e => new CommandResult(new AccountId("*"), CommandStatus.Failed, e.Message));
+    }
+
+    private void OnRemove(RemoveAccount message)
+    {
+        var child = Context.Child(Uri.EscapeDataString(message.Account.Value));
+        _lastConnect.Remove(message.Account);
+        if (child.IsNobody())
+        {
+            Sender.Tell(new CommandResult(message.Account, CommandStatus.NoOp));
+            return;
+        }
+        // The child disconnects in PostStop (un-REGISTER and close), then leaves.
+        Context.Stop(child);
+        Sender.Tell(new CommandResult(message.Account, CommandStatus.Ok));
+    }
+
+    private void OnTerminated(Terminated message) => _status.Remove(new AccountId(Uri.UnescapeDataString(message.ActorRef.Path.Name)));
+
+    private SupervisorStatus Status()
+    {
+        var counts = new Dictionary<ConnectionStatus, int>();
+        foreach (var status in _status.Values)
+        {
+            counts[status] = counts.GetValueOrDefault(status) + 1;
+        }
+        return new SupervisorStatus(_status.Count, counts);
+    }
+}

@@ -1,0 +1,102 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using SipActors.Connections;
+using SipActors.Sip.Registrar;
+using SipActors.Sip.UserAgents;
+using Xunit.Abstractions;
+
+namespace SipActors.Tests.Connections;
+
+public sealed class ConnectionSupervisorSpecs : TestKit, IAsyncLifetime
+{
+    private readonly EmbeddedRegistrar _registrar = EmbeddedRegistrar.Start();
+    private readonly SipStack _stack = new();
+
+    public ConnectionSupervisorSpecs(ITestOutputHelper output) : base("akka.loglevel = WARNING", output: output)
+    {
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _stack.DisposeAsync();
+        await _registrar.DisposeAsync();
+    }
+
+    private Connect ConnectFor(string user) => new(user, new ConnectionParameters
+    {
+        SipServerIp = _registrar.Domain,
+        SipServerUrl = $"udp://127.0.0.1:{_registrar.UdpEndPoint.Port}",
+        Register = true,
+        User = user,
+        Password = "pw-" + user,
+    });
+
+    private async Task<SupervisorStatus> StatusAsync(IActorRef supervisor)
+        => await supervisor.Ask<SupervisorStatus>(GetSupervisorStatus.Instance, TimeSpan.FromSeconds(10));
+
+    [Fact]
+    public async Task Should_route_commands_to_one_child_per_account_and_count_states()
+    {
+        var supervisor = Sys.ActorOf(ConnectionSupervisor.Props(_stack), "accounts");
+
+        var alice = await supervisor.Ask<CommandResult>(ConnectFor("alice"), TimeSpan.FromSeconds(10));
+        var bob = await supervisor.Ask<CommandResult>(ConnectFor("bob"), TimeSpan.FromSeconds(10));
+        var state = await supervisor.Ask<ConnectionStateResult>(new GetState("bob"), TimeSpan.FromSeconds(10));
+
+        Assert.True(alice.IsSuccess && bob.IsSuccess);
+        Assert.Equal(("bob", ConnectionStatus.Registered), (state.Account.Value, state.Status));
+        await AwaitConditionAsync(async () => (await StatusAsync(supervisor)).Count(ConnectionStatus.Registered) == 2, TimeSpan.FromSeconds(5));
+        Assert.Equal(CommandStatus.Ok, (await supervisor.Ask<CommandResult>(new RemoveAccount("alice"), TimeSpan.FromSeconds(10))).Status);
+        await AwaitConditionAsync(async () => (await StatusAsync(supervisor)).Accounts == 1, TimeSpan.FromSeconds(5));
+        await AwaitConditionAsync(() => Task.FromResult(_registrar.GetBindings("alice").Count == 0), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Should_register_ten_thousand_accounts_and_unregister_them_all()
+    {
+        var supervisor = Sys.ActorOf(ConnectionSupervisor.Props(_stack, new ConnectionSupervisorSettings { ConnectRateLimit = 5000 }), "load");
+        var connects = Enumerable.Range(0, 10_000).Select(i => ConnectFor($"user{i:D5}")).ToList();
+        var failures = CreateTestProbe();
+        Events.ConnectionTopics.Subscribe(Sys.EventStream, failures, Events.ConnectionTopics.ConnectFailed);
+
+        await supervisor.Ask<CommandResult>(new ConnectAll(connects), TimeSpan.FromSeconds(10));
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        SupervisorStatus progress;
+        while ((progress = await StatusAsync(supervisor)).Count(ConnectionStatus.Registered) < 10_000 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+        }
+        Assert.True(progress.Count(ConnectionStatus.Registered) == 10_000,
+            $"states: {string.Join(", ", progress.ByStatus.Select(p => $"{p.Key}={p.Value}"))}; registrar: {_registrar.RegisteredUsers} users, "
+            + $"{_registrar.SuccessfulRegistrations} OK, {_registrar.Challenges} challenges, {_registrar.AuthenticationFailures} auth failures; "
+            + $"client retransmissions {_stack.Transactions.Retransmissions}, transactions {_stack.Transactions.Count}; failures: "
+            + string.Join(" | ", failures.ReceiveWhile(TimeSpan.FromMilliseconds(100), o => o.ToString()).Take(5)));
+
+        var status = await StatusAsync(supervisor);
+        Assert.Equal(10_000, status.Accounts);
+        Assert.Equal(10_000, _registrar.RegisteredUsers);
+        Assert.Equal(0, _registrar.AuthenticationFailures);
+
+        var disconnected = await supervisor.Ask<CommandResult>(DisconnectAll.Instance, TimeSpan.FromSeconds(120));
+        Assert.Equal(CommandStatus.Ok, disconnected.Status);
+        Assert.Equal(0, _registrar.RegisteredUsers);
+        Assert.Equal(10_000, (await StatusAsync(supervisor)).Count(ConnectionStatus.Disconnected));
+    }
+
+    [Fact]
+    public async Task Should_hold_transport_attempts_to_the_connect_rate_limit()
+    {
+        // 20 attempts per second with a burst of one: after half a second at most ~11 accounts can have started.
+        var supervisor = Sys.ActorOf(ConnectionSupervisor.Props(_stack, new ConnectionSupervisorSettings { ConnectRateLimit = 20 }), "slow");
+        await supervisor.Ask<CommandResult>(new ConnectAll(Enumerable.Range(0, 100).Select(i => ConnectFor($"slow{i}")).ToList()), TimeSpan.FromSeconds(10));
+
+        await Task.Delay(500);
+        var status = await StatusAsync(supervisor);
+
+        Assert.True(status.Count(ConnectionStatus.Registered) + status.Count(ConnectionStatus.Connected) <= 20,
+            $"{status.Count(ConnectionStatus.Registered)} registered after 0.5 s at 20/s");
+        Assert.True(status.Count(ConnectionStatus.Connecting) >= 70);
+    }
+}
