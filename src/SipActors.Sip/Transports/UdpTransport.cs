@@ -55,20 +55,28 @@ public sealed class UdpTransport : IAsyncDisposable
     /// <summary>The channel to <paramref name="remote"/> over this socket (cheap: an address and a reference).</summary>
     public SipChannel GetChannel(IPEndPoint remote) => new UdpChannel(this, remote);
 
-    internal async ValueTask SendAsync(ReadOnlyMemory<byte> datagram, SocketAddress remote, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends synchronously: a datagram send only copies into the kernel's buffer, so it does not
+    /// wait on the network, and the async SocketAddress overload races when many accounts send on
+    /// one socket at once (its cached event args lose the address: "Null is not a valid value for
+    /// e.RemoteEndPoint", seen with 10,000 accounts).
+    /// </summary>
+    internal ValueTask SendAsync(ReadOnlyMemory<byte> datagram, SocketAddress remote, CancellationToken cancellationToken)
     {
         try
         {
-            await _socket.SendToAsync(datagram, SocketFlags.None, remote, cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            _socket.SendTo(datagram.Span, SocketFlags.None, remote);
             Interlocked.Increment(ref _sent);
+            return ValueTask.CompletedTask;
         }
         catch (SocketException e)
         {
-            throw new SipTransportException($"UDP send from {LocalEndPoint} failed: {e.SocketErrorCode}", e);
+            return ValueTask.FromException(new SipTransportException($"UDP send from {LocalEndPoint} failed: {e.SocketErrorCode}", e));
         }
         catch (ObjectDisposedException e)
         {
-            throw new SipTransportException("the UDP transport is closed", e);
+            return ValueTask.FromException(new SipTransportException("the UDP transport is closed", e));
         }
     }
 
