@@ -11,7 +11,13 @@ public static class Program
         var demo = new Command("demo", "Run the main job against the embedded default target.");
         demo.SetAction(_ => Demo());
 
-        var root = new RootCommand("SipActors: thousands of SIP accounts, one Akka.NET actor each.") { demo };
+        // A plain root command named like the tool: RootCommand would name itself after the assembly (SipActors.Cli).
+        var root = new Command("sipactors", "SipActors: thousands of SIP accounts, one Akka.NET actor each.")
+        {
+            new System.CommandLine.Help.HelpOption(),
+            new VersionOption(),
+            demo,
+        };
         return root.Parse(args).Invoke();
     }
 
@@ -20,7 +26,8 @@ public static class Program
         var version = typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?";
         Console.WriteLine($"sipactors {version}");
         Console.WriteLine("The main job, `sipactors load` against the embedded registrar, is not implemented yet (issue #5).");
-        Console.WriteLine("What exists today is the SIP layer (parser, digest, transactions, registration client);");
+        Console.WriteLine("What exists today: the SIP layer (parser, digest, transactions, transports, registration client)");
+        Console.WriteLine("and the first actor layer (ConnectionActor, ConnectionSupervisor, connection:* events);");
         Console.WriteLine("run `dotnet pwsh ./build.ps1 test` to see it exercised, against Kamailio too.");
         return 0;
     }
