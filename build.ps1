@@ -102,6 +102,17 @@ switch ($Task) {
         $benchArgs = if ($Rest.Count -gt 0) { $Rest } else { @('--filter', '*') }
         Push-Location tests/SipActors.Benchmarks
         try { & dotnet run -c $Configuration -- @benchArgs } finally { Pop-Location }
+        Write-Step 'Memory per registered account: 10,000 accounts against `sipactors registrar` in another process'
+        & dotnet build src/SipActors.Cli -c $Configuration | Out-Null
+        $registrar = Start-Process dotnet -ArgumentList @('src/SipActors.Cli/bin/Release/net10.0/sipactors.dll', 'registrar', '--listen', 'udp://127.0.0.1:25160', '--quiet') -PassThru -RedirectStandardOutput artifacts/registrar.log
+        try {
+            Start-Sleep -Seconds 2
+            Push-Location tests/SipActors.Benchmarks
+            try { & dotnet run -c $Configuration -- memory --server udp://127.0.0.1:25160 --accounts 10000 } finally { Pop-Location }
+        }
+        finally {
+            Stop-Process -Id $registrar.Id -ErrorAction SilentlyContinue
+        }
         if (Test-Path tests/load/run.ps1) {
             Install-TestPeers
             Write-Step 'Load comparison with SIPp against Kamailio (tests/load/run.ps1)'
