@@ -1,437 +1,619 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Net;
-using System.Text;
 
 namespace SipActors.Sip.Uris;
 
 /// <summary>
-/// A <c>sip:</c> or <c>sips:</c> URI (RFC 3261 §19.1): user, password, host, port, parameters and
-/// headers, unescaped. Equality follows §19.1.4.
+/// A <c>sip:</c> or <c>sips:</c> URI (RFC 3261 §19.1): user, password, host, port, uri-parameters and
+/// headers, with escapes decoded. Immutable; <see cref="ToString"/> is the wire form, escaping only what
+/// each component's grammar requires, and parses back to an equal URI. Equality follows RFC 3261
+/// §19.1.4, with IP addresses compared by value as RFC 5954 §4 asks.
 /// </summary>
 public sealed class SipUri : AddressUri
 {
+    private static readonly KeyValuePair<string, string?>[] NoParameters = [];
+    private static readonly KeyValuePair<string, string>[] NoHeaders = [];
+    private static readonly SearchValues<char> HostEnd = SearchValues.Create(":;?");
+
+    /// <summary>The parameters RFC 3261 §19.1.4 compares even when only one of the two URIs has them.</summary>
+    private static readonly string[] AlwaysComparedParameters = ["transport", "user", "ttl", "method", "maddr"];
+
+    private readonly KeyValuePair<string, string?>[] _parameters;
+    private readonly KeyValuePair<string, string>[] _headers;
+
+    /// <summary>The IPv4 (low 32 bits) or IPv6 address for <see cref="SipHostKind.IPv4"/> and <see cref="SipHostKind.IPv6"/> hosts.</summary>
+    private readonly UInt128 _address;
+
     private string? _text;
 
+    /// <summary>Builds a URI from unescaped components; <see cref="ToString"/> escapes them as needed.</summary>
+    /// <param name="secure">True for <c>sips:</c>.</param>
+    /// <param name="user">The user part, or null (an empty string counts as none).</param>
+    /// <param name="host">A host name, an IPv4 address, or an IPv6 address with or without brackets.</param>
+    /// <param name="port">0..65535, or null for none.</param>
+    /// <param name="parameters">uri-parameters in order; a null value makes a flag such as <c>lr</c>.</param>
+    /// <param name="headers">URI headers (<c>?name=value&amp;…</c>).</param>
+    /// <param name="password">The password; needs a user.</param>
+    /// <exception cref="ArgumentException">The host is not valid, a parameter or header has no name, or a password comes without a user.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The port is outside 0..65535.</exception>
     public SipUri(bool secure, string? user, string host, int? port = null,
         IEnumerable<KeyValuePair<string, string?>>? parameters = null,
         IEnumerable<KeyValuePair<string, string>>? headers = null,
         string? password = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(host);
-        if (port is < 0 or > 65535)
+        ValidatePort(port);
+        if (string.IsNullOrEmpty(user))
         {
-            throw new ArgumentOutOfRangeException(nameof(port), port, "A port is 0..65535.");
+            if (password is not null)
+            {
+                throw new ArgumentException("A password needs a user.", nameof(password));
+            }
+            user = null;
         }
-        if (password is not null && string.IsNullOrEmpty(user))
+        var reference = host.Contains(':', StringComparison.Ordinal) && host[0] != '[' ? "[" + host + "]" : host;
+        if (UriHostSyntax.Validate(reference, out var kind, out var address, out var detail) >= 0)
         {
-            throw new ArgumentException("A password needs a user.", nameof(password));
+            throw new ArgumentException($"'{host}' is not a host name, IPv4 address or IPv6 address: {detail}.", nameof(host));
         }
         IsSecure = secure;
-        User = string.IsNullOrEmpty(user) ? null : user;
+        User = user;
         Password = password;
-        (Host, HostKind) = NormalizeHost(host, 0);
+        Host = kind == SipHostKind.IPv4 ? reference : UriSyntax.ToLower(reference);
+        HostKind = kind;
+        _address = address;
         Port = port;
-        Parameters = parameters is null ? [] : [.. parameters];
-        Headers = headers is null ? [] : [.. headers];
+        _parameters = CopyParameters(parameters);
+        _headers = CopyHeaders(headers);
     }
 
-    public override string Scheme => IsSecure ? "sips" : "sip";
-
-    public bool IsSecure { get; }
-
-    /// <summary>The user part, unescaped; null when absent.</summary>
-    public string? User { get; }
-
-    /// <summary>The password part, unescaped (discouraged by RFC 3261 but legal); null when absent.</summary>
-    public string? Password { get; }
-
-    /// <summary>Lower-case domain name, dotted IPv4, or an IPv6 reference with brackets.</summary>
-    public string Host { get; }
-
-    public SipHostKind HostKind { get; }
-
-    public int? Port { get; }
-
-    /// <summary>uri-parameters in order; a flag parameter such as <c>lr</c> has a null value.</summary>
-    public IReadOnlyList<KeyValuePair<string, string?>> Parameters { get; }
-
-    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
-
-    public string? Transport => GetParameter("transport");
-    public string? UserParameter => GetParameter("user");
-    public string? Maddr => GetParameter("maddr");
-    public bool LooseRouting => HasParameter("lr");
-
-    public string? GetParameter(string name)
-    {
-        foreach (var (key, value) in Parameters)
-        {
-            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return value;
-            }
-        }
-        return null;
-    }
-
-    public bool HasParameter(string name)
-    {
-        foreach (var (key, _) in Parameters)
-        {
-            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    public SipUri WithParameter(string name, string? value)
-    {
-        var list = new List<KeyValuePair<string, string?>>(Parameters);
-        var i = list.FindIndex(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase));
-        if (i >= 0)
-        {
-            list[i] = new(name, value);
-        }
-        else
-        {
-            list.Add(new(name, value));
-        }
-        return new SipUri(IsSecure, User, Host, Port, list, Headers, Password);
-    }
-
-    public SipUri WithoutParameter(string name)
-        => new(IsSecure, User, Host, Port, Parameters.Where(p => !string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)), Headers, Password);
-
-    public SipUri WithPort(int? port) => new(IsSecure, User, Host, port, Parameters, Headers, Password);
-
-    public SipUri WithUser(string? user) => new(IsSecure, user, Host, Port, Parameters, Headers, user is null ? null : Password);
-
-    public SipUri WithoutHeaders() => new(IsSecure, User, Host, Port, Parameters, null, Password);
-
-    public static new SipUri Parse(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        return Parse(text.AsSpan());
-    }
-
-    public static new SipUri Parse(ReadOnlySpan<char> text)
-    {
-        int start;
-        bool secure;
-        if (text.StartsWith("sip:", StringComparison.OrdinalIgnoreCase))
-        {
-            start = 4;
-            secure = false;
-        }
-        else if (text.StartsWith("sips:", StringComparison.OrdinalIgnoreCase))
-        {
-            start = 5;
-            secure = true;
-        }
-        else
-        {
-            throw UriSyntax.Error(0, "the scheme is not sip or sips");
-        }
-        var forbidden = text.IndexOfAny(UriSyntax.Forbidden);
-        if (forbidden >= 0)
-        {
-            throw UriSyntax.Error(forbidden, "whitespace, quotes, angle brackets or NUL inside a SIP URI");
-        }
-        var control = text.IndexOfAnyInRange('\0', '\x1f');
-        if (control >= 0 || text.Contains('\x7f'))
-        {
-            throw UriSyntax.Error(Math.Max(control, 0), "a control character inside a SIP URI");
-        }
-
-        var rest = text[start..];
-        string? user = null;
-        string? password = null;
-        var at = rest.IndexOf('@');
-        if (at >= 0)
-        {
-            var userinfo = rest[..at];
-            var colon = userinfo.IndexOf(':');
-            var userText = colon < 0 ? userinfo : userinfo[..colon];
-            if (userText.IsEmpty)
-            {
-                throw UriSyntax.Error(start, "the user part before '@' is empty");
-            }
-            user = UriSyntax.Unescape(userText, UriSyntax.User, start, "user part");
-            if (colon >= 0)
-            {
-                password = UriSyntax.Unescape(userinfo[(colon + 1)..], UriSyntax.Password, start + colon + 1, "password");
-            }
-            rest = rest[(at + 1)..];
-            start += at + 1;
-        }
-
-        // hostport ends at the first ';' (parameters) or '?' (headers)
-        var hostEnd = rest.IndexOfAny(';', '?');
-        var hostport = hostEnd < 0 ? rest : rest[..hostEnd];
-        var (host, kind, port) = ParseHostPort(hostport, start);
-        rest = hostEnd < 0 ? default : rest[hostEnd..];
-        start += hostEnd < 0 ? hostport.Length : hostEnd;
-
-        var parameters = new List<KeyValuePair<string, string?>>();
-        while (!rest.IsEmpty && rest[0] == ';')
-        {
-            rest = rest[1..];
-            start++;
-            var end = rest.IndexOfAny(';', '?');
-            var item = end < 0 ? rest : rest[..end];
-            var eq = item.IndexOf('=');
-            var nameText = eq < 0 ? item : item[..eq];
-            if (nameText.IsEmpty)
-            {
-                throw UriSyntax.Error(start, "a URI parameter has no name");
-            }
-            var name = UriSyntax.Unescape(nameText, UriSyntax.Param, start, "parameter name");
-            string? value = null;
-            if (eq >= 0)
-            {
-                value = UriSyntax.Unescape(item[(eq + 1)..], UriSyntax.Param, start + eq + 1, "parameter value");
-            }
-            parameters.Add(new(name, value));
-            rest = end < 0 ? default : rest[end..];
-            start += item.Length;
-        }
-
-        var headers = new List<KeyValuePair<string, string>>();
-        if (!rest.IsEmpty)
-        {
-            // rest starts with '?'
-            rest = rest[1..];
-            start++;
-            foreach (var range in rest.Split('&'))
-            {
-                var item = rest[range];
-                var eq = item.IndexOf('=');
-                if (eq <= 0)
-                {
-                    throw UriSyntax.Error(start + range.Start.Value, "a URI header needs name=value");
-                }
-                headers.Add(new(
-                    UriSyntax.Unescape(item[..eq], UriSyntax.Header, start + range.Start.Value, "header name"),
-                    UriSyntax.Unescape(item[(eq + 1)..], UriSyntax.Header, start + range.Start.Value + eq + 1, "header value")));
-            }
-        }
-
-        return new SipUri(secure, user, host, kind, port, parameters, headers, password);
-    }
-
-    private SipUri(bool secure, string? user, string host, SipHostKind kind, int? port,
-        List<KeyValuePair<string, string?>> parameters, List<KeyValuePair<string, string>> headers, string? password)
+    private SipUri(bool secure, string? user, string? password, string host, SipHostKind kind, UInt128 address, int? port,
+        KeyValuePair<string, string?>[] parameters, KeyValuePair<string, string>[] headers)
     {
         IsSecure = secure;
         User = user;
         Password = password;
         Host = host;
         HostKind = kind;
+        _address = address;
         Port = port;
-        Parameters = parameters;
-        Headers = headers;
+        _parameters = parameters;
+        _headers = headers;
     }
 
+    /// <summary><c>sips</c> or <c>sip</c>.</summary>
+    public override string Scheme => IsSecure ? "sips" : "sip";
+
+    /// <summary>True for a <c>sips:</c> URI.</summary>
+    public bool IsSecure { get; }
+
+    /// <summary>The user part, unescaped; null when absent.</summary>
+    public string? User { get; }
+
+    /// <summary>The password, unescaped (RFC 3261 discourages it, but it is legal); null when absent. Never part of an error message.</summary>
+    public string? Password { get; }
+
+    /// <summary>Lower-case host name, dotted IPv4 address, or lower-case IPv6 reference with its brackets, as written otherwise.</summary>
+    public string Host { get; }
+
+    public SipHostKind HostKind { get; }
+
+    public int? Port { get; }
+
+    /// <summary>uri-parameters in order, names as written, values unescaped; a flag parameter such as <c>lr</c> has a null value.</summary>
+    public IReadOnlyList<KeyValuePair<string, string?>> Parameters => _parameters;
+
+    /// <summary>URI headers in order, unescaped.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers => _headers;
+
+    /// <summary>The <c>transport</c> parameter as written, or null.</summary>
+    public string? Transport => GetParameter("transport");
+
+    /// <summary>The <c>user</c> parameter (<c>phone</c>, <c>ip</c>, …), or null.</summary>
+    public string? UserParameter => GetParameter("user");
+
+    /// <summary>The <c>maddr</c> parameter, or null.</summary>
+    public string? Maddr => GetParameter("maddr");
+
+    /// <summary>True when the <c>lr</c> parameter is present (RFC 3261 loose routing).</summary>
+    public bool LooseRouting => HasParameter("lr");
+
+    /// <summary>The value of the first parameter named <paramref name="name"/> (case-insensitive); null when absent or a flag.</summary>
+    public string? GetParameter(string name)
+    {
+        var i = IndexOfParameter(name);
+        return i < 0 ? null : _parameters[i].Value;
+    }
+
+    /// <summary>Whether a parameter named <paramref name="name"/> (case-insensitive) is present, with or without a value.</summary>
+    public bool HasParameter(string name) => IndexOfParameter(name) >= 0;
+
+    private int IndexOfParameter(string name)
+    {
+        for (var i = 0; i < _parameters.Length; i++)
+        {
+            if (string.Equals(_parameters[i].Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>A copy with the first parameter named <paramref name="name"/> set to <paramref name="value"/>, or with it appended.</summary>
+    public SipUri WithParameter(string name, string? value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var i = IndexOfParameter(name);
+        KeyValuePair<string, string?>[] parameters;
+        if (i >= 0)
+        {
+            parameters = (KeyValuePair<string, string?>[])_parameters.Clone();
+            parameters[i] = new(name, value);
+        }
+        else
+        {
+            parameters = new KeyValuePair<string, string?>[_parameters.Length + 1];
+            _parameters.CopyTo(parameters, 0);
+            parameters[^1] = new(name, value);
+        }
+        return new SipUri(IsSecure, User, Password, Host, HostKind, _address, Port, parameters, _headers);
+    }
+
+    /// <summary>A copy without any parameter named <paramref name="name"/> (case-insensitive).</summary>
+    public SipUri WithoutParameter(string name)
+    {
+        var kept = 0;
+        foreach (var (key, _) in _parameters)
+        {
+            if (!string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                kept++;
+            }
+        }
+        if (kept == _parameters.Length)
+        {
+            return this;
+        }
+        var parameters = kept == 0 ? NoParameters : new KeyValuePair<string, string?>[kept];
+        var at = 0;
+        foreach (var parameter in _parameters)
+        {
+            if (!string.Equals(parameter.Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                parameters[at++] = parameter;
+            }
+        }
+        return new SipUri(IsSecure, User, Password, Host, HostKind, _address, Port, parameters, _headers);
+    }
+
+    /// <summary>A copy with another port, or none.</summary>
+    public SipUri WithPort(int? port)
+    {
+        ValidatePort(port);
+        return new SipUri(IsSecure, User, Password, Host, HostKind, _address, port, _parameters, _headers);
+    }
+
+    /// <summary>A copy with another user; null or empty removes the userinfo, password included.</summary>
+    public SipUri WithUser(string? user)
+    {
+        var none = string.IsNullOrEmpty(user);
+        return new SipUri(IsSecure, none ? null : user, none ? null : Password, Host, HostKind, _address, Port, _parameters, _headers);
+    }
+
+    /// <summary>A copy without URI headers (what a Request-URI built from this URI must be, RFC 3261 §19.1.5).</summary>
+    public SipUri WithoutHeaders()
+        => _headers.Length == 0 ? this : new SipUri(IsSecure, User, Password, Host, HostKind, _address, Port, _parameters, NoHeaders);
+
+    /// <summary>Parses a SIP or SIPS URI; throws <see cref="SipParseException"/> with <see cref="SipParseError.InvalidUri"/>.</summary>
+    public static new SipUri Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Parse(text.AsSpan());
+    }
+
+    /// <inheritdoc cref="Parse(string)"/>
+    public static new SipUri Parse(ReadOnlySpan<char> text)
+        => ParseCore(text, out var failure) ?? throw UriSyntax.CreateException(text, failure);
+
+    /// <summary>Parses a SIP or SIPS URI; never throws, whatever the input.</summary>
     public static bool TryParse(ReadOnlySpan<char> text, [NotNullWhen(true)] out SipUri? uri)
     {
-        try
-        {
-            uri = Parse(text);
-            return true;
-        }
-        catch (SipParseException)
-        {
-            uri = null;
-            return false;
-        }
+        uri = ParseCore(text, out _);
+        return uri is not null;
     }
 
-    private static (string Host, SipHostKind Kind, int? Port) ParseHostPort(ReadOnlySpan<char> hostport, int offset)
+    internal static SipUri? ParseCore(ReadOnlySpan<char> text, out UriFailure failure)
     {
-        if (hostport.IsEmpty)
+        bool secure;
+        int pos;
+        if (text.StartsWith("sip:", StringComparison.OrdinalIgnoreCase))
         {
-            throw UriSyntax.Error(offset, "the host is empty");
+            secure = false;
+            pos = 4;
         }
-        ReadOnlySpan<char> hostText;
-        ReadOnlySpan<char> portText = default;
-        var hasPort = false;
-        if (hostport[0] == '[')
+        else if (text.StartsWith("sips:", StringComparison.OrdinalIgnoreCase))
         {
-            var close = hostport.IndexOf(']');
+            secure = true;
+            pos = 5;
+        }
+        else
+        {
+            return Fail(0, "the scheme is not sip or sips", out failure);
+        }
+
+        // '@' appears nowhere else in the grammar unescaped, so one means a userinfo precedes it.
+        string? user = null;
+        string? password = null;
+        var at = text[pos..].IndexOf('@');
+        if (at >= 0)
+        {
+            var userinfo = text.Slice(pos, at);
+            var colon = userinfo.IndexOf(':');
+            var userText = colon < 0 ? userinfo : userinfo[..colon];
+            if (userText.IsEmpty)
+            {
+                return Fail(pos, "the user part before '@' is empty", out failure);
+            }
+            var bad = UriSyntax.Unescape(userText, UriSyntax.UserChars, out var decodedUser);
+            if (bad >= 0)
+            {
+                return Fail(pos + bad, UriSyntax.Problem(userText, bad, "user part"), out failure);
+            }
+            user = decodedUser;
+            if (colon >= 0)
+            {
+                var passwordText = userinfo[(colon + 1)..];
+                bad = UriSyntax.Unescape(passwordText, UriSyntax.PasswordChars, out var decodedPassword);
+                if (bad >= 0)
+                {
+                    return Fail(pos + colon + 1 + bad, UriSyntax.SecretProblem(passwordText, bad, "password"), out failure);
+                }
+                password = decodedPassword;
+            }
+            pos += at + 1;
+        }
+
+        var rest = text[pos..];
+        int hostLength;
+        if (!rest.IsEmpty && rest[0] == '[')
+        {
+            var close = rest.IndexOf(']');
             if (close < 0)
             {
-                throw UriSyntax.Error(offset, "unterminated IPv6 reference");
+                return Fail(pos, "unterminated IPv6 reference", out failure);
             }
-            hostText = hostport[..(close + 1)];
-            var after = hostport[(close + 1)..];
-            if (!after.IsEmpty)
+            hostLength = close + 1;
+            if (hostLength < rest.Length && rest[hostLength] is not (':' or ';' or '?'))
             {
-                if (after[0] != ':')
-                {
-                    throw UriSyntax.Error(offset + close + 1, "junk after the IPv6 reference");
-                }
-                portText = after[1..];
-                hasPort = true;
+                return Fail(pos + hostLength, $"{UriSyntax.Describe(rest[hostLength])} follows the IPv6 reference where ':', ';' or '?' belongs", out failure);
             }
         }
         else
         {
-            var colon = hostport.IndexOf(':');
-            hostText = colon < 0 ? hostport : hostport[..colon];
-            if (colon >= 0)
+            hostLength = rest.IndexOfAny(HostEnd);
+            if (hostLength < 0)
             {
-                portText = hostport[(colon + 1)..];
-                hasPort = true;
+                hostLength = rest.Length;
             }
         }
-        var (host, kind) = NormalizeHost(hostText, offset);
+        var hostText = rest[..hostLength];
+        var hostError = UriHostSyntax.Validate(hostText, out var kind, out var address, out var hostDetail);
+        if (hostError >= 0)
+        {
+            return Fail(pos + hostError, hostDetail!, out failure);
+        }
+        var host = kind == SipHostKind.IPv4 ? new string(hostText) : UriSyntax.ToLower(hostText);
+        pos += hostLength;
+
         int? port = null;
-        if (hasPort)
+        if (pos < text.Length && text[pos] == ':')
         {
-            if (portText.IsEmpty || portText.Length > 5 || portText.ContainsAnyExceptInRange('0', '9')
-                || int.Parse(portText, CultureInfo.InvariantCulture) > 65535)
+            pos++;
+            var portText = text[pos..];
+            var portEnd = portText.IndexOfAny(';', '?');
+            if (portEnd >= 0)
             {
-                throw UriSyntax.Error(offset + hostText.Length + 1, "the port is not a number 0..65535");
+                portText = portText[..portEnd];
             }
-            port = int.Parse(portText, CultureInfo.InvariantCulture);
+            var portError = ParsePort(portText, out var portValue);
+            if (portError >= 0)
+            {
+                return Fail(pos + portError, "port is not a number 0..65535", out failure);
+            }
+            port = portValue;
+            pos += portText.Length;
         }
-        return (host, kind, port);
+
+        var parameters = NoParameters;
+        if (pos < text.Length && text[pos] == ';')
+        {
+            var region = text[pos..];
+            var question = region.IndexOf('?');
+            if (question >= 0)
+            {
+                region = region[..question];
+            }
+            parameters = new KeyValuePair<string, string?>[region.Count(';')];
+            var index = 0;
+            while (!region.IsEmpty)
+            {
+                region = region[1..];
+                pos++;
+                var end = region.IndexOf(';');
+                var item = end < 0 ? region : region[..end];
+                var eq = item.IndexOf('=');
+                var nameText = eq < 0 ? item : item[..eq];
+                if (nameText.IsEmpty)
+                {
+                    return Fail(pos, "a URI parameter has no name", out failure);
+                }
+                var bad = UriSyntax.Unescape(nameText, UriSyntax.ParamChars, out var name);
+                if (bad >= 0)
+                {
+                    return Fail(pos + bad, UriSyntax.Problem(nameText, bad, "parameter name"), out failure);
+                }
+                string? value = null;
+                if (eq >= 0)
+                {
+                    // pvalue is 1*paramchar, but "name=" is read as an empty value rather than refused: it is unambiguous.
+                    var valueText = item[(eq + 1)..];
+                    bad = UriSyntax.Unescape(valueText, UriSyntax.ParamChars, out var decodedValue);
+                    if (bad >= 0)
+                    {
+                        return Fail(pos + eq + 1 + bad, UriSyntax.Problem(valueText, bad, "parameter value"), out failure);
+                    }
+                    value = decodedValue;
+                }
+                parameters[index++] = new(name, value);
+                pos += item.Length;
+                region = region[item.Length..];
+            }
+        }
+
+        var headers = NoHeaders;
+        if (pos < text.Length)
+        {
+            // Only '?' can be left here: host, port and parameters each stop at it.
+            pos++;
+            var region = text[pos..];
+            headers = new KeyValuePair<string, string>[region.Count('&') + 1];
+            var index = 0;
+            while (true)
+            {
+                var end = region.IndexOf('&');
+                var item = end < 0 ? region : region[..end];
+                var eq = item.IndexOf('=');
+                if (eq <= 0)
+                {
+                    return Fail(pos, eq == 0 ? "a URI header has no name" : "a URI header needs name=value", out failure);
+                }
+                var nameText = item[..eq];
+                var bad = UriSyntax.Unescape(nameText, UriSyntax.HeaderChars, out var name);
+                if (bad >= 0)
+                {
+                    return Fail(pos + bad, UriSyntax.Problem(nameText, bad, "header name"), out failure);
+                }
+                var valueText = item[(eq + 1)..];
+                bad = UriSyntax.Unescape(valueText, UriSyntax.HeaderChars, out var value);
+                if (bad >= 0)
+                {
+                    return Fail(pos + eq + 1 + bad, UriSyntax.Problem(valueText, bad, "header value"), out failure);
+                }
+                headers[index++] = new(name, value);
+                if (end < 0)
+                {
+                    break;
+                }
+                pos += end + 1;
+                region = region[(end + 1)..];
+            }
+        }
+
+        failure = default;
+        return new SipUri(secure, user, password, host, kind, address, port, parameters, headers);
     }
 
-    private static (string Host, SipHostKind Kind) NormalizeHost(ReadOnlySpan<char> host, int offset)
+    private static SipUri? Fail(int offset, string detail, out UriFailure failure)
     {
-        if (host.IsEmpty)
-        {
-            throw UriSyntax.Error(offset, "the host is empty");
-        }
-        if (host[0] == '[')
-        {
-            if (host.Length < 3 || host[^1] != ']' || !IPAddress.TryParse(host[1..^1], out var v6)
-                || v6.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
-            {
-                throw UriSyntax.Error(offset, "the IPv6 reference is not an IPv6 address");
-            }
-            return (host.ToString().ToLowerInvariant(), SipHostKind.IPv6);
-        }
-        // Underscores are outside the hostname grammar but appear in real deployments' host names;
-        // accepting them cannot misroute anything, so they are tolerated.
-        var bad = host.IndexOfAnyExcept(UriSyntax.HostName);
-        if (bad >= 0)
-        {
-            throw UriSyntax.Error(offset + bad, $"character '{host[bad]}' is not allowed in a host");
-        }
-        if (host.Contains("..", StringComparison.Ordinal) || host[0] is '.' or '-')
-        {
-            throw UriSyntax.Error(offset, "the host name has an empty or malformed label");
-        }
-        if (IsIPv4(host))
-        {
-            return (host.ToString(), SipHostKind.IPv4);
-        }
-        return (host.ToString().ToLowerInvariant(), SipHostKind.DomainName);
+        failure = new UriFailure(offset, detail);
+        return null;
     }
 
-    private static bool IsIPv4(ReadOnlySpan<char> host)
+    /// <summary>port = 1*DIGIT, at most five digits and at most 65535.</summary>
+    /// <returns>-1 when valid, else the index of the problem (0 when the number as a whole is wrong).</returns>
+    private static int ParsePort(ReadOnlySpan<char> text, out int port)
     {
-        var parts = 0;
-        foreach (var range in host.Split('.'))
+        port = 0;
+        if (text.IsEmpty)
         {
-            var part = host[range];
-            if (part.IsEmpty || part.Length > 3 || part.ContainsAnyExceptInRange('0', '9') || int.Parse(part, CultureInfo.InvariantCulture) > 255)
-            {
-                return false;
-            }
-            parts++;
+            return 0;
         }
-        return parts == 4;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (!char.IsAsciiDigit(text[i]))
+            {
+                return i;
+            }
+            if (i == 5)
+            {
+                return 0;
+            }
+            port = (port * 10) + (text[i] - '0');
+        }
+        return port > 65535 ? 0 : -1;
     }
 
+    private static void ValidatePort(int? port)
+    {
+        if (port is < 0 or > 65535)
+        {
+            throw new ArgumentOutOfRangeException(nameof(port), port, "A port is 0..65535.");
+        }
+    }
+
+    private static KeyValuePair<string, string?>[] CopyParameters(IEnumerable<KeyValuePair<string, string?>>? parameters)
+    {
+        if (parameters is null)
+        {
+            return NoParameters;
+        }
+        var list = new List<KeyValuePair<string, string?>>();
+        foreach (var parameter in parameters)
+        {
+            if (string.IsNullOrEmpty(parameter.Key))
+            {
+                throw new ArgumentException("A URI parameter needs a name.", nameof(parameters));
+            }
+            list.Add(parameter);
+        }
+        return list.Count == 0 ? NoParameters : list.ToArray();
+    }
+
+    private static KeyValuePair<string, string>[] CopyHeaders(IEnumerable<KeyValuePair<string, string>>? headers)
+    {
+        if (headers is null)
+        {
+            return NoHeaders;
+        }
+        var list = new List<KeyValuePair<string, string>>();
+        foreach (var header in headers)
+        {
+            if (string.IsNullOrEmpty(header.Key) || header.Value is null)
+            {
+                throw new ArgumentException("A URI header needs a name and a value.", nameof(headers));
+            }
+            list.Add(header);
+        }
+        return list.Count == 0 ? NoHeaders : list.ToArray();
+    }
+
+    /// <summary>The wire form, built once.</summary>
     public override string ToString() => _text ??= Format();
 
     private string Format()
     {
-        var sb = new StringBuilder(64).Append(Scheme).Append(':');
+        var length = Scheme.Length + 1 + Host.Length;
         if (User is not null)
         {
-            UriSyntax.AppendEscaped(sb, User, UriSyntax.User);
+            length += UriSyntax.EscapedLength(User, UriSyntax.UserChars) + 1;
             if (Password is not null)
             {
-                sb.Append(':');
-                UriSyntax.AppendEscaped(sb, Password, UriSyntax.Password);
+                length += 1 + UriSyntax.EscapedLength(Password, UriSyntax.PasswordChars);
             }
-            sb.Append('@');
         }
-        sb.Append(Host);
         if (Port is { } port)
         {
-            sb.Append(':').Append(port.ToString(CultureInfo.InvariantCulture));
+            length += 1 + (port < 10 ? 1 : port < 100 ? 2 : port < 1000 ? 3 : port < 10000 ? 4 : 5);
         }
-        foreach (var (name, value) in Parameters)
+        foreach (var (name, value) in _parameters)
         {
-            sb.Append(';');
-            UriSyntax.AppendEscaped(sb, name, UriSyntax.Param);
+            length += 1 + UriSyntax.EscapedLength(name, UriSyntax.ParamChars);
             if (value is not null)
             {
-                sb.Append('=');
-                UriSyntax.AppendEscaped(sb, value, UriSyntax.Param);
+                length += 1 + UriSyntax.EscapedLength(value, UriSyntax.ParamChars);
             }
         }
-        for (var i = 0; i < Headers.Count; i++)
+        foreach (var (name, value) in _headers)
         {
-            sb.Append(i == 0 ? '?' : '&');
-            UriSyntax.AppendEscaped(sb, Headers[i].Key, UriSyntax.Header);
-            sb.Append('=');
-            UriSyntax.AppendEscaped(sb, Headers[i].Value, UriSyntax.Header);
+            length += 2 + UriSyntax.EscapedLength(name, UriSyntax.HeaderChars) + UriSyntax.EscapedLength(value, UriSyntax.HeaderChars);
         }
-        return sb.ToString();
+        return string.Create(length, this, static (span, uri) => uri.Write(span));
     }
 
-    private static readonly string[] MustMatchParameters = ["transport", "user", "ttl", "method", "maddr"];
+    private void Write(Span<char> span)
+    {
+        Scheme.CopyTo(span);
+        var at = Scheme.Length;
+        span[at++] = ':';
+        if (User is not null)
+        {
+            at += UriSyntax.WriteEscaped(span[at..], User, UriSyntax.UserChars);
+            if (Password is not null)
+            {
+                span[at++] = ':';
+                at += UriSyntax.WriteEscaped(span[at..], Password, UriSyntax.PasswordChars);
+            }
+            span[at++] = '@';
+        }
+        Host.CopyTo(span[at..]);
+        at += Host.Length;
+        if (Port is { } port)
+        {
+            span[at++] = ':';
+            port.TryFormat(span[at..], out var written, default, CultureInfo.InvariantCulture);
+            at += written;
+        }
+        foreach (var (name, value) in _parameters)
+        {
+            span[at++] = ';';
+            at += UriSyntax.WriteEscaped(span[at..], name, UriSyntax.ParamChars);
+            if (value is not null)
+            {
+                span[at++] = '=';
+                at += UriSyntax.WriteEscaped(span[at..], value, UriSyntax.ParamChars);
+            }
+        }
+        for (var i = 0; i < _headers.Length; i++)
+        {
+            span[at++] = i == 0 ? '?' : '&';
+            at += UriSyntax.WriteEscaped(span[at..], _headers[i].Key, UriSyntax.HeaderChars);
+            span[at++] = '=';
+            at += UriSyntax.WriteEscaped(span[at..], _headers[i].Value, UriSyntax.HeaderChars);
+        }
+    }
 
-    /// <summary>RFC 3261 §19.1.4 comparison.</summary>
+    /// <summary>
+    /// RFC 3261 §19.1.4: scheme, user and password (case-sensitive, after unescaping), host
+    /// (case-insensitive; IP addresses by value, RFC 5954 §4) and port must match; transport, user,
+    /// ttl, method and maddr parameters must match when either URI has them, other parameters only
+    /// when both have them (values case-insensitive); headers must be the same set (names
+    /// case-insensitive, values case-sensitive). Not transitive, as the RFC notes.
+    /// </summary>
     public override bool Equals(AddressUri? other)
     {
-        if (other is not SipUri o)
-        {
-            return false;
-        }
-        if (ReferenceEquals(this, o))
+        if (ReferenceEquals(this, other))
         {
             return true;
         }
-        if (IsSecure != o.IsSecure || !string.Equals(User, o.User, StringComparison.Ordinal)
-            || !string.Equals(Password, o.Password, StringComparison.Ordinal)
-            || !string.Equals(Host, o.Host, StringComparison.OrdinalIgnoreCase) || Port != o.Port)
+        if (other is not SipUri o || IsSecure != o.IsSecure || Port != o.Port || HostKind != o.HostKind
+            || !string.Equals(User, o.User, StringComparison.Ordinal)
+            || !string.Equals(Password, o.Password, StringComparison.Ordinal))
         {
             return false;
         }
-        foreach (var name in MustMatchParameters)
+        if (HostKind == SipHostKind.DomainName ? !string.Equals(Host, o.Host, StringComparison.OrdinalIgnoreCase) : _address != o._address)
         {
-            var mine = HasParameter(name);
-            var theirs = o.HasParameter(name);
-            if (mine != theirs || (mine && !string.Equals(GetParameter(name), o.GetParameter(name), StringComparison.OrdinalIgnoreCase)))
+            return false;
+        }
+        foreach (var name in AlwaysComparedParameters)
+        {
+            var mine = IndexOfParameter(name);
+            var theirs = o.IndexOfParameter(name);
+            if ((mine < 0) != (theirs < 0)
+                || (mine >= 0 && !string.Equals(_parameters[mine].Value, o._parameters[theirs].Value, StringComparison.OrdinalIgnoreCase)))
             {
                 return false;
             }
         }
-        foreach (var (name, value) in Parameters)
+        foreach (var (name, _) in _parameters)
         {
-            if (o.HasParameter(name) && !string.Equals(value, o.GetParameter(name), StringComparison.OrdinalIgnoreCase))
+            var theirs = o.IndexOfParameter(name);
+            if (theirs >= 0 && !string.Equals(GetParameter(name), o._parameters[theirs].Value, StringComparison.OrdinalIgnoreCase))
             {
                 return false;
             }
         }
-        if (Headers.Count != o.Headers.Count)
-        {
-            return false;
-        }
-        foreach (var (name, value) in Headers)
+        return _headers.Length == o._headers.Length && ContainsAll(_headers, o._headers) && ContainsAll(o._headers, _headers);
+    }
+
+    private static bool ContainsAll(KeyValuePair<string, string>[] these, KeyValuePair<string, string>[] those)
+    {
+        foreach (var (name, value) in these)
         {
             var found = false;
-            foreach (var (otherName, otherValue) in o.Headers)
+            foreach (var (otherName, otherValue) in those)
             {
                 if (string.Equals(name, otherName, StringComparison.OrdinalIgnoreCase) && string.Equals(value, otherValue, StringComparison.Ordinal))
                 {
@@ -447,6 +629,10 @@ public sealed class SipUri : AddressUri
         return true;
     }
 
+    /// <summary>Hashes only what <see cref="Equals(AddressUri)"/> always compares; parameters may be ignored there, so they are left out.</summary>
     public override int GetHashCode()
-        => HashCode.Combine(IsSecure, User, StringComparer.OrdinalIgnoreCase.GetHashCode(Host), Port);
+    {
+        var hostHash = HostKind == SipHostKind.DomainName ? StringComparer.OrdinalIgnoreCase.GetHashCode(Host) : _address.GetHashCode();
+        return HashCode.Combine(IsSecure, User, Password, hostHash, Port);
+    }
 }

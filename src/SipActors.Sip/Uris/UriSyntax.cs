@@ -1,111 +1,350 @@
 using System.Buffers;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.Unicode;
 
 namespace SipActors.Sip.Uris;
 
-/// <summary>Character sets, escaping and errors shared by the URI types (RFC 3261 §25.1, RFC 3986 §2).</summary>
+/// <summary>
+/// Character sets of RFC 3261 §25.1 (and RFC 3966, RFC 3986 where noted), %HH escaping in both
+/// directions, and the construction of <see cref="SipParseException"/> for URIs.
+/// </summary>
 internal static class UriSyntax
 {
     private const string Alphanum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     private const string Unreserved = Alphanum + "-_.!~*'()";
+    private const string HexDigits = "0123456789ABCDEF";
 
-    public static readonly SearchValues<char> User = SearchValues.Create(Unreserved + "&=+$,;?/");
-    public static readonly SearchValues<char> Password = SearchValues.Create(Unreserved + "&=+$,");
-    public static readonly SearchValues<char> Param = SearchValues.Create(Unreserved + "[]/:&+$");
-    public static readonly SearchValues<char> Header = SearchValues.Create(Unreserved + "[]/?:+$");
-    public static readonly SearchValues<char> HostName = SearchValues.Create(Alphanum + "-._");
-    public static readonly SearchValues<char> Forbidden = SearchValues.Create(" \t\r\n<>\"\0");
+    /// <summary>Longest component decoded on the stack; longer ones use pooled buffers.</summary>
+    private const int StackLimit = 256;
 
-    /// <summary>Length of a leading RFC 3986 scheme before its ':', or -1.</summary>
-    public static int SchemeLength(ReadOnlySpan<char> text)
+    /// <summary>user = 1*( unreserved / escaped / user-unreserved ), user-unreserved = &amp; = + $ , ; ? /</summary>
+    public static readonly SearchValues<char> UserChars = SearchValues.Create(Unreserved + "&=+$,;?/");
+
+    /// <summary>password = *( unreserved / escaped / &amp; = + $ , )</summary>
+    public static readonly SearchValues<char> PasswordChars = SearchValues.Create(Unreserved + "&=+$,");
+
+    /// <summary>paramchar = param-unreserved / unreserved / escaped, param-unreserved = [ ] / : &amp; + $ (RFC 3261 and RFC 3966 alike).</summary>
+    public static readonly SearchValues<char> ParamChars = SearchValues.Create(Unreserved + "[]/:&+$");
+
+    /// <summary>hname / hvalue = hnv-unreserved / unreserved / escaped, hnv-unreserved = [ ] / ? : + $</summary>
+    public static readonly SearchValues<char> HeaderChars = SearchValues.Create(Unreserved + "[]/?:+$");
+
+    /// <summary>
+    /// tel parameter values: paramchar plus the rest of RFC 3966 uric (isub = 1*uric), except ';',
+    /// which always separates parameters.
+    /// </summary>
+    public static readonly SearchValues<char> TelValueChars = SearchValues.Create(Unreserved + "[]/:&+$?@=,");
+
+    /// <summary>tel pname = 1*( alphanum / "-" ) (RFC 3966 §3).</summary>
+    public static readonly SearchValues<char> TelNameChars = SearchValues.Create(Alphanum + "-");
+
+    /// <summary>What an opaque absolute URI may hold besides escapes: RFC 3986 unreserved, gen-delims and sub-delims.</summary>
+    public static readonly SearchValues<char> OpaqueChars = SearchValues.Create(Alphanum + "-._~:/?#[]@!$&'()*+,;=");
+
+    // ContainsAnyInRange('A', 'Z') allocates on every call in .NET 10; a SearchValues lookup does not.
+    private static readonly SearchValues<char> Uppercase = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
+    /// <summary>scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ).</summary>
+    public static readonly SearchValues<char> SchemeChars = SearchValues.Create(Alphanum + "+-.");
+
+    /// <summary>Length of the leading scheme (the index of its ':'), or a failure.</summary>
+    public static int SchemeLength(ReadOnlySpan<char> text, out UriFailure failure)
     {
-        var colon = text.IndexOf(':');
-        if (colon <= 0 || !char.IsAsciiLetter(text[0]))
+        var end = text.IndexOfAnyExcept(SchemeChars);
+        if (text.IsEmpty || !char.IsAsciiLetter(text[0]))
         {
+            failure = new(0, "the URI does not start with a scheme (a letter, then letters, digits, '+', '-' or '.', then ':')");
             return -1;
         }
-        foreach (var c in text[1..colon])
+        if (end < 0 || text[end] != ':')
         {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('+' or '-' or '.'))
-            {
-                return -1;
-            }
+            failure = new(end < 0 ? text.Length : end, "the scheme is not followed by ':'");
+            return -1;
         }
-        return colon;
+        failure = default;
+        return end;
     }
 
-    public static SipParseException Error(int offset, string detail)
-        => new(SipParseError.InvalidUri, offset, detail);
-
-    /// <summary>Decodes %HH escapes (as UTF-8) after checking every character is allowed in the component.</summary>
-    public static string Unescape(ReadOnlySpan<char> text, SearchValues<char> allowed, int offset, string component)
+    /// <summary>
+    /// Checks that <paramref name="text"/> holds only <paramref name="allowed"/> characters and valid
+    /// %HH escapes, and decodes it. The escaped bytes are read as UTF-8; a byte that is not part of a
+    /// valid UTF-8 sequence becomes the lone surrogate U+DC00 + byte, so any escaped octet the grammar
+    /// allows survives a round trip (formatting turns such a surrogate back into that byte).
+    /// </summary>
+    /// <returns>-1 on success, else the index of the offending character (a '%' for a bad escape).</returns>
+    public static int Unescape(ReadOnlySpan<char> text, SearchValues<char> allowed, out string value)
     {
-        var bad = text.IndexOfAnyExcept(allowed);
-        if (bad < 0)
+        var first = text.IndexOfAnyExcept(allowed);
+        if (first < 0)
         {
-            return text.ToString();
+            value = Intern(text);
+            return -1;
         }
-        var bytes = new byte[Encoding.UTF8.GetMaxByteCount(text.Length)];
-        var n = 0;
-        for (var i = 0; i < text.Length; i++)
+        for (var i = first; i < text.Length; i++)
         {
             var c = text[i];
             if (c == '%')
             {
                 if (i + 2 >= text.Length || !char.IsAsciiHexDigit(text[i + 1]) || !char.IsAsciiHexDigit(text[i + 2]))
                 {
-                    throw Error(offset + i, $"invalid escape in the {component}");
+                    value = string.Empty;
+                    return i;
                 }
+                i += 2;
+            }
+            else if (c >= 0x80 || !allowed.Contains(c))
+            {
+                value = string.Empty;
+                return i;
+            }
+        }
+
+        byte[]? rented = null;
+        var bytes = text.Length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(text.Length));
+        var n = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '%')
+            {
                 bytes[n++] = (byte)((HexValue(text[i + 1]) << 4) | HexValue(text[i + 2]));
                 i += 2;
             }
-            else if (c < 0x80 && allowed.Contains(c))
-            {
-                bytes[n++] = (byte)c;
-            }
-            else if (c >= 0x80 && !char.IsControl(c))
-            {
-                // Non-ASCII text is not in the grammar but is harmless; carry it as UTF-8.
-                n += Encoding.UTF8.GetBytes(text.Slice(i, char.IsHighSurrogate(c) && i + 1 < text.Length ? 2 : 1), bytes.AsSpan(n));
-                if (char.IsHighSurrogate(c))
-                {
-                    i++;
-                }
-            }
             else
             {
-                throw Error(offset + i, $"character 0x{(int)c:X2} is not allowed in the {component}");
+                bytes[n++] = (byte)text[i];
             }
         }
-        return Encoding.UTF8.GetString(bytes, 0, n);
+        value = DecodeUtf8(bytes[..n]);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+        return -1;
     }
 
-    /// <summary>Appends <paramref name="value"/>, escaping (UTF-8, upper-case hex) whatever the component does not allow.</summary>
-    public static void AppendEscaped(StringBuilder sb, string value, SearchValues<char> allowed)
+    private static string DecodeUtf8(ReadOnlySpan<byte> bytes)
     {
-        if (!value.AsSpan().ContainsAnyExcept(allowed))
+        char[]? rented = null;
+        // UTF-8 never needs more UTF-16 units than bytes, and an escaped byte takes one unit.
+        var chars = bytes.Length <= StackLimit ? stackalloc char[StackLimit] : (rented = ArrayPool<char>.Shared.Rent(bytes.Length));
+        var written = 0;
+        while (!bytes.IsEmpty)
         {
-            sb.Append(value);
-            return;
+            var status = Utf8.ToUtf16(bytes, chars[written..], out var read, out var count, replaceInvalidSequences: false);
+            written += count;
+            bytes = bytes[read..];
+            if (status == OperationStatus.Done)
+            {
+                break;
+            }
+            chars[written++] = (char)(0xDC00 | bytes[0]);
+            bytes = bytes[1..];
+        }
+        var result = new string(chars[..written]);
+        if (rented is not null)
+        {
+            ArrayPool<char>.Shared.Return(rented);
+        }
+        return result;
+    }
+
+    /// <summary>Length of <paramref name="value"/> once every character outside <paramref name="allowed"/> is %HH-escaped.</summary>
+    public static int EscapedLength(string value, SearchValues<char> allowed)
+    {
+        var first = value.AsSpan().IndexOfAnyExcept(allowed);
+        if (first < 0)
+        {
+            return value.Length;
         }
         Span<byte> utf8 = stackalloc byte[4];
-        for (var i = 0; i < value.Length; i++)
+        var length = first;
+        for (var i = first; i < value.Length; i++)
+        {
+            length += value[i] < 0x80 && allowed.Contains(value[i]) ? 1 : 3 * EncodeScalar(value, ref i, utf8);
+        }
+        return length;
+    }
+
+    /// <summary>Writes <paramref name="value"/> escaped as <see cref="EscapedLength"/> measured it (upper-case hex, UTF-8).</summary>
+    public static int WriteEscaped(Span<char> destination, string value, SearchValues<char> allowed)
+    {
+        var first = value.AsSpan().IndexOfAnyExcept(allowed);
+        if (first < 0)
+        {
+            value.CopyTo(destination);
+            return value.Length;
+        }
+        value.AsSpan(0, first).CopyTo(destination);
+        Span<byte> utf8 = stackalloc byte[4];
+        var at = first;
+        for (var i = first; i < value.Length; i++)
         {
             var c = value[i];
             if (c < 0x80 && allowed.Contains(c))
             {
-                sb.Append(c);
+                destination[at++] = c;
                 continue;
             }
-            var length = char.IsHighSurrogate(c) && i + 1 < value.Length ? 2 : 1;
-            var n = Encoding.UTF8.GetBytes(value.AsSpan(i, length), utf8);
-            i += length - 1;
+            var n = EncodeScalar(value, ref i, utf8);
             foreach (var b in utf8[..n])
             {
-                sb.Append('%').Append("0123456789ABCDEF"[b >> 4]).Append("0123456789ABCDEF"[b & 0xF]);
+                destination[at++] = '%';
+                destination[at++] = HexDigits[b >> 4];
+                destination[at++] = HexDigits[b & 0xF];
             }
         }
+        return at;
     }
 
-    private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+    /// <summary>UTF-8 of the character at <paramref name="i"/> (a pair advances it); the lone surrogates made by <see cref="Unescape"/> give back their byte.</summary>
+    private static int EncodeScalar(string value, ref int i, Span<byte> utf8)
+    {
+        var c = value[i];
+        if (c is >= '\uDC80' and <= '\uDCFF')
+        {
+            utf8[0] = (byte)c;
+            return 1;
+        }
+        Rune rune;
+        if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+        {
+            rune = new Rune(c, value[i + 1]);
+            i++;
+        }
+        else
+        {
+            rune = char.IsSurrogate(c) ? Rune.ReplacementChar : new Rune(c);
+        }
+        return rune.EncodeToUtf8(utf8);
+    }
+
+    /// <summary>The detail for a character <see cref="Unescape"/> or a component check rejected.</summary>
+    public static string Problem(ReadOnlySpan<char> text, int index, string component)
+    {
+        if (text[index] == '%')
+        {
+            var escape = text.Slice(index, Math.Min(3, text.Length - index));
+            return $"invalid escape '{EscapeForMessage(escape)}' in the {component}";
+        }
+        return $"{Describe(text[index])} is not allowed in the {component}";
+    }
+
+    /// <summary>Like <see cref="Problem"/>, but quoting nothing: for the password.</summary>
+    public static string SecretProblem(ReadOnlySpan<char> text, int index, string component)
+        => text[index] == '%'
+            ? $"invalid escape in the {component}"
+            : $"the {component} has a character outside RFC 3261 §25.1";
+
+    /// <summary>Names a character for an error detail; whitespace and control characters are named, not printed.</summary>
+    public static string Describe(char c) => c switch
+    {
+        ' ' or '\t' or '\r' or '\n' => "whitespace",
+        < ' ' or '\x7f' => $"control character 0x{(int)c:X2}",
+        > '\x7f' => $"non-ASCII character U+{(int)c:X4}",
+        _ => $"character '{c}'",
+    };
+
+    /// <summary>Builds the exception for <paramref name="failure"/>, with an excerpt that never reaches into a password.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static SipParseException CreateException(ReadOnlySpan<char> text, UriFailure failure)
+    {
+        string? excerpt = null;
+        if (SipParseException.IncludeExcerpts)
+        {
+            var start = Math.Clamp(failure.Offset, 0, text.Length);
+            var end = Math.Min(text.Length, start + SipParseException.MaxExcerptBytes);
+            var (secretStart, secretEnd) = FindPassword(text);
+            if (start >= secretStart && start < secretEnd)
+            {
+                end = start;
+            }
+            else if (start < secretStart && end > secretStart)
+            {
+                end = secretStart;
+            }
+            excerpt = end > start ? EscapeForMessage(text[start..end]) : null;
+        }
+        return new SipParseException(SipParseError.InvalidUri, failure.Offset, failure.Detail, excerpt);
+    }
+
+    /// <summary>
+    /// Where a password may sit: from the ':' after the userinfo's first part to the last '@'. Using
+    /// the last '@' errs towards hiding too much when a malformed URI has several.
+    /// </summary>
+    private static (int Start, int End) FindPassword(ReadOnlySpan<char> text)
+    {
+        var schemeColon = text.IndexOf(':');
+        var at = text.LastIndexOf('@');
+        if (schemeColon < 0 || at <= schemeColon)
+        {
+            return (int.MaxValue, int.MaxValue);
+        }
+        var colon = text[(schemeColon + 1)..at].IndexOf(':');
+        return colon < 0 ? (int.MaxValue, int.MaxValue) : (schemeColon + colon + 2, at);
+    }
+
+    /// <summary>Printable ASCII as is, everything else as \xNN or \uNNNN.</summary>
+    private static string EscapeForMessage(ReadOnlySpan<char> text)
+    {
+        var sb = new StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            if (c is >= ' ' and < '\x7f' && c != '\\' && c != '"')
+            {
+                sb.Append(c);
+            }
+            else if (c <= '\xff')
+            {
+                sb.Append("\\x").Append(((int)c).ToString("X2", CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                sb.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
+            }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Shares the strings of the parameter names and values seen in nearly every URI instead of allocating them again.</summary>
+    public static string Intern(ReadOnlySpan<char> text) => text switch
+    {
+        "lr" => "lr",
+        "transport" => "transport",
+        "user" => "user",
+        "maddr" => "maddr",
+        "ttl" => "ttl",
+        "method" => "method",
+        "ob" => "ob",
+        "udp" => "udp",
+        "tcp" => "tcp",
+        "tls" => "tls",
+        "ws" => "ws",
+        "wss" => "wss",
+        "UDP" => "UDP",
+        "TCP" => "TCP",
+        "TLS" => "TLS",
+        "WS" => "WS",
+        "WSS" => "WSS",
+        "phone" => "phone",
+        "ip" => "ip",
+        "phone-context" => "phone-context",
+        _ => new string(text),
+    };
+
+    /// <summary>ASCII-lower-cases <paramref name="text"/> into a new string (hosts and schemes are ASCII by then).</summary>
+    public static string ToLower(ReadOnlySpan<char> text)
+    {
+        if (!text.ContainsAny(Uppercase))
+        {
+            return new string(text);
+        }
+        var buffer = text.Length <= StackLimit ? stackalloc char[StackLimit] : new char[text.Length];
+        var lower = buffer[..text.Length];
+        text.ToLowerInvariant(lower);
+        return new string(lower);
+    }
+
+    public static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 }
