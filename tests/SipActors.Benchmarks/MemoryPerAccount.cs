@@ -68,7 +68,7 @@ internal static class MemoryPerAccount
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"working set per registered account: {(after.WorkingSet - before.WorkingSet) / (double)Math.Max(1, registered):0} B"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"transactions in flight while idle: {stack.Transactions.Count}; timers pending: {stack.Wheel.Count}"));
+            $"transactions in flight while idle: {stack.Transactions.Count}; timers pending: {stack.Wheel.Count}; retransmissions: {stack.Transactions.Retransmissions}"));
         await supervisor.Ask<CommandResult>(DisconnectAll.Instance, TimeSpan.FromMinutes(2));
         return registered == accounts ? 0 : 1;
     }
