@@ -174,6 +174,20 @@ function Invoke-Bench {
     # Run from the project folder so BenchmarkDotNet.Artifacts lands next to the benchmarks.
     Invoke-Verbatim dotnet (@('run', '-c', $Configuration, '--') + $extra) (Join-Path $PSScriptRoot 'tests/SipActors.Benchmarks')
 
+    # Memory per idle registered account, against a registrar in another process so its bindings are not counted.
+    Write-Step 'Memory per registered account: 10,000 accounts against `sipactors registrar` in another process'
+    & dotnet build src/SipActors.Cli -c $Configuration | Out-Null
+    New-Item -ItemType Directory -Force artifacts | Out-Null
+    $registrar = Start-Process dotnet -ArgumentList @('src/SipActors.Cli/bin/Release/net10.0/SipActors.Cli.dll', 'registrar', '--listen', 'udp://127.0.0.1:25160', '--quiet') `
+        -PassThru -RedirectStandardOutput artifacts/registrar.log
+    try {
+        Start-Sleep -Seconds 2
+        Invoke-Verbatim dotnet @('run', '-c', $Configuration, '--', 'memory', '--server', 'udp://127.0.0.1:25160', '--accounts', '10000') (Join-Path $PSScriptRoot 'tests/SipActors.Benchmarks')
+    }
+    finally {
+        Stop-Process -Id $registrar.Id -ErrorAction SilentlyContinue
+    }
+
     if (Test-Path tests/load/run.ps1) {
         Install-TestPeers
         Write-Step 'Load comparison with SIPp against Kamailio: tests/load/run.ps1'

@@ -21,83 +21,94 @@ internal static class DigestCalculator
         ha2 = ha2[..hexLength];
         response = response[..hexLength];
 
-        using var scratch = new Scratch(256 + username.Length + password.Length + realm.Length + nonce.Length
-            + cnonce.Length + method.Length + digestUri.Length);
-        // A1 = unq(username) ":" unq(realm) ":" passwd; -sess: H(A1) ":" unq(nonce) ":" unq(cnonce)
-        scratch.Append(username).Append(':').Append(realm).Append(':').Append(password);
-        algorithm.HashHex(scratch.Written, ha1);
-        if (algorithm.IsSession())
+        // The hash inputs are small: on the stack, with a rented buffer only for unusual lengths.
+        var needed = Encoding.UTF8.GetMaxByteCount(username.Length + password.Length + realm.Length + nonce.Length
+            + cnonce.Length + method.Length + digestUri.Length + nc.Length + 16) + 3 * 64;
+        byte[]? rented = null;
+        var buffer = needed <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(needed));
+        try
         {
-            scratch.Reset().Append(ha1).Append(':').Append(nonce).Append(':').Append(cnonce);
-            algorithm.HashHex(scratch.Written, ha1);
+            // A1 = unq(username) ":" unq(realm) ":" passwd; -sess: H(A1) ":" unq(nonce) ":" unq(cnonce)
+            var n = Put(buffer, 0, username, realm, password);
+            algorithm.HashHex(buffer[..n], ha1);
+            if (algorithm.IsSession())
+            {
+                n = PutBytes(buffer, 0, ha1);
+                n = Put(buffer, n, nonce, cnonce, prefixColon: true);
+                algorithm.HashHex(buffer[..n], ha1);
+            }
+            // A2 = Method ":" request-uri [":" H(entity-body)]
+            n = Put(buffer, 0, method, digestUri);
+            if (qop == "auth-int")
+            {
+                Span<byte> bodyHash = stackalloc byte[64];
+                var h = algorithm.HashHex(body, bodyHash);
+                buffer[n++] = (byte)':';
+                n = PutBytes(buffer, n, bodyHash[..h]);
+            }
+            algorithm.HashHex(buffer[..n], ha2);
+            n = PutBytes(buffer, 0, ha1);
+            n = qop is not null
+                ? Put(buffer, n, nonce, nc, cnonce, qop, prefixColon: true)
+                : Put(buffer, n, nonce, prefixColon: true);
+            buffer[n++] = (byte)':';
+            n = PutBytes(buffer, n, ha2);
+            algorithm.HashHex(buffer[..n], response);
+            return Encoding.ASCII.GetString(response);
         }
-        // A2 = Method ":" request-uri [":" H(entity-body)]
-        scratch.Reset().Append(method).Append(':').Append(digestUri);
-        if (qop == "auth-int")
+        finally
         {
-            Span<byte> bodyHash = stackalloc byte[64];
-            var n = algorithm.HashHex(body, bodyHash);
-            scratch.Append(':').Append(bodyHash[..n]);
+            // The buffer held the password.
+            buffer.Clear();
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
-        algorithm.HashHex(scratch.Written, ha2);
-        scratch.Reset().Append(ha1).Append(':').Append(nonce).Append(':');
-        if (qop is not null)
+    }
+
+    /// <summary>Writes the parts joined by ':' (and a leading ':' when asked); returns the new length.</summary>
+    private static int Put(Span<byte> buffer, int at, string a, string b, string? c = null, string? d = null, bool prefixColon = false)
+    {
+        if (prefixColon)
         {
-            scratch.Append(nc).Append(':').Append(cnonce).Append(':').Append(qop).Append(':');
+            buffer[at++] = (byte)':';
         }
-        scratch.Append(ha2);
-        algorithm.HashHex(scratch.Written, response);
-        return Encoding.ASCII.GetString(response);
+        at += Encoding.UTF8.GetBytes(a, buffer[at..]);
+        buffer[at++] = (byte)':';
+        at += Encoding.UTF8.GetBytes(b, buffer[at..]);
+        foreach (var part in (ReadOnlySpan<string?>)[c, d])
+        {
+            if (part is not null)
+            {
+                buffer[at++] = (byte)':';
+                at += Encoding.UTF8.GetBytes(part, buffer[at..]);
+            }
+        }
+        return at;
+    }
+
+    private static int Put(Span<byte> buffer, int at, string a, bool prefixColon)
+    {
+        if (prefixColon)
+        {
+            buffer[at++] = (byte)':';
+        }
+        return at + Encoding.UTF8.GetBytes(a, buffer[at..]);
+    }
+
+    private static int PutBytes(Span<byte> buffer, int at, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(buffer[at..]);
+        return at + bytes.Length;
     }
 
     /// <summary>RFC 7616 §3.4.4: username = H(unq(username) ":" unq(realm)).</summary>
     public static string UserHash(DigestAlgorithm algorithm, string username, string realm)
     {
         Span<byte> hex = stackalloc byte[64];
-        using var scratch = new Scratch(username.Length + realm.Length + 1);
-        scratch.Append(username).Append(':').Append(realm);
-        var n = algorithm.HashHex(scratch.Written, hex);
+        var input = Encoding.UTF8.GetBytes(username + ":" + realm);
+        var n = algorithm.HashHex(input, hex);
         return Encoding.ASCII.GetString(hex[..n]);
-    }
-
-    /// <summary>A rented UTF-8 buffer the hash inputs are assembled in; cleared on return because it held the password.</summary>
-    private sealed class Scratch : IDisposable
-    {
-        private readonly byte[] _buffer;
-        private int _length;
-
-        public Scratch(int maxChars) => _buffer = ArrayPool<byte>.Shared.Rent(maxChars * 3);
-
-        public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
-
-        public Scratch Reset()
-        {
-            _length = 0;
-            return this;
-        }
-
-        public Scratch Append(string text)
-        {
-            _length += Encoding.UTF8.GetBytes(text, _buffer.AsSpan(_length));
-            return this;
-        }
-
-        public Scratch Append(ReadOnlySpan<byte> bytes)
-        {
-            bytes.CopyTo(_buffer.AsSpan(_length));
-            _length += bytes.Length;
-            return this;
-        }
-
-        public Scratch Append(char c)
-        {
-            _buffer[_length++] = (byte)c;
-            return this;
-        }
-
-        public void Dispose()
-        {
-            ArrayPool<byte>.Shared.Return(_buffer, clearArray: true);
-        }
     }
 }

@@ -62,6 +62,9 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
     public long AuthenticationFailures => Interlocked.Read(ref _authFailures);
     public long SuccessfulRegistrations => Interlocked.Read(ref _registrations);
 
+    /// <summary>Raised after each successful REGISTER: user, contact, granted seconds (0 for an un-REGISTER). On a receive loop: keep it short.</summary>
+    public event Action<string, string, int>? Registered;
+
     /// <summary>The live bindings of a user.</summary>
     public IReadOnlyList<RegistrarBinding> GetBindings(string user)
     {
@@ -156,6 +159,7 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
                 Respond(transaction, transaction.CreateResponse(400, "CSeq out of order"));
                 return;
             }
+            Registered?.Invoke(user, contact.UriText, expires);
             if (expires == 0)
             {
                 bindings.TryRemove(key, out _);

@@ -1,12 +1,18 @@
 namespace SipActors.Sip.Timers;
 
 /// <summary>
-/// One pending deadline on a <see cref="SipTimerWheel"/>. Cancelling is O(1) and safe from any
-/// thread, also after the timer fired (then it does nothing).
+/// One pending deadline on a <see cref="SipTimerWheel"/>. Cancelling is one atomic flag flip, safe
+/// from any thread and after the timer fired (then it does nothing); the wheel drops cancelled
+/// timers when its hand reaches them.
 /// </summary>
 public sealed class SipTimer
 {
+    private const int Pending = 0;
+    private const int Fired = 1;
+    private const int Cancelled = 2;
+
     private readonly SipTimerWheel _wheel;
+    private int _state;
 
     internal SipTimer(SipTimerWheel wheel, long dueTick, Action<object?> callback, object? state)
     {
@@ -16,16 +22,29 @@ public sealed class SipTimer
         State = state;
     }
 
-    internal long DueTick;
-    internal int Slot = -1;
-    internal SipTimer? Next;
-    internal SipTimer? Previous;
+    internal readonly long DueTick;
     internal readonly Action<object?> Callback;
     internal readonly object? State;
 
-    /// <summary>True while scheduled: not yet fired and not cancelled.</summary>
-    public bool IsPending => Slot >= 0;
+    // Only the wheel's ticking thread touches the links.
+    internal SipTimer? Next;
+    internal SipTimer? Previous;
+    internal int Slot = -1;
 
-    /// <summary>Removes the timer if it has not fired yet.</summary>
-    public void Cancel() => _wheel.Cancel(this);
+    /// <summary>True while scheduled: not yet fired and not cancelled.</summary>
+    public bool IsPending => Volatile.Read(ref _state) == Pending;
+
+    internal bool IsCancelled => Volatile.Read(ref _state) == Cancelled;
+
+    /// <summary>Stops the timer if it has not fired yet.</summary>
+    public void Cancel()
+    {
+        if (Interlocked.CompareExchange(ref _state, Cancelled, Pending) == Pending)
+        {
+            _wheel.OnCancelled();
+        }
+    }
+
+    /// <summary>Claims the timer for firing; false when it was cancelled first.</summary>
+    internal bool TryFire() => Interlocked.CompareExchange(ref _state, Fired, Pending) == Pending;
 }

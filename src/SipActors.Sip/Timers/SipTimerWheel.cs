@@ -1,24 +1,28 @@
+using System.Collections.Concurrent;
+
 namespace SipActors.Sip.Timers;
 
 /// <summary>
 /// One hashed timer wheel for every deadline of a process (transaction retransmissions and
-/// timeouts, registration refreshes): one OS timer ticks it, whatever the number of accounts,
-/// and scheduling or cancelling costs O(1). A deadline fires within one tick after it is due.
-/// Callbacks run on the ticking thread, outside the wheel's lock, and must be short (send a
-/// datagram, complete a task, post a message).
+/// timeouts, registration refreshes): one OS timer ticks it, whatever the number of accounts.
+/// Scheduling is a lock-free enqueue and cancelling an atomic flag, so thousands of accounts on
+/// many threads never contend for it; only the ticking thread touches the wheel's slots. A
+/// deadline fires within one tick after it is due. Callbacks run on the ticking thread and must be
+/// short (send a datagram, complete a task, post a message).
 /// </summary>
 public sealed class SipTimerWheel : IDisposable
 {
-    private readonly object _lock = new();
     private readonly SipTimer?[] _slots;
     private readonly int _mask;
     private readonly long _tickTimestamp;
     private readonly long _origin;
     private readonly TimeProvider _time;
     private readonly ITimer _timer;
+    private readonly ConcurrentQueue<SipTimer> _incoming = new();
     private long _processedTick;
     private int _count;
-    private bool _disposed;
+    private int _ticking;
+    private volatile bool _disposed;
 
     /// <param name="tick">Resolution; 10 ms keeps retransmissions (T1 = 500 ms) accurate to 2%.</param>
     /// <param name="slots">Wheel size, rounded up to a power of two; deadlines further out than one turn wait extra rounds.</param>
@@ -43,47 +47,54 @@ public sealed class SipTimerWheel : IDisposable
     /// <summary>Deadlines pending now (a gauge for metrics, and how tests prove that nothing leaks).</summary>
     public int Count => Volatile.Read(ref _count);
 
+    /// <summary>Raised with an exception a timer callback threw (the wheel keeps running).</summary>
+    public event Action<Exception>? UnhandledCallbackException;
+
     /// <summary>Calls <paramref name="callback"/> with <paramref name="state"/> once <paramref name="delay"/> has passed.</summary>
     public SipTimer Schedule(TimeSpan delay, Action<object?> callback, object? state = null)
     {
         ArgumentNullException.ThrowIfNull(callback);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var ticks = Math.Max(1, (long)Math.Ceiling(delay.TotalSeconds * _time.TimestampFrequency / _tickTimestamp));
-        lock (_lock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var now = CurrentTick();
-            // Never into the past of what was processed: a deadline due "now" fires on the next tick.
-            var due = Math.Max(now, _processedTick) + ticks;
-            var timer = new SipTimer(this, due, callback, state);
-            Link(timer);
-            return timer;
-        }
+        // Never into the past of what was processed: a deadline due "now" fires on the next tick.
+        var due = Math.Max(CurrentTick(), Volatile.Read(ref _processedTick)) + ticks;
+        var timer = new SipTimer(this, due, callback, state);
+        Interlocked.Increment(ref _count);
+        _incoming.Enqueue(timer);
+        return timer;
     }
 
-    internal void Cancel(SipTimer timer)
-    {
-        lock (_lock)
-        {
-            if (timer.Slot >= 0)
-            {
-                Unlink(timer);
-            }
-        }
-    }
+    internal void OnCancelled() => Interlocked.Decrement(ref _count);
 
     private long CurrentTick() => (_time.GetTimestamp() - _origin) / _tickTimestamp;
 
     private void OnTick()
     {
-        List<SipTimer>? due = null;
-        lock (_lock)
+        // One hand: a late OS timer callback must not run beside the previous one.
+        if (_disposed || Interlocked.Exchange(ref _ticking, 1) == 1)
         {
-            if (_disposed)
-            {
-                return;
-            }
+            return;
+        }
+        List<SipTimer>? due = null;
+        try
+        {
             var now = CurrentTick();
-            // Walk every tick since the last run (a late OS timer must not skip deadlines), at most one turn.
+            while (_incoming.TryDequeue(out var timer))
+            {
+                if (timer.IsCancelled)
+                {
+                    continue;
+                }
+                if (timer.DueTick <= now)
+                {
+                    (due ??= []).Add(timer);
+                }
+                else
+                {
+                    Link(timer);
+                }
+            }
+            // Walk every tick since the last run, at most one turn (a full turn visits every slot).
             var from = _processedTick + 1;
             if (now - from >= _slots.Length)
             {
@@ -95,7 +106,11 @@ public sealed class SipTimerWheel : IDisposable
                 while (timer is not null)
                 {
                     var next = timer.Next;
-                    if (timer.DueTick <= now)
+                    if (timer.IsCancelled)
+                    {
+                        Unlink(timer);
+                    }
+                    else if (timer.DueTick <= now)
                     {
                         Unlink(timer);
                         (due ??= []).Add(timer);
@@ -103,30 +118,34 @@ public sealed class SipTimerWheel : IDisposable
                     timer = next;
                 }
             }
-            _processedTick = Math.Max(_processedTick, now);
-        }
+            Volatile.Write(ref _processedTick, Math.Max(_processedTick, now));
 
-        if (due is null)
-        {
-            return;
+            if (due is not null)
+            {
+                foreach (var timer in due)
+                {
+                    if (!timer.TryFire())
+                    {
+                        continue;
+                    }
+                    Interlocked.Decrement(ref _count);
+                    try
+                    {
+                        timer.Callback(timer.State);
+                    }
+                    catch (Exception ex)
+                    {
+                        // A faulty callback must not stop every other deadline of the process.
+                        UnhandledCallbackException?.Invoke(ex);
+                    }
+                }
+            }
         }
-        // Outside the lock: a callback may schedule or cancel timers.
-        foreach (var timer in due)
+        finally
         {
-            try
-            {
-                timer.Callback(timer.State);
-            }
-            catch (Exception ex)
-            {
-                // A faulty callback must not stop every other deadline of the process.
-                UnhandledCallbackException?.Invoke(ex);
-            }
+            Volatile.Write(ref _ticking, 0);
         }
     }
-
-    /// <summary>Called with an exception a timer callback threw (the wheel keeps running).</summary>
-    public event Action<Exception>? UnhandledCallbackException;
 
     private void Link(SipTimer timer)
     {
@@ -139,7 +158,6 @@ public sealed class SipTimerWheel : IDisposable
             timer.Next.Previous = timer;
         }
         _slots[slot] = timer;
-        _count++;
     }
 
     private void Unlink(SipTimer timer)
@@ -158,15 +176,11 @@ public sealed class SipTimerWheel : IDisposable
         }
         timer.Next = timer.Previous = null;
         timer.Slot = -1;
-        _count--;
     }
 
     public void Dispose()
     {
-        lock (_lock)
-        {
-            _disposed = true;
-        }
+        _disposed = true;
         _timer.Dispose();
     }
 }

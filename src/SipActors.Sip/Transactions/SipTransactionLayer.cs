@@ -14,9 +14,10 @@ namespace SipActors.Sip.Transactions;
 /// </summary>
 public sealed class SipTransactionLayer : ISipMessageSink
 {
-    private readonly ConcurrentDictionary<string, ClientTransaction> _clients = new(StringComparer.Ordinal);
+    // Many accounts start and end transactions on many threads at once: more lock stripes than the default (one per core).
+    private readonly ConcurrentDictionary<string, ClientTransaction> _clients = new(concurrencyLevel: 64, capacity: 1024, StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ClientTransaction>.AlternateLookup<ReadOnlySpan<char>> _clientsBySpan;
-    private readonly ConcurrentDictionary<string, SipServerTransaction> _servers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SipServerTransaction> _servers = new(concurrencyLevel: 64, capacity: 1024, StringComparer.Ordinal);
     private long _retransmissions;
     private long _malformed;
     private long _strayResponses;

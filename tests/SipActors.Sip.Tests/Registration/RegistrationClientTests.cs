@@ -10,7 +10,8 @@ namespace SipActors.Sip.Tests.Registration;
 /// <summary>The registration client over a real UDP socket against the embedded registrar on loopback.</summary>
 public sealed class RegistrationClientTests : IAsyncLifetime
 {
-    // Short timers keep failure paths fast; the protocol logic is the same.
+    // Short timers keep the timeout path fast; the protocol logic is the same. Only that test uses them:
+    // under a loaded machine a 1.3 s Timer F would fail healthy exchanges.
     private static readonly SipTimerSettings FastTimers = new() { T1 = TimeSpan.FromMilliseconds(20), T2 = TimeSpan.FromMilliseconds(80), T4 = TimeSpan.FromMilliseconds(100) };
 
     private EmbeddedRegistrar _registrar = null!;
@@ -22,7 +23,7 @@ public sealed class RegistrationClientTests : IAsyncLifetime
     {
         _registrar = EmbeddedRegistrar.Start(new EmbeddedRegistrarOptions { PasswordRule = u => u == "blocked" ? null : "pw-" + u });
         _wheel = new SipTimerWheel(TimeSpan.FromMilliseconds(5));
-        _transactions = new SipTransactionLayer(_wheel, FastTimers);
+        _transactions = new SipTransactionLayer(_wheel);
         _udp = new UdpTransport(new IPEndPoint(IPAddress.Loopback, 0), _transactions);
         return Task.CompletedTask;
     }
@@ -103,7 +104,12 @@ public sealed class RegistrationClientTests : IAsyncLifetime
         using var silent = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
         silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
 
-        var result = await Client("dave", target: (IPEndPoint)silent.LocalEndPoint!).RegisterAsync();
+        var fast = new SipTransactionLayer(_wheel, FastTimers);
+        await using var udp = new UdpTransport(new IPEndPoint(IPAddress.Loopback, 0), fast);
+        var client = new RegistrationClient(fast, udp.GetChannel((IPEndPoint)silent.LocalEndPoint!),
+            new RegistrationOptions { User = "dave", Domain = _registrar.Domain, Password = "pw-dave" });
+
+        var result = await client.RegisterAsync();
 
         Assert.Equal(RegistrationFailureCause.RequestTimeout, result.Cause);
         Assert.Null(result.StatusCode);
@@ -118,7 +124,7 @@ public sealed class RegistrationClientTests : IAsyncLifetime
         var registered = await Task.WhenAll(clients.Select(c => c.RegisterAsync()));
         var usersAfterRegister = _registrar.RegisteredUsers;
         var unregistered = await Task.WhenAll(clients.Select(c => c.UnregisterAsync()));
-        await Task.Delay(300); // Timer K (T4 = 100 ms here) lets the completed transactions go
+        await Task.Delay(5500); // Timer K (T4 = 5 s) lets the completed transactions go
 
         Assert.All(registered, r => Assert.True(r.Success, $"{r.Cause} {r.StatusCode} {r.Error}"));
         Assert.Equal(1000, usersAfterRegister);

@@ -13,11 +13,13 @@ namespace SipActors.Tests.Connections;
 public sealed class ConnectionActorSpecs : TestKit, IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-    private readonly EmbeddedRegistrar _registrar = EmbeddedRegistrar.Start();
+    private volatile bool _refuseEveryone;
+    private readonly EmbeddedRegistrar _registrar;
     private readonly SipStack _stack = new();
 
     public ConnectionActorSpecs(ITestOutputHelper output) : base(output: output)
     {
+        _registrar = EmbeddedRegistrar.Start(new EmbeddedRegistrarOptions { PasswordRule = u => _refuseEveryone ? null : "pw-" + u });
         ConnectionTopics.Subscribe(Sys.EventStream, TestActor, ConnectionTopics.All);
     }
 
@@ -246,5 +248,37 @@ public sealed class ConnectionActorSpecs : TestKit, IAsyncLifetime
         Assert.Equal(200, response.StatusCode);
         var message = ExpectMsg<NewMessage>(Wait);
         Assert.Equal(("remote", "hello alice", "text/plain"), (message.Originator, message.Body, message.ContentType));
+    }
+
+    [Fact]
+    public async Task Should_publish_unregistered_and_stop_retrying_when_a_refresh_is_rejected()
+    {
+        var account = Account();
+        // 6 s bindings refresh after 1 s (E - 5 s for E <= 64).
+        Assert.Equal(CommandStatus.Ok, (await AskAsync(account, new Connect("a1", Parameters() with { RegisterExpires = 6 }))).Status);
+        ReceiveN(7, Wait);
+        var registrations = _registrar.SuccessfulRegistrations;
+
+        _refuseEveryone = true;
+
+        var unregistered = ExpectMsg<Unregistered>(TimeSpan.FromSeconds(5));
+        Assert.Equal((403, "Rejected"), (unregistered.StatusCode, unregistered.Cause));
+        ExpectNoMsg(TimeSpan.FromSeconds(2)); // 403 is final: no retry storm, no further events
+        Assert.Equal(registrations, _registrar.SuccessfulRegistrations);
+        Assert.Equal(ConnectionStatus.Connected, (await account.Ask<ConnectionStateResult>(new GetState("a1"), Wait)).Status);
+    }
+
+    [Fact]
+    public async Task Should_refresh_before_expiry_without_publishing_anything()
+    {
+        var account = Account();
+        Assert.Equal(CommandStatus.Ok, (await AskAsync(account, new Connect("a1", Parameters() with { RegisterExpires = 6 }))).Status);
+        ReceiveN(7, Wait);
+        var registrations = _registrar.SuccessfulRegistrations;
+
+        ExpectNoMsg(TimeSpan.FromSeconds(2.5)); // a refresh happened at ~1 s: it is counted, not published
+
+        Assert.True(_registrar.SuccessfulRegistrations > registrations, "the binding was refreshed");
+        Assert.Single(_registrar.GetBindings("alice"));
     }
 }

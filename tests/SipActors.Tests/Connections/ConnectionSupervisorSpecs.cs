@@ -61,7 +61,7 @@ public sealed class ConnectionSupervisorSpecs : TestKit, IAsyncLifetime
         var failures = CreateTestProbe();
         Events.ConnectionTopics.Subscribe(Sys.EventStream, failures, Events.ConnectionTopics.ConnectFailed);
 
-        await supervisor.Ask<CommandResult>(new ConnectAll(connects), TimeSpan.FromSeconds(10));
+        await supervisor.Ask<CommandResult>(new ConnectAll(connects), TimeSpan.FromSeconds(60));
         var deadline = DateTime.UtcNow.AddSeconds(120);
         SupervisorStatus progress;
         while ((progress = await StatusAsync(supervisor)).Count(ConnectionStatus.Registered) < 10_000 && DateTime.UtcNow < deadline)

@@ -1,0 +1,131 @@
+using Akka.Configuration;
+using SipActors.Connections;
+using SipActors.Sip.Transactions;
+
+namespace SipActors.Configuration;
+
+/// <summary>
+/// The <c>sip-actors</c> HOCON section as typed settings: the defaults of the repo's config.hocon
+/// (embedded in this assembly), with whatever the user's config sets on top. A bad value throws
+/// <see cref="SipActorsConfigurationException"/> naming the key.
+/// </summary>
+public sealed record SipActorsSettings
+{
+    public required int RegisterExpires { get; init; }
+    public required TimeSpan ConnectionRecoveryMinInterval { get; init; }
+    public required TimeSpan ConnectionRecoveryMaxInterval { get; init; }
+    public required ConnectionSupervisorSettings Supervisor { get; init; }
+    public required SipTimerSettings Timers { get; init; }
+    public required int UdpReceiveBufferSize { get; init; }
+    public required int UdpConcurrentReceives { get; init; }
+
+    /// <summary>Accounts declared in <c>sip-actors.accounts</c>, as Connect commands.</summary>
+    public required IReadOnlyList<Connect> Accounts { get; init; }
+
+    /// <summary>The defaults shipped with SipActors (config.hocon).</summary>
+    public static Config DefaultConfig { get; } = LoadEmbedded();
+
+    /// <summary>Reads <paramref name="config"/> (merged over the defaults).</summary>
+    public static SipActorsSettings Create(Config? config = null)
+    {
+        var merged = config is null ? DefaultConfig : config.WithFallback(DefaultConfig);
+        var section = merged.GetConfig("sip-actors") ?? throw new SipActorsConfigurationException("sip-actors", "the section is missing");
+        var min = Duration(section, "connection-recovery-min-interval");
+        var max = Duration(section, "connection-recovery-max-interval");
+        if (max < min)
+        {
+            throw new SipActorsConfigurationException("sip-actors.connection-recovery-max-interval", $"{max} is below the min interval {min}");
+        }
+        var timers = new SipTimerSettings
+        {
+            T1 = Duration(section, "timers.t1"),
+            T2 = Duration(section, "timers.t2"),
+            T4 = Duration(section, "timers.t4"),
+        };
+        var account = new ConnectionActorSettings
+        {
+            ConnectTimeout = Duration(section, "connect-timeout"),
+        };
+        var settings = new SipActorsSettings
+        {
+            RegisterExpires = Int(section, "register-expires", 1, 86400),
+            ConnectionRecoveryMinInterval = min,
+            ConnectionRecoveryMaxInterval = max,
+            Supervisor = new ConnectionSupervisorSettings { ConnectRateLimit = Int(section, "connect-rate-limit", 1, 1_000_000), Account = account },
+            Timers = timers,
+            UdpReceiveBufferSize = Int(section, "transport.udp.receive-buffer-size", 65536, int.MaxValue),
+            UdpConcurrentReceives = Int(section, "transport.udp.concurrent-receives", 1, 64),
+            Accounts = [],
+        };
+        return settings with { Accounts = ReadAccounts(section, settings) };
+    }
+
+    private static List<Connect> ReadAccounts(Config section, SipActorsSettings settings)
+    {
+        var accounts = new List<Connect>();
+        var list = section.GetValue("accounts")?.GetArray() ?? [];
+        for (var i = 0; i < list.Count; i++)
+        {
+            var path = $"sip-actors.accounts[{i}]";
+            var item = new Config(new Akka.Configuration.Hocon.HoconRoot(list[i]));
+            string Required(string key) => item.GetString(key) is { Length: > 0 } v ? v : throw new SipActorsConfigurationException($"{path}.{key}", "is required");
+            var parameters = new ConnectionParameters
+            {
+                SipServerIp = Required("sip-server-ip"),
+                SipServerUrl = Required("sip-server-url"),
+                DisplayName = item.GetString("display-name", ""),
+                Register = item.GetBoolean("register", false),
+                User = item.GetString("user", null),
+                Password = item.GetString("password", null),
+                RemoteAddress = item.GetString("remote-address", null),
+                UserAgent = item.GetString("user-agent", null),
+                RegisterExpires = item.HasPath("register-expires") ? item.GetInt("register-expires") : settings.RegisterExpires,
+                ConnectionRecoveryMinInterval = settings.ConnectionRecoveryMinInterval.TotalSeconds,
+                ConnectionRecoveryMaxInterval = settings.ConnectionRecoveryMaxInterval.TotalSeconds,
+                ExtraHeaders = [.. item.GetStringList("extra-headers", [])],
+            };
+            var errors = parameters.Validate();
+            if (errors.Count > 0)
+            {
+                throw new SipActorsConfigurationException(path, string.Join("; ", errors));
+            }
+            accounts.Add(new Connect(Required("id"), parameters));
+        }
+        return accounts;
+    }
+
+    private static TimeSpan Duration(Config section, string key)
+    {
+        try
+        {
+            var value = section.GetTimeSpan(key, null, allowInfinite: false);
+            return value > TimeSpan.Zero ? value : throw new SipActorsConfigurationException("sip-actors." + key, "must be a positive duration");
+        }
+        catch (Exception e) when (e is not SipActorsConfigurationException)
+        {
+            throw new SipActorsConfigurationException("sip-actors." + key, $"is not a duration ({e.Message})");
+        }
+    }
+
+    private static int Int(Config section, string key, int min, int max)
+    {
+        int value;
+        try
+        {
+            value = section.GetInt(key);
+        }
+        catch (Exception e)
+        {
+            throw new SipActorsConfigurationException("sip-actors." + key, $"is not an integer ({e.Message})");
+        }
+        return value >= min && value <= max ? value : throw new SipActorsConfigurationException("sip-actors." + key, $"{value} is outside {min}..{max}");
+    }
+
+    private static Config LoadEmbedded()
+    {
+        using var stream = typeof(SipActorsSettings).Assembly.GetManifestResourceStream("SipActors.config.hocon")
+            ?? throw new InvalidOperationException("config.hocon is not embedded in SipActors");
+        using var reader = new StreamReader(stream);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+    }
+}

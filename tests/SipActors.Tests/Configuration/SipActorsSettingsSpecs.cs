@@ -1,0 +1,59 @@
+using Akka.Configuration;
+using SipActors.Configuration;
+
+namespace SipActors.Tests.Configuration;
+
+public class SipActorsSettingsSpecs
+{
+    [Fact]
+    public void Should_read_the_shipped_defaults()
+    {
+        var settings = SipActorsSettings.Create();
+
+        Assert.Equal(300, settings.RegisterExpires);
+        Assert.Equal((TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(6)), (settings.ConnectionRecoveryMinInterval, settings.ConnectionRecoveryMaxInterval));
+        Assert.Equal(2000, settings.Supervisor.ConnectRateLimit);
+        Assert.Equal(TimeSpan.FromSeconds(10), settings.Supervisor.Account.ConnectTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), settings.Timers.T1);
+        Assert.Equal(8388608, settings.UdpReceiveBufferSize);
+        Assert.Empty(settings.Accounts);
+    }
+
+    [Fact]
+    public void Should_let_configuration_values_beat_the_defaults_and_read_accounts()
+    {
+        var config = ConfigurationFactory.ParseString("""
+            sip-actors {
+              connect-rate-limit = 50
+              timers.t1 = 250ms
+              accounts = [
+                { id = alice, sip-server-ip = 127.0.0.1, sip-server-url = "udp://127.0.0.1:5060", register = true,
+                  user = alice, password = pw-alice, display-name = "Alice", extra-headers = ["X-Test: 1"] }
+              ]
+            }
+            """);
+
+        var settings = SipActorsSettings.Create(config);
+
+        Assert.Equal(50, settings.Supervisor.ConnectRateLimit);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), settings.Timers.T1);
+        var alice = Assert.Single(settings.Accounts);
+        Assert.Equal("alice", alice.Account.Value);
+        Assert.Equal(("udp://127.0.0.1:5060", true, "alice", 300, "X-Test: 1"),
+            (alice.Parameters!.SipServerUrl, alice.Parameters.Register, alice.Parameters.User, alice.Parameters.RegisterExpires, alice.Parameters.ExtraHeaders[0]));
+        Assert.DoesNotContain("pw-alice", alice.Parameters.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sip-actors.connect-rate-limit = -5", "sip-actors.connect-rate-limit")]
+    [InlineData("sip-actors.timers.t1 = banana", "sip-actors.timers.t1")]
+    [InlineData("sip-actors.connection-recovery-max-interval = 1s", "sip-actors.connection-recovery-max-interval")]
+    [InlineData("sip-actors.accounts = [ { id = x, sip-server-url = \"udp://127.0.0.1:5060\" } ]", "sip-actors.accounts[0].sip-server-ip")]
+    [InlineData("sip-actors.accounts = [ { id = x, sip-server-ip = h, sip-server-url = \"udp://h:5060\", register = true } ]", "sip-actors.accounts[0]")]
+    public void Should_name_the_bad_key(string hocon, string key)
+    {
+        var error = Assert.Throws<SipActorsConfigurationException>(() => SipActorsSettings.Create(ConfigurationFactory.ParseString(hocon)));
+
+        Assert.Equal(key, error.Key);
+    }
+}
