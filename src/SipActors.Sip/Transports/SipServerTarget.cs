@@ -11,6 +11,9 @@ namespace SipActors.Sip.Transports;
 /// </summary>
 public sealed record SipServerTarget(SipTransportKind Kind, string Host, int Port, Uri? WebSocketUri)
 {
+    /// <summary>False when the port is the transport's default because none was written: then RFC 3263 SRV records decide it.</summary>
+    public bool PortGiven { get; init; } = true;
+
     public static bool TryParse(string? text, [NotNullWhen(true)] out SipServerTarget? target, [NotNullWhen(false)] out string? error)
     {
         target = null;
@@ -44,9 +47,10 @@ public sealed record SipServerTarget(SipTransportKind Kind, string Host, int Por
                 error = "is not a valid URL";
                 return false;
             }
+            var given = !(uri.IsDefaultPort || uri.Port < 0);
             var port = uri.IsDefaultPort || uri.Port < 0 ? kind.Value.DefaultPort() : uri.Port;
             var isWs = kind is SipTransportKind.Ws or SipTransportKind.Wss;
-            target = new SipServerTarget(kind.Value, uri.Host.Trim('[', ']'), port, isWs ? uri : null);
+            target = new SipServerTarget(kind.Value, uri.Host.Trim('[', ']'), port, isWs ? uri : null) { PortGiven = given || isWs };
             return true;
         }
         if (text.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) || text.StartsWith("sips:", StringComparison.OrdinalIgnoreCase))
@@ -78,7 +82,7 @@ public sealed record SipServerTarget(SipTransportKind Kind, string Host, int Por
             var ws = kind is SipTransportKind.Ws or SipTransportKind.Wss
                 ? new Uri(string.Create(CultureInfo.InvariantCulture, $"{(kind == SipTransportKind.Ws ? "ws" : "wss")}://{sip.Host}:{port}/"))
                 : null;
-            target = new SipServerTarget(kind.Value, host, port, ws);
+            target = new SipServerTarget(kind.Value, host, port, ws) { PortGiven = sip.Port is not null || ws is not null };
             return true;
         }
         // A bare host[:port]: the seed library's WebRTC gateway convention.

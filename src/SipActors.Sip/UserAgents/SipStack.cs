@@ -15,8 +15,9 @@ public sealed class SipStack : IAsyncDisposable
     private readonly ConcurrentDictionary<IPAddress, Lazy<UdpTransport>> _udp = new();
     private readonly UdpTransportOptions _udpOptions;
 
-    public SipStack(SipTimerSettings? timers = null, UdpTransportOptions? udpOptions = null, TlsOptions? tls = null)
+    public SipStack(SipTimerSettings? timers = null, UdpTransportOptions? udpOptions = null, TlsOptions? tls = null, SipTargetResolver? resolver = null)
     {
+        Resolver = resolver ?? new SipTargetResolver();
         Wheel = new SipTimerWheel();
         Transactions = new SipTransactionLayer(Wheel, timers);
         Directory = new SipUserAgentDirectory(Transactions);
@@ -28,6 +29,9 @@ public sealed class SipStack : IAsyncDisposable
     public SipTransactionLayer Transactions { get; }
     public SipUserAgentDirectory Directory { get; }
     public TlsOptions Tls { get; }
+
+    /// <summary>Turns targets into addresses (RFC 3263 SRV when no port is given).</summary>
+    public SipTargetResolver Resolver { get; }
 
     /// <summary>The shared UDP socket for reaching <paramref name="remote"/>: bound to loopback for a loopback server, else to any address.</summary>
     public UdpTransport GetUdpTransport(IPAddress remote)

@@ -42,14 +42,9 @@ public sealed class SipUserAgent : IAsyncDisposable
     public async Task ConnectAsync(CancellationToken cancellationToken = default)
     {
         var target = Options.Target;
-        var addresses = IPAddress.TryParse(target.Host, out var literal)
-            ? [literal]
-            : await Dns.GetHostAddressesAsync(target.Host, cancellationToken).ConfigureAwait(false);
-        if (addresses.Length == 0)
-        {
-            throw new SipTransportException($"{target.Host} has no address");
-        }
-        var remote = new IPEndPoint(addresses[0], target.Port);
+        var remote = target.Kind is SipTransportKind.Ws or SipTransportKind.Wss
+            ? new IPEndPoint(IPAddress.Loopback, target.Port) // ClientWebSocket resolves the URL itself
+            : (await _stack.Resolver.ResolveAsync(target, cancellationToken).ConfigureAwait(false))[0];
         SipChannel channel = target.Kind switch
         {
             SipTransportKind.Udp => _stack.GetUdpTransport(remote.Address).GetChannel(remote),
