@@ -10,22 +10,41 @@ internal static class RegistrarCommand
 {
     public static Command Create()
     {
-        var listen = new Option<string>("--listen") { Description = "Where to listen: udp://127.0.0.1:PORT (loopback only; TCP and WS listeners come later).", DefaultValueFactory = _ => "udp://127.0.0.1:5060" };
+        var listen = new Option<string>("--listen") { Description = "Where to listen, comma-separated: udp://127.0.0.1:PORT[,tcp://127.0.0.1:PORT] (loopback only; WS comes later).", DefaultValueFactory = _ => "udp://127.0.0.1:5060" };
         var realm = new Option<string>("--realm") { Description = "Digest realm.", DefaultValueFactory = _ => "sipactors" };
         var minExpires = new Option<int>("--min-expires") { Description = "Shortest binding accepted, seconds (423 below).", DefaultValueFactory = _ => 5 };
         var quiet = new Option<bool>("--quiet") { Description = "Print a count per second instead of a line per registration." };
         var command = new Command("registrar", "Run the embedded registrar (digest auth, password = \"pw-\" + user) until Ctrl+C.") { listen, realm, minExpires, quiet };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var url = result.GetValue(listen)!;
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != "udp" || !IPAddress.TryParse(uri.Host, out var address) || !IPAddress.IsLoopback(address))
+            IPEndPoint? udp = null;
+            IPEndPoint? tcp = null;
+            foreach (var url in result.GetValue(listen)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
-                await Console.Error.WriteLineAsync($"--listen '{url}' must be udp://<loopback address>:<port>");
+                if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("udp" or "tcp") || uri.Port <= 0
+                    || !IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) || !IPAddress.IsLoopback(address))
+                {
+                    await Console.Error.WriteLineAsync($"--listen '{url}' must be udp:// or tcp:// <loopback address>:<port>");
+                    return 2;
+                }
+                if (uri.Scheme == "udp")
+                {
+                    udp = new IPEndPoint(address, uri.Port);
+                }
+                else
+                {
+                    tcp = new IPEndPoint(address, uri.Port);
+                }
+            }
+            if (udp is null)
+            {
+                await Console.Error.WriteLineAsync("--listen needs a udp:// address (the registrar always listens on UDP)");
                 return 2;
             }
             await using var registrar = EmbeddedRegistrar.Start(new EmbeddedRegistrarOptions
             {
-                UdpEndPoint = new IPEndPoint(address, uri.Port),
+                UdpEndPoint = udp,
+                TcpEndPoint = tcp,
                 Realm = result.GetValue(realm)!,
                 MinExpires = result.GetValue(minExpires),
             });
@@ -35,7 +54,7 @@ internal static class RegistrarCommand
                 registrar.Registered += (user, contact, expires) =>
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.Now:HH:mm:ss.fff} {(expires == 0 ? "unregistered" : "registered  ")} {user} {contact} {expires}s"));
             }
-            Console.WriteLine($"listening udp://{registrar.UdpEndPoint} realm {registrar.Realm}");
+            Console.WriteLine($"listening udp://{registrar.UdpEndPoint}{(registrar.TcpEndPoint is { } t ? $" tcp://{t}" : "")} realm {registrar.Realm}");
             try
             {
                 while (!cancellationToken.IsCancellationRequested)

@@ -23,6 +23,7 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
     private readonly SipTimerWheel _wheel;
     private readonly SipTransactionLayer _transactions;
     private readonly UdpTransport _udp;
+    private readonly TcpListenerTransport? _tcp;
     private readonly NonceIssuer _nonces;
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, RegistrarBinding>> _bindings = new(StringComparer.Ordinal);
     private SipTimer _sweep;
@@ -41,6 +42,14 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
         _wheel = new SipTimerWheel(timeProvider: options.TimeProvider);
         _transactions = new SipTransactionLayer(_wheel) { RequestReceived = OnRequest };
         _udp = new UdpTransport(options.UdpEndPoint, _transactions);
+        if (options.TcpEndPoint is { } tcp)
+        {
+            if (!IPAddress.IsLoopback(tcp.Address))
+            {
+                throw new ArgumentException($"The embedded registrar listens on loopback only, not {tcp.Address}.", nameof(options));
+            }
+            _tcp = new TcpListenerTransport(tcp, _transactions);
+        }
         _nonces = new NonceIssuer(options.TimeProvider, options.NonceLifetime);
         _sweep = _wheel.Schedule(TimeSpan.FromSeconds(1), static s => ((EmbeddedRegistrar)s!).Sweep(), this);
     }
@@ -49,6 +58,9 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
     public static EmbeddedRegistrar Start(EmbeddedRegistrarOptions? options = null) => new(options ?? new EmbeddedRegistrarOptions());
 
     public IPEndPoint UdpEndPoint => _udp.LocalEndPoint;
+
+    /// <summary>The TCP listener's address, or null when there is none.</summary>
+    public IPEndPoint? TcpEndPoint => _tcp?.LocalEndPoint;
 
     /// <summary>The domain accounts register in: the listener's address.</summary>
     public string Domain => UdpEndPoint.Address.ToString();
@@ -275,6 +287,10 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
         _disposed = true;
         _sweep.Cancel();
         await _udp.DisposeAsync().ConfigureAwait(false);
+        if (_tcp is not null)
+        {
+            await _tcp.DisposeAsync().ConfigureAwait(false);
+        }
         _wheel.Dispose();
     }
 }

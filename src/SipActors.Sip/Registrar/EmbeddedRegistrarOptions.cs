@@ -8,6 +8,9 @@ public sealed class EmbeddedRegistrarOptions
     /// <summary>Where the UDP listener binds; loopback only. Port 0 picks a free port.</summary>
     public IPEndPoint UdpEndPoint { get; set; } = new(IPAddress.Loopback, 0);
 
+    /// <summary>Where the TCP listener binds (loopback only), or null for none. Port 0 picks a free port.</summary>
+    public IPEndPoint? TcpEndPoint { get; set; }
+
     /// <summary>The digest realm, "sipactors" by default.</summary>
     public string Realm { get; set; } = "sipactors";
 

@@ -79,6 +79,17 @@ public sealed class StreamChannel : SipChannel, IAsyncDisposable
         return channel;
     }
 
+    /// <summary>Wraps a connection a listener accepted (server side of TCP); reading starts at once.</summary>
+    public static StreamChannel Accept(Socket socket, ISipMessageSink sink, SipParserLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentNullException.ThrowIfNull(sink);
+        socket.NoDelay = true;
+        var channel = new StreamChannel(SipTransportKind.Tcp, socket, new NetworkStream(socket, ownsSocket: false), sink, limits ?? SipParserLimits.Default);
+        channel._reader = Task.Run(channel.ReadLoopAsync);
+        return channel;
+    }
+
     private static async Task<Stream> HandshakeAsync(Stream inner, EndPoint remote, TlsOptions tls, CancellationToken cancellationToken)
     {
         var host = tls.TargetHost ?? remote switch

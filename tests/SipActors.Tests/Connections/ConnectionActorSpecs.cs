@@ -281,4 +281,29 @@ public sealed class ConnectionActorSpecs : TestKit, IAsyncLifetime
         Assert.True(_registrar.SuccessfulRegistrations > registrations, "the binding was refreshed");
         Assert.Single(_registrar.GetBindings("alice"));
     }
+
+    [Fact]
+    public async Task Should_recover_over_tcp_when_the_registrar_comes_back()
+    {
+        var first = EmbeddedRegistrar.Start(new EmbeddedRegistrarOptions { TcpEndPoint = new IPEndPoint(IPAddress.Loopback, 0) });
+        var tcp = first.TcpEndPoint!;
+        var account = Account();
+        var parameters = Parameters() with
+        {
+            SipServerUrl = $"tcp://127.0.0.1:{tcp.Port}", ConnectionRecoveryMinInterval = 0.2, ConnectionRecoveryMaxInterval = 0.5,
+        };
+        Assert.Equal(CommandStatus.Ok, (await AskAsync(account, new Connect("a1", parameters))).Status);
+        ReceiveN(7, Wait);
+
+        await first.DisposeAsync();
+        ExpectTopics(ConnectionTopics.Disconnected, ConnectionTopics.Unregistered);
+        await using var second = EmbeddedRegistrar.Start(new EmbeddedRegistrarOptions { TcpEndPoint = tcp });
+
+        var connecting = FishForMessage<Events.Connecting>(_ => true, Wait);
+        Assert.True(connecting.Attempt >= 1);
+        FishForMessage<ConnectionEvent>(e => e is ConnectedWithConfiguration, Wait);
+        ExpectTopics(ConnectionTopics.Connected, ConnectionTopics.Registered);
+        Assert.Single(second.GetBindings("alice"));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // a recovery publishes no connect-* and no disconnecting
+    }
 }
