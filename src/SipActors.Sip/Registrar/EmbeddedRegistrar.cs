@@ -26,6 +26,7 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
     private readonly TcpListenerTransport? _tcp;
     private readonly NonceIssuer _nonces;
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, RegistrarBinding>> _bindings = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SipChannel> _flows = new(StringComparer.Ordinal);
     private SipTimer _sweep;
     private volatile bool _disposed;
     private long _challenges;
@@ -93,11 +94,15 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
                 case SipMethod.Register:
                     OnRegister(transaction);
                     break;
-                case SipMethod.Options:
-                    Respond(transaction, transaction.CreateResponse(200, toTag: SipIdentifiers.NewTag()));
-                    break;
+                case SipMethod.Ack:
+                    break; // an ACK to a relayed 2xx goes end to end, not through us
                 default:
-                    Respond(transaction, transaction.CreateResponse(501, toTag: SipIdentifiers.NewTag()));
+                    if (!TryRelay(transaction))
+                    {
+                        Respond(transaction, transaction.Request.Method == SipMethod.Options
+                            ? transaction.CreateResponse(200, toTag: SipIdentifiers.NewTag())
+                            : transaction.CreateResponse(transaction.Request.RequestUri is SipUri { User: not null } ? 404 : 501, toTag: SipIdentifiers.NewTag()));
+                    }
                     break;
             }
         }
@@ -178,6 +183,7 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
                 continue;
             }
             bindings[key] = new RegistrarBinding(user, contact.ToString(), contact.UriText, request.CallId!, cseq, now.AddSeconds(expires), instance, regId);
+            _flows[key] = transaction.Channel;
         }
 
         var ok = transaction.CreateResponse(200, toTag: SipIdentifiers.NewTag());
@@ -192,6 +198,82 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
         }
         Interlocked.Increment(ref _registrations);
         Respond(transaction, ok);
+    }
+
+    /// <summary>
+    /// Relays a request for a registered user to its newest binding, over the flow the user
+    /// registered on (its connection, or its UDP address), in a transaction of our own: our Via
+    /// goes on top, responses come back through it and are passed on without it. A test rig's
+    /// proxy: no Record-Route, no forking, no authentication of the sender.
+    /// </summary>
+    private bool TryRelay(SipServerTransaction incoming)
+    {
+        var request = incoming.Request;
+        if (request.RequestUri is not SipUri { User: { } user } || !_bindings.TryGetValue(user, out var bindings))
+        {
+            return false;
+        }
+        var now = _options.TimeProvider.GetUtcNow();
+        var binding = bindings.Where(b => b.Value.ExpiresAt > now).OrderByDescending(b => b.Value.ExpiresAt).FirstOrDefault();
+        if (binding.Value is null || !_flows.TryGetValue(binding.Key, out var flow) || flow.IsClosed)
+        {
+            return false;
+        }
+        if (request.MaxForwards is <= 0)
+        {
+            Respond(incoming, incoming.CreateResponse(483, toTag: SipIdentifiers.NewTag()));
+            return true;
+        }
+
+        var relayed = new SipRequest(request.MethodName, binding.Value.ContactUri);
+        var via = $"SIP/2.0/{flow.Kind.ViaToken()} {flow.LocalEndPoint};branch={SipIdentifiers.NewBranch()}";
+        relayed.Headers.Add(SipHeaderId.Via, via);
+        var headers = request.Headers;
+        for (var i = 0; i < headers.Count; i++)
+        {
+            var id = headers.GetId(i);
+            if (id == SipHeaderId.MaxForwards)
+            {
+                relayed.Headers.Add(id, ((request.MaxForwards ?? 70) - 1).ToString(CultureInfo.InvariantCulture));
+            }
+            else if (id == SipHeaderId.Extension)
+            {
+                relayed.Headers.Add(headers.GetName(i), Encoding.UTF8.GetString(headers.GetValueSpan(i)));
+            }
+            else if (id is not (SipHeaderId.ContentLength or SipHeaderId.Route))
+            {
+                relayed.Headers.Add(id, headers.GetValueSpan(i));
+            }
+        }
+        relayed.Body = request.Body;
+
+        var relay = request.Method == SipMethod.Invite
+            ? _transactions.SendInviteAsync(relayed, flow, response => { if (response.StatusCode < 200) { PassBack(incoming, response); } })
+            : _transactions.SendRequestAsync(relayed, flow);
+        _ = relay.ContinueWith(t =>
+        {
+            if (t.IsCompletedSuccessfully)
+            {
+                PassBack(incoming, t.Result);
+            }
+            else
+            {
+                Respond(incoming, incoming.CreateResponse(t.Exception?.InnerException is Transactions.SipTransactionTimeoutException ? 408 : 503,
+                    toTag: SipIdentifiers.NewTag()));
+            }
+        }, TaskScheduler.Default);
+        return true;
+    }
+
+    /// <summary>A response from the relayed side, without our Via, to the original sender.</summary>
+    private static void PassBack(SipServerTransaction incoming, SipResponse response)
+    {
+        var top = response.Headers.IndexOf(SipHeaderId.Via);
+        if (top >= 0)
+        {
+            response.Headers.RemoveAt(top);
+        }
+        _ = SendQuietly(incoming, response);
     }
 
     private enum AuthResult { Ok, Missing, Stale, Wrong }

@@ -306,4 +306,22 @@ public sealed class ConnectionActorSpecs : TestKit, IAsyncLifetime
         Assert.Single(second.GetBindings("alice"));
         ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // a recovery publishes no connect-* and no disconnecting
     }
+
+    [Fact]
+    public async Task Should_receive_a_message_relayed_by_the_registrar_and_its_answer_goes_back()
+    {
+        var account = Account();
+        Assert.Equal(CommandStatus.Ok, (await AskAsync(account, new Connect("a1", Parameters()))).Status);
+        ReceiveN(7, Wait);
+        using var peer = new SipStackScope();
+        var registrar = $"sip:alice@127.0.0.1:{_registrar.UdpEndPoint.Port}";
+
+        var response = await peer.SendMessageAsync(registrar, "via the registrar");
+        var unknown = await peer.SendMessageAsync($"sip:nobody@127.0.0.1:{_registrar.UdpEndPoint.Port}", "lost");
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Single(response.Vias); // the registrar's own Via was taken off on the way back
+        Assert.Equal("via the registrar", ExpectMsg<NewMessage>(Wait).Body);
+        Assert.Equal(404, unknown.StatusCode);
+    }
 }
