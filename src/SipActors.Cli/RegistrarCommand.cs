@@ -10,7 +10,7 @@ internal static class RegistrarCommand
 {
     public static Command Create()
     {
-        var listen = new Option<string>("--listen") { Description = "Where to listen, comma-separated: udp://127.0.0.1:PORT[,tcp://127.0.0.1:PORT] (loopback only; WS comes later).", DefaultValueFactory = _ => "udp://127.0.0.1:5060" };
+        var listen = new Option<string>("--listen") { Description = "Where to listen, comma-separated: udp://127.0.0.1:PORT[,tcp://127.0.0.1:PORT][,ws://127.0.0.1:PORT] (loopback only).", DefaultValueFactory = _ => "udp://127.0.0.1:5060" };
         var realm = new Option<string>("--realm") { Description = "Digest realm.", DefaultValueFactory = _ => "sipactors" };
         var minExpires = new Option<int>("--min-expires") { Description = "Shortest binding accepted, seconds (423 below).", DefaultValueFactory = _ => 5 };
         var quiet = new Option<bool>("--quiet") { Description = "Print a count per second instead of a line per registration." };
@@ -19,21 +19,26 @@ internal static class RegistrarCommand
         {
             IPEndPoint? udp = null;
             IPEndPoint? tcp = null;
+            IPEndPoint? ws = null;
             foreach (var url in result.GetValue(listen)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
-                if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("udp" or "tcp") || uri.Port <= 0
+                if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("udp" or "tcp" or "ws") || uri.Port <= 0
                     || !IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) || !IPAddress.IsLoopback(address))
                 {
-                    await Console.Error.WriteLineAsync($"--listen '{url}' must be udp:// or tcp:// <loopback address>:<port>");
+                    await Console.Error.WriteLineAsync($"--listen '{url}' must be udp://, tcp:// or ws:// <loopback address>:<port>");
                     return 2;
                 }
                 if (uri.Scheme == "udp")
                 {
                     udp = new IPEndPoint(address, uri.Port);
                 }
-                else
+                else if (uri.Scheme == "tcp")
                 {
                     tcp = new IPEndPoint(address, uri.Port);
+                }
+                else
+                {
+                    ws = new IPEndPoint(address, uri.Port);
                 }
             }
             if (udp is null)
@@ -45,6 +50,7 @@ internal static class RegistrarCommand
             {
                 UdpEndPoint = udp,
                 TcpEndPoint = tcp,
+                WsEndPoint = ws,
                 Realm = result.GetValue(realm)!,
                 MinExpires = result.GetValue(minExpires),
             });
@@ -54,7 +60,7 @@ internal static class RegistrarCommand
                 registrar.Registered += (user, contact, expires) =>
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.Now:HH:mm:ss.fff} {(expires == 0 ? "unregistered" : "registered  ")} {user} {contact} {expires}s"));
             }
-            Console.WriteLine($"listening udp://{registrar.UdpEndPoint}{(registrar.TcpEndPoint is { } t ? $" tcp://{t}" : "")} realm {registrar.Realm}");
+            Console.WriteLine($"listening udp://{registrar.UdpEndPoint}{(registrar.TcpEndPoint is { } t ? $" tcp://{t}" : "")}{(registrar.WsEndPoint is { } w ? $" ws://{w}" : "")} realm {registrar.Realm}");
             try
             {
                 while (!cancellationToken.IsCancellationRequested)

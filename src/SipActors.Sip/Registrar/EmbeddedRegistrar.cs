@@ -24,6 +24,7 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
     private readonly SipTransactionLayer _transactions;
     private readonly UdpTransport _udp;
     private readonly TcpListenerTransport? _tcp;
+    private readonly WebSocketListenerTransport? _ws;
     private readonly NonceIssuer _nonces;
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, RegistrarBinding>> _bindings = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SipChannel> _flows = new(StringComparer.Ordinal);
@@ -51,6 +52,14 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
             }
             _tcp = new TcpListenerTransport(tcp, _transactions);
         }
+        if (options.WsEndPoint is { } ws)
+        {
+            if (!IPAddress.IsLoopback(ws.Address))
+            {
+                throw new ArgumentException($"The embedded registrar listens on loopback only, not {ws.Address}.", nameof(options));
+            }
+            _ws = new WebSocketListenerTransport(ws, _transactions);
+        }
         _nonces = new NonceIssuer(options.TimeProvider, options.NonceLifetime);
         _sweep = _wheel.Schedule(TimeSpan.FromSeconds(1), static s => ((EmbeddedRegistrar)s!).Sweep(), this);
     }
@@ -62,6 +71,9 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
 
     /// <summary>The TCP listener's address, or null when there is none.</summary>
     public IPEndPoint? TcpEndPoint => _tcp?.LocalEndPoint;
+
+    /// <summary>The WebSocket listener's address, or null when there is none.</summary>
+    public IPEndPoint? WsEndPoint => _ws?.LocalEndPoint;
 
     /// <summary>The domain accounts register in: the listener's address.</summary>
     public string Domain => UdpEndPoint.Address.ToString();
@@ -372,6 +384,10 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
         if (_tcp is not null)
         {
             await _tcp.DisposeAsync().ConfigureAwait(false);
+        }
+        if (_ws is not null)
+        {
+            await _ws.DisposeAsync().ConfigureAwait(false);
         }
         _wheel.Dispose();
     }

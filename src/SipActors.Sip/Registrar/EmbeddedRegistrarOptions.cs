@@ -11,6 +11,9 @@ public sealed class EmbeddedRegistrarOptions
     /// <summary>Where the TCP listener binds (loopback only), or null for none. Port 0 picks a free port.</summary>
     public IPEndPoint? TcpEndPoint { get; set; }
 
+    /// <summary>Where the WebSocket (RFC 7118, plain WS) listener binds (loopback only), or null for none.</summary>
+    public IPEndPoint? WsEndPoint { get; set; }
+
     /// <summary>The digest realm, "sipactors" by default.</summary>
     public string Realm { get; set; } = "sipactors";
 

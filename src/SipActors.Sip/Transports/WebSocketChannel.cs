@@ -11,14 +11,14 @@ namespace SipActors.Sip.Transports;
 /// </summary>
 public sealed class WebSocketChannel : SipChannel, IAsyncDisposable
 {
-    private readonly ClientWebSocket _socket;
+    private readonly WebSocket _socket;
     private readonly ISipMessageSink _sink;
     private readonly SipParserLimits _limits;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _closing = new();
     private Task _reader = Task.CompletedTask;
 
-    private WebSocketChannel(SipTransportKind kind, ClientWebSocket socket, ISipMessageSink sink, SipParserLimits limits, IPEndPoint local, IPEndPoint remote)
+    private WebSocketChannel(SipTransportKind kind, WebSocket socket, ISipMessageSink sink, SipParserLimits limits, IPEndPoint local, IPEndPoint remote)
     {
         Kind = kind;
         _socket = socket;
@@ -77,6 +77,16 @@ public sealed class WebSocketChannel : SipChannel, IAsyncDisposable
         return channel;
     }
 
+    /// <summary>The server side: a WebSocket a listener accepted after the HTTP upgrade (subprotocol <c>sip</c>).</summary>
+    public static WebSocketChannel Accept(WebSocket socket, ISipMessageSink sink, IPEndPoint local, IPEndPoint remote, SipParserLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentNullException.ThrowIfNull(sink);
+        var channel = new WebSocketChannel(SipTransportKind.Ws, socket, sink, limits ?? SipParserLimits.Default, local, remote);
+        channel._reader = Task.Run(channel.ReadLoopAsync);
+        return channel;
+    }
+
     public override async ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
     {
         if (IsClosed)
@@ -121,7 +131,7 @@ public sealed class WebSocketChannel : SipChannel, IAsyncDisposable
                 while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
-                    error = new SipTransportException($"{this}: the server closed the WebSocket ({_socket.CloseStatus} {_socket.CloseStatusDescription})");
+                    error = new SipTransportException($"{this}: the peer closed the WebSocket ({_socket.CloseStatus} {_socket.CloseStatusDescription})");
                     break;
                 }
                 var data = buffer.AsSpan(0, length);

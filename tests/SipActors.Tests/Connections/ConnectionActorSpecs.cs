@@ -324,4 +324,21 @@ public sealed class ConnectionActorSpecs : TestKit, IAsyncLifetime
         Assert.Equal("via the registrar", ExpectMsg<NewMessage>(Wait).Body);
         Assert.Equal(404, unknown.StatusCode);
     }
+
+    [Fact]
+    public async Task Should_register_over_websocket_and_get_a_message_relayed_from_udp()
+    {
+        await using var registrar = EmbeddedRegistrar.Start(new EmbeddedRegistrarOptions { WsEndPoint = new IPEndPoint(IPAddress.Loopback, 0) });
+        var account = Account();
+        var parameters = Parameters() with { SipServerUrl = $"ws://127.0.0.1:{registrar.WsEndPoint!.Port}" };
+
+        Assert.Equal(CommandStatus.Ok, (await AskAsync(account, new Connect("a1", parameters))).Status);
+        ReceiveN(7, Wait);
+        Assert.EndsWith(";transport=ws", Assert.Single(registrar.GetBindings("alice")).ContactUri, StringComparison.Ordinal);
+        using var peer = new SipStackScope();
+        var response = await peer.SendMessageAsync($"sip:alice@127.0.0.1:{registrar.UdpEndPoint.Port}", "from udp to ws");
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal("from udp to ws", ExpectMsg<NewMessage>(Wait).Body);
+    }
 }

@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace SipActors.Sip.Transports;
+
+/// <summary>
+/// Accepts SIP over WebSocket (RFC 7118, server side, plain WS): answers the HTTP upgrade of
+/// RFC 6455 §4.2 when the client offers the <c>sip</c> subprotocol, then gives the connection a
+/// <see cref="WebSocketChannel"/>. Anything else gets an HTTP error and is closed.
+/// </summary>
+public sealed class WebSocketListenerTransport : IAsyncDisposable
+{
+    private const string Rfc6455Guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    private const int MaxHandshakeBytes = 8192;
+    private readonly Socket _listener;
+    private readonly ISipMessageSink _sink;
+    private readonly ConcurrentDictionary<WebSocketChannel, byte> _connections = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _accepting;
+
+    public WebSocketListenerTransport(IPEndPoint bindTo, ISipMessageSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(bindTo);
+        _sink = sink ?? throw new ArgumentNullException(nameof(sink));
+        _listener = new Socket(bindTo.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            _listener.Bind(bindTo);
+            _listener.Listen(4096);
+        }
+        catch (SocketException e)
+        {
+            _listener.Dispose();
+            throw new SipTransportException($"cannot listen on WS {bindTo}: {e.Message}", e);
+        }
+        LocalEndPoint = (IPEndPoint)_listener.LocalEndPoint!;
+        _accepting = Task.Run(AcceptLoopAsync);
+    }
+
+    public IPEndPoint LocalEndPoint { get; }
+
+    public int Connections => _connections.Count;
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+                continue;
+            }
+            _ = UpgradeAsync(socket);
+        }
+    }
+
+    private async Task UpgradeAsync(Socket socket)
+    {
+        var stream = new NetworkStream(socket, ownsSocket: true);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            var request = await ReadHeadAsync(stream, timeout.Token).ConfigureAwait(false);
+            var key = Header(request, "Sec-WebSocket-Key");
+            var protocols = Header(request, "Sec-WebSocket-Protocol") ?? "";
+            var isUpgrade = request.StartsWith("GET ", StringComparison.Ordinal)
+                && (Header(request, "Upgrade") ?? "").Contains("websocket", StringComparison.OrdinalIgnoreCase);
+            if (!isUpgrade || key is null || !protocols.Split(',', StringSplitOptions.TrimEntries).Contains("sip", StringComparer.OrdinalIgnoreCase))
+            {
+                await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), timeout.Token).ConfigureAwait(false);
+                await stream.DisposeAsync().ConfigureAwait(false);
+                return;
+            }
+            var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + Rfc6455Guid)));
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(
+                $"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\nSec-WebSocket-Protocol: sip\r\n\r\n"),
+                timeout.Token).ConfigureAwait(false);
+            var webSocket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, SubProtocol = "sip" });
+            var channel = WebSocketChannel.Accept(webSocket, _sink, (IPEndPoint)socket.LocalEndPoint!, (IPEndPoint)socket.RemoteEndPoint!);
+            _connections[channel] = 0;
+            channel.Closed += (c, error) => _connections.TryRemove((WebSocketChannel)c, out var _);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidDataException)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reads the HTTP request head byte by byte (it is small, and nothing after it may be consumed).</summary>
+    private static async Task<string> ReadHeadAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var head = new List<byte>(512);
+        var one = new byte[1];
+        while (head.Count < MaxHandshakeBytes)
+        {
+            if (await stream.ReadAsync(one, cancellationToken).ConfigureAwait(false) == 0)
+            {
+                throw new IOException("connection closed during the WebSocket handshake");
+            }
+            head.Add(one[0]);
+            if (head.Count >= 4 && head[^1] == '\n' && head[^2] == '\r' && head[^3] == '\n' && head[^4] == '\r')
+            {
+                return Encoding.ASCII.GetString([.. head]);
+            }
+        }
+        throw new InvalidDataException("WebSocket handshake is too long");
+    }
+
+    private static string? Header(string head, string name)
+    {
+        foreach (var line in head.Split("\r\n"))
+        {
+            var colon = line.IndexOf(':');
+            if (colon > 0 && line[..colon].Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return line[(colon + 1)..].Trim();
+            }
+        }
+        return null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener.Dispose();
+        await _accepting.ConfigureAwait(false);
+        foreach (var connection in _connections.Keys)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+        _stopping.Dispose();
+    }
+}
