@@ -9,20 +9,7 @@ public sealed class SipEventHeader(string package, IReadOnlyList<KeyValuePair<st
     public string Package { get; } = package;
     public IReadOnlyList<KeyValuePair<string, string?>> Parameters { get; } = parameters;
 
-    public string? Id
-    {
-        get
-        {
-            foreach (var (k, v) in Parameters)
-            {
-                if (string.Equals(k, "id", StringComparison.OrdinalIgnoreCase))
-                {
-                    return v;
-                }
-            }
-            return null;
-        }
-    }
+    public string? Id => SipParameters.TryFind(Parameters, "id", out var value) ? value : null;
 
     public static SipEventHeader Parse(ReadOnlySpan<byte> value)
     {

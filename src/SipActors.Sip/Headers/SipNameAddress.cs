@@ -49,29 +49,9 @@ public sealed class SipNameAddress
     /// <summary>The <c>expires</c> parameter of a Contact, or null.</summary>
     public int? Expires => int.TryParse(GetParameter("expires"), NumberStyles.None, CultureInfo.InvariantCulture, out var e) ? e : null;
 
-    public string? GetParameter(string name)
-    {
-        foreach (var (key, value) in Parameters)
-        {
-            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return value;
-            }
-        }
-        return null;
-    }
+    public string? GetParameter(string name) => SipParameters.TryFind(Parameters, name, out var value) ? value : null;
 
-    public bool HasParameter(string name)
-    {
-        foreach (var (key, _) in Parameters)
-        {
-            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    public bool HasParameter(string name) => SipParameters.TryFind(Parameters, name, out _);
 
     /// <summary>A copy with one parameter set (added, or replaced in place).</summary>
     public SipNameAddress WithParameter(string name, string? value)

@@ -62,6 +62,22 @@ public static class SipParameters
         return Encoding.UTF8.GetString(bytes, 0, n);
     }
 
+    /// <summary>Looks a parameter up by name (case-insensitive) in a list made by <see cref="ToList"/>.</summary>
+    public static bool TryFind(IReadOnlyList<KeyValuePair<string, string?>> parameters, string name, out string? value)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        foreach (var (key, v) in parameters)
+        {
+            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                value = v;
+                return true;
+            }
+        }
+        value = null;
+        return false;
+    }
+
     /// <summary>Appends <c>;name[=value]</c> pairs, quoting a value that is not a token or host (gen-value, RFC 3261 §25.1).</summary>
     public static void AppendTo(StringBuilder sb, IEnumerable<KeyValuePair<string, string?>> parameters)
     {

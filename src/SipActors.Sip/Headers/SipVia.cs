@@ -47,29 +47,9 @@ public sealed class SipVia
     /// <summary>The <c>rport</c> value filled in by the server, or null when absent or empty.</summary>
     public int? RPort => int.TryParse(GetParameter("rport"), NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : null;
 
-    public string? GetParameter(string name)
-    {
-        foreach (var (key, value) in Parameters)
-        {
-            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return value;
-            }
-        }
-        return null;
-    }
+    public string? GetParameter(string name) => SipParameters.TryFind(Parameters, name, out var value) ? value : null;
 
-    public bool HasParameter(string name)
-    {
-        foreach (var (key, _) in Parameters)
-        {
-            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    public bool HasParameter(string name) => SipParameters.TryFind(Parameters, name, out _);
 
     /// <summary>Reads one Via value; a value that breaks the grammar is a <see cref="SipParseException"/>.</summary>
     public static SipVia Parse(ReadOnlySpan<byte> value)

@@ -16,63 +16,26 @@ public sealed class WebSocketListenerTransport : IAsyncDisposable
 {
     private const string Rfc6455Guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private const int MaxHandshakeBytes = 8192;
-    private readonly Socket _listener;
     private readonly ISipMessageSink _sink;
     private readonly ConcurrentDictionary<WebSocketChannel, byte> _connections = new();
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _accepting;
+    private readonly LoopbackListener _listener;
 
     public WebSocketListenerTransport(IPEndPoint bindTo, ISipMessageSink sink)
     {
-        ArgumentNullException.ThrowIfNull(bindTo);
         _sink = sink ?? throw new ArgumentNullException(nameof(sink));
-        _listener = new Socket(bindTo.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            _listener.Bind(bindTo);
-            _listener.Listen(4096);
-        }
-        catch (SocketException e)
-        {
-            _listener.Dispose();
-            throw new SipTransportException($"cannot listen on WS {bindTo}: {e.Message}", e);
-        }
-        LocalEndPoint = (IPEndPoint)_listener.LocalEndPoint!;
-        _accepting = Task.Run(AcceptLoopAsync);
+        _listener = new LoopbackListener(bindTo, "WS", socket => _ = UpgradeAsync(socket));
     }
 
-    public IPEndPoint LocalEndPoint { get; }
+    public IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
 
     public int Connections => _connections.Count;
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stopping.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await _listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                if (_stopping.IsCancellationRequested)
-                {
-                    return;
-                }
-                continue;
-            }
-            _ = UpgradeAsync(socket);
-        }
-    }
 
     private async Task UpgradeAsync(Socket socket)
     {
         var stream = new NetworkStream(socket, ownsSocket: true);
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_listener.Stopping);
             timeout.CancelAfter(TimeSpan.FromSeconds(10));
             var request = await ReadHeadAsync(stream, timeout.Token).ConfigureAwait(false);
             var key = Header(request, "Sec-WebSocket-Key");
@@ -135,13 +98,10 @@ public sealed class WebSocketListenerTransport : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        _listener.Dispose();
-        await _accepting.ConfigureAwait(false);
+        await _listener.DisposeAsync().ConfigureAwait(false);
         foreach (var connection in _connections.Keys)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
         }
-        _stopping.Dispose();
     }
 }
