@@ -34,6 +34,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers, IWithStash
     private SipUserAgent? _ua;
     private CancellationTokenSource? _cts;
     private readonly bool _supervised;
+    private bool _holdingPermit;
     private ConnectionStatus _status = ConnectionStatus.Disconnected;
     private bool _transportUp;
     private bool _registered;
@@ -97,7 +98,11 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers, IWithStash
     {
         Receive<ParametersResolved>(m => m.Generation == _generation, OnParametersResolved);
         Receive<ParametersFailed>(m => m.Generation == _generation, OnParametersFailed);
-        Receive<ConnectPermit>(m => m.Generation == _generation, _ => Attempt());
+        Receive<ConnectPermit>(m => m.Generation == _generation, _ =>
+        {
+            _holdingPermit = true;
+            Attempt();
+        });
         Receive<TransportUp>(m => m.Generation == _generation, _ => OnTransportUp());
         Receive<TransportFailed>(m => m.Generation == _generation, m => OnTransportFailed(m.Error));
         Receive<RegistrationDone>(m => m.Generation == _generation, OnRegistrationDone);
@@ -351,6 +356,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers, IWithStash
 
     private void CompleteConnect()
     {
+        ReleasePermit();
         Become(Connected);
         if (_recovering)
         {
@@ -375,6 +381,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers, IWithStash
 
     private void FailConnect(string error, string? cause)
     {
+        ReleasePermit();
         Publish(new ConnectFailed(_account, Now, error, cause));
         var caller = _caller;
         _caller = null;
@@ -461,6 +468,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers, IWithStash
 
     private void ScheduleRecoveryOrGiveUp(RegistrationFailureCause cause)
     {
+        ReleasePermit();
         _transportUp = false;
         if (cause is RegistrationFailureCause.AuthenticationError or RegistrationFailureCause.Rejected)
         {
@@ -521,6 +529,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers, IWithStash
 
     private void StartTeardown(IActorRef? replyTo, CommandResult? reply = null)
     {
+        ReleasePermit();
         _generation++;
         _cts?.Cancel();
         Timers.Cancel(RefreshTimer);
@@ -577,6 +586,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers, IWithStash
 
     private void DropUserAgent()
     {
+        ReleasePermit();
         _cts?.Cancel();
         var ua = _ua;
         _ua = null;
@@ -585,6 +595,16 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers, IWithStash
         if (ua is not null)
         {
             _ = ua.DisposeAsync().AsTask();
+        }
+    }
+
+    /// <summary>Tells the supervisor this attempt's slot is free (once per permit).</summary>
+    private void ReleasePermit()
+    {
+        if (_holdingPermit)
+        {
+            _holdingPermit = false;
+            Context.Parent.Tell(new ConnectAttemptFinished(_account));
         }
     }
 

@@ -22,6 +22,7 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
     private readonly Dictionary<AccountId, ConnectionStatus> _status = [];
     private readonly Dictionary<AccountId, Connect> _lastConnect = [];
     private readonly Queue<(IActorRef Child, ConnectPermitRequest Request)> _waiting = new();
+    private readonly HashSet<AccountId> _inFlight = [];
     private double _tokens;
     private long _refilledAt = System.Diagnostics.Stopwatch.GetTimestamp();
 
@@ -34,6 +35,11 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
         Receive<ConnectPermitRequest>(OnPermitRequest);
         Receive<PermitTickMessage>(_ => ServePermits());
         Receive<AccountStatusChanged>(m => _status[m.Account] = m.Status);
+        Receive<ConnectAttemptFinished>(m =>
+        {
+            _inFlight.Remove(m.Account);
+            ServePermits();
+        });
         Receive<AccountRestarted>(OnAccountRestarted);
         Receive<Terminated>(OnTerminated);
         Receive<ConnectAll>(OnConnectAll);
@@ -95,10 +101,11 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
         var now = System.Diagnostics.Stopwatch.GetTimestamp();
         _tokens = Math.Min(Burst, _tokens + _settings.ConnectRateLimit * System.Diagnostics.Stopwatch.GetElapsedTime(_refilledAt, now).TotalSeconds);
         _refilledAt = now;
-        while (_waiting.Count > 0 && _tokens >= 1)
+        while (_waiting.Count > 0 && _tokens >= 1 && _inFlight.Count < _settings.MaxConcurrentConnects)
         {
             var (child, request) = _waiting.Dequeue();
             _tokens -= 1;
+            _inFlight.Add(request.Account);
             child.Tell(new ConnectPermit(request.Generation));
         }
         if (_waiting.Count > 0)
@@ -158,7 +165,15 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
         Sender.Tell(new CommandResult(message.Account, CommandStatus.Ok));
     }
 
-    private void OnTerminated(Terminated message) => _status.Remove(new AccountId(Uri.UnescapeDataString(message.ActorRef.Path.Name)));
+    private void OnTerminated(Terminated message)
+    {
+        var account = new AccountId(Uri.UnescapeDataString(message.ActorRef.Path.Name));
+        _status.Remove(account);
+        if (_inFlight.Remove(account))
+        {
+            ServePermits();
+        }
+    }
 
     private SupervisorStatus Status()
     {

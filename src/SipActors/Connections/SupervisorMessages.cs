@@ -37,3 +37,6 @@ internal sealed record ConnectPermit(int Generation);
 
 /// <summary>A restarted child asks for its last Connect, to reconnect after a crash.</summary>
 internal sealed record AccountRestarted(AccountId Account);
+
+/// <summary>A child's transport attempt ended (up and registered, failed, or abandoned): its permit's slot is free again.</summary>
+internal sealed record ConnectAttemptFinished(AccountId Account);

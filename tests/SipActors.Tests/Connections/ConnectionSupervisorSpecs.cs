@@ -99,4 +99,35 @@ public sealed class ConnectionSupervisorSpecs : TestKit, IAsyncLifetime
             $"{status.Count(ConnectionStatus.Registered)} registered after 0.5 s at 20/s");
         Assert.True(status.Count(ConnectionStatus.Connecting) >= 70);
     }
+
+    [Fact]
+    public async Task Should_keep_no_more_attempts_in_flight_than_the_bound()
+    {
+        // A server that never answers: every attempt stays in flight until its connect timeout.
+        using var silent = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        silent.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var port = ((System.Net.IPEndPoint)silent.LocalEndPoint!).Port;
+        var supervisor = Sys.ActorOf(ConnectionSupervisor.Props(_stack, new ConnectionSupervisorSettings
+        {
+            ConnectRateLimit = 1000,
+            MaxConcurrentConnects = 5,
+            Account = new ConnectionActorSettings { ConnectTimeout = TimeSpan.FromSeconds(3) },
+        }), "bounded");
+        var connects = Enumerable.Range(0, 50).Select(i => ConnectFor($"bound{i}") with
+        {
+            Parameters = ConnectFor($"bound{i}").Parameters! with { SipServerUrl = $"udp://127.0.0.1:{port}" },
+        }).ToList();
+
+        await supervisor.Ask<CommandResult>(new ConnectAll(connects), TimeSpan.FromSeconds(10));
+        await Task.Delay(1000);
+
+        var callIds = new HashSet<string>();
+        var buffer = new byte[65536];
+        while (silent.Available > 0)
+        {
+            var n = silent.Receive(buffer);
+            callIds.Add(Sip.SipMessage.Parse(buffer.AsSpan(0, n)).CallId!);
+        }
+        Assert.InRange(callIds.Count, 1, 5);
+    }
 }
