@@ -1,103 +1,188 @@
+using System.Buffers;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace SipActors.Sip.Auth;
 
 /// <summary>
-/// Builds Authorization / Proxy-Authorization values (RFC 7616 §3.4, RFC 2617 §3.2.2, RFC 8760).
-/// One instance per account: it counts how often each nonce was used (nc), since refreshes reuse
-/// the last challenge instead of paying a round trip for a new one.
+/// Builds Authorization / Proxy-Authorization values answering a <see cref="DigestChallenge"/>
+/// (RFC 7616 §3.4, RFC 2617 §3.2.2, RFC 3261 §22.4, RFC 8760). The same value answers a 401 or a 407;
+/// the caller picks the header. Use one instance per account: it counts how often each nonce was
+/// used (nc), since refreshes reuse the last challenge instead of paying a round trip for a new one.
+/// Thread-safe.
 /// </summary>
 public sealed class DigestAuthenticator
 {
-    private readonly Lock _lock = new();
-    private string? _nonce;
-    private uint _nonceCount;
+    /// <summary>
+    /// Nonces whose count is kept. An account answers at most a registrar and a proxy or two at once;
+    /// a short list bounds the memory of thousands of accounts, and an evicted nonce is long stale.
+    /// </summary>
+    private const int RememberedNonces = 4;
 
-    /// <summary>The header value answering <paramref name="challenge"/> for a request of <paramref name="method"/> to <paramref name="digestUri"/>.</summary>
+    /// <summary>Values up to this many characters are built on the stack (a typical one is about 300).</summary>
+    private const int StackValueSize = 1024;
+
+    /// <summary>Upper bound of the literal parts ("Digest username=", ", realm=", ..., ", userhash=true") and unquoted tokens.</summary>
+    private const int FixedPartsBound = 192;
+
+    private readonly Lock _lock = new();
+    private readonly string?[] _nonces = new string?[RememberedNonces];
+    private readonly uint[] _counts = new uint[RememberedNonces];
+
+    /// <summary>
+    /// The header value answering <paramref name="challenge"/> for a request of <paramref name="method"/>
+    /// whose Request-URI is <paramref name="digestUri"/>. <paramref name="body"/> matters only for qop=auth-int.
+    /// Each call with qop uses a fresh random cnonce and the next nc for the challenge's nonce.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The challenge is not <see cref="DigestChallenge.IsSupported"/>.</exception>
+    /// <exception cref="ArgumentException">The method is not a token, or the URI contains a control character.</exception>
     public string CreateAuthorization(DigestChallenge challenge, DigestCredentials credentials, string method, string digestUri, ReadOnlySpan<byte> body = default)
     {
-        ArgumentNullException.ThrowIfNull(challenge);
-        uint nc;
-        lock (_lock)
+        Validate(challenge, credentials, method, digestUri);
+        if (!NeedsCnonce(challenge))
         {
-            if (!string.Equals(_nonce, challenge.Nonce, StringComparison.Ordinal))
-            {
-                _nonce = challenge.Nonce;
-                _nonceCount = 0;
-            }
-            nc = ++_nonceCount;
+            return Build(challenge, credentials, method, digestUri, body, default, 0);
         }
-        return CreateAuthorization(challenge, credentials, method, digestUri, body, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), nc);
+        Span<char> cnonce = stackalloc char[DigestCnonce.Length];
+        DigestCnonce.Write(cnonce);
+        var nonceCount = challenge.QopChoice == DigestQop.None ? 0 : NextNonceCount(challenge.Nonce);
+        return Build(challenge, credentials, method, digestUri, body, cnonce, nonceCount);
     }
 
-    /// <summary>Deterministic form for test vectors: the caller chooses cnonce and nc.</summary>
+    /// <summary>Deterministic form for test vectors: the caller chooses cnonce and nc, and no count is kept.</summary>
     internal string CreateAuthorization(DigestChallenge challenge, DigestCredentials credentials, string method, string digestUri, ReadOnlySpan<byte> body, string cnonce, uint nonceCount)
+    {
+        Validate(challenge, credentials, method, digestUri);
+        ArgumentNullException.ThrowIfNull(cnonce);
+        return Build(challenge, credentials, method, digestUri, body, NeedsCnonce(challenge) ? cnonce : default, nonceCount);
+    }
+
+    /// <summary>
+    /// A cnonce goes with every qop answer, and with a -sess answer even without qop: its A1 includes
+    /// the cnonce, so the server cannot check the answer without it (RFC 2617 §3.2.2.2).
+    /// </summary>
+    private static bool NeedsCnonce(DigestChallenge challenge)
+        => challenge.QopChoice != DigestQop.None || challenge.Algorithm.IsSession();
+
+    private static void Validate(DigestChallenge challenge, DigestCredentials credentials, string method, string digestUri)
     {
         ArgumentNullException.ThrowIfNull(challenge);
         ArgumentNullException.ThrowIfNull(credentials);
         ArgumentException.ThrowIfNullOrEmpty(method);
         ArgumentException.ThrowIfNullOrEmpty(digestUri);
+        if (method.AsSpan().ContainsAnyExcept(DigestSyntax.TokenChars))
+        {
+            throw new ArgumentException("The method is not a token.", nameof(method));
+        }
+        // The URI is echoed in a header: a line break in it would split the message.
+        if (digestUri.AsSpan().ContainsAny(DigestSyntax.ControlChars))
+        {
+            throw new ArgumentException("The digest URI contains a control character.", nameof(digestUri));
+        }
         if (!challenge.IsSupported)
         {
-            throw new NotSupportedException($"Digest algorithm {challenge.AlgorithmName} is not supported.");
+            throw new NotSupportedException(challenge.QopChoice == DigestQop.Unsupported
+                ? $"The challenge offers qop '{DigestSyntax.Excerpt(string.Join(',', challenge.Qop))}' without auth or auth-int."
+                : $"The digest algorithm '{DigestSyntax.Excerpt(challenge.AlgorithmName)}' is not supported.");
         }
-        var algorithm = challenge.Algorithm;
-        string? qop = challenge.Qop.Contains("auth", StringComparer.OrdinalIgnoreCase) ? "auth"
-            : challenge.Qop.Contains("auth-int", StringComparer.OrdinalIgnoreCase) ? "auth-int"
-            : null;
-        var nc = nonceCount.ToString("x8", CultureInfo.InvariantCulture);
-
-        var response = DigestCalculator.Response(algorithm, credentials.Username, challenge.Realm, credentials.Password,
-            challenge.Nonce, cnonce, nc, qop, method, digestUri, body);
-        var username = challenge.UserHash ? DigestCalculator.UserHash(algorithm, credentials.Username, challenge.Realm) : credentials.Username;
-        var sb = new StringBuilder(320);
-        sb.Append("Digest username=");
-        AppendQuoted(sb, username);
-        sb.Append(", realm=");
-        AppendQuoted(sb, challenge.Realm);
-        sb.Append(", nonce=");
-        AppendQuoted(sb, challenge.Nonce);
-        sb.Append(", uri=");
-        AppendQuoted(sb, digestUri);
-        sb.Append(", response=\"").Append(response).Append('"');
-        if (challenge.AlgorithmName is not null)
-        {
-            sb.Append(", algorithm=").Append(algorithm.ToToken());
-        }
-        if (qop is not null)
-        {
-            sb.Append(", cnonce=");
-            AppendQuoted(sb, cnonce);
-        }
-        if (challenge.Opaque is not null)
-        {
-            sb.Append(", opaque=");
-            AppendQuoted(sb, challenge.Opaque);
-        }
-        if (qop is not null)
-        {
-            sb.Append(", qop=").Append(qop).Append(", nc=").Append(nc);
-        }
-        if (challenge.UserHash)
-        {
-            sb.Append(", userhash=true");
-        }
-        return sb.ToString();
     }
 
-    private static void AppendQuoted(StringBuilder sb, string value)
+    /// <summary>The next nc for <paramref name="nonce"/>: 1 for a nonce not seen (or forgotten), else one more than last time.</summary>
+    private uint NextNonceCount(string nonce)
     {
-        sb.Append('"');
-        foreach (var c in value)
+        lock (_lock)
         {
-            if (c is '"' or '\\')
-            {
-                sb.Append('\\');
-            }
-            sb.Append(c);
+            var found = Array.IndexOf(_nonces, nonce);
+            // Most recently used first: a hit moves to the front, a miss evicts the last entry.
+            var count = found < 0 ? 1 : unchecked(_counts[found] + 1);
+            var shift = found < 0 ? RememberedNonces - 1 : found;
+            Array.Copy(_nonces, 0, _nonces, 1, shift);
+            Array.Copy(_counts, 0, _counts, 1, shift);
+            _nonces[0] = nonce;
+            _counts[0] = count;
+            return count;
         }
-        sb.Append('"');
+    }
+
+    private static string Build(DigestChallenge challenge, DigestCredentials credentials, string method, string digestUri,
+        ReadOnlySpan<byte> body, ReadOnlySpan<char> cnonce, uint nonceCount)
+    {
+        var algorithm = challenge.Algorithm;
+        var qop = challenge.QopChoice switch
+        {
+            DigestQop.Auth => "auth",
+            DigestQop.AuthInt => "auth-int",
+            _ => "",
+        };
+        Span<char> nc = stackalloc char[8];
+        nonceCount.TryFormat(nc, out _, "x8", CultureInfo.InvariantCulture);
+
+        Span<char> response = stackalloc char[DigestAlgorithms.MaxHexLength];
+        var responseLength = DigestCalculator.WriteResponse(algorithm, credentials.Username, challenge.Realm, credentials.Password,
+            challenge.Nonce, cnonce, nc, qop, method, digestUri, body, response);
+
+        Span<char> hashedUsername = stackalloc char[DigestAlgorithms.MaxHexLength];
+        ReadOnlySpan<char> username = challenge.UserHash
+            ? hashedUsername[..DigestCalculator.WriteUserHash(algorithm, credentials.Username, challenge.Realm, hashedUsername)]
+            : credentials.Username;
+
+        var bound = FixedPartsBound + DigestAlgorithms.MaxHexLength
+            + DigestHeaderWriter.QuotedBound(username.Length)
+            + DigestHeaderWriter.QuotedBound(challenge.Realm.Length)
+            + DigestHeaderWriter.QuotedBound(challenge.Nonce.Length)
+            + DigestHeaderWriter.QuotedBound(digestUri.Length)
+            + DigestHeaderWriter.QuotedBound(cnonce.Length)
+            + DigestHeaderWriter.QuotedBound(challenge.Opaque?.Length ?? 0);
+        char[]? rented = null;
+        var buffer = bound <= StackValueSize ? stackalloc char[StackValueSize] : (rented = ArrayPool<char>.Shared.Rent(bound));
+        try
+        {
+            var writer = new DigestHeaderWriter(buffer);
+            writer.Append("Digest username=");
+            writer.AppendQuoted(username);
+            writer.Append(", realm=");
+            writer.AppendQuoted(challenge.Realm);
+            writer.Append(", nonce=");
+            writer.AppendQuoted(challenge.Nonce);
+            writer.Append(", uri=");
+            writer.AppendQuoted(digestUri);
+            writer.Append(", response=\"");
+            writer.Append(response[..responseLength]);
+            writer.Append("\"");
+            // Echo the algorithm only when the server named one: an RFC 2069/2617 server may not know the parameter.
+            if (challenge.AlgorithmName is not null)
+            {
+                writer.Append(", algorithm=");
+                writer.Append(algorithm.ToToken());
+            }
+            if (!cnonce.IsEmpty)
+            {
+                writer.Append(", cnonce=");
+                writer.AppendQuoted(cnonce);
+            }
+            if (qop.Length != 0)
+            {
+                writer.Append(", qop=");
+                writer.Append(qop);
+                writer.Append(", nc=");
+                writer.Append(nc);
+            }
+            if (challenge.Opaque is not null)
+            {
+                writer.Append(", opaque=");
+                writer.AppendQuoted(challenge.Opaque);
+            }
+            if (challenge.UserHash)
+            {
+                writer.Append(", userhash=true");
+            }
+            return new string(writer.Written);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
     }
 }
