@@ -129,17 +129,7 @@ public sealed class SipUri : AddressUri
     /// <summary>Whether a parameter named <paramref name="name"/> (case-insensitive) is present, with or without a value.</summary>
     public bool HasParameter(string name) => IndexOfParameter(name) >= 0;
 
-    private int IndexOfParameter(string name)
-    {
-        for (var i = 0; i < _parameters.Length; i++)
-        {
-            if (string.Equals(_parameters[i].Key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return i;
-            }
-        }
-        return -1;
-    }
+    private int IndexOfParameter(string name) => UriSyntax.IndexOfParameter(_parameters, name);
 
     /// <summary>A copy with the first parameter named <paramref name="name"/> set to <paramref name="value"/>, or with it appended.</summary>
     public SipUri WithParameter(string name, string? value)

@@ -78,17 +78,7 @@ public sealed class TelUri : AddressUri
     /// <summary>Whether a parameter named <paramref name="name"/> (case-insensitive) is present.</summary>
     public bool HasParameter(string name) => IndexOfParameter(name) >= 0;
 
-    private int IndexOfParameter(string name)
-    {
-        for (var i = 0; i < _parameters.Length; i++)
-        {
-            if (string.Equals(_parameters[i].Key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return i;
-            }
-        }
-        return -1;
-    }
+    private int IndexOfParameter(string name) => UriSyntax.IndexOfParameter(_parameters, name);
 
     /// <summary>Parses a tel URI; throws <see cref="SipParseException"/> with <see cref="SipParseError.InvalidUri"/>.</summary>
     public static new TelUri Parse(string text)

@@ -347,4 +347,17 @@ internal static class UriSyntax
     }
 
     public static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+
+    /// <summary>Index of the first parameter named <paramref name="name"/> (case-insensitive), or -1; shared by sip: and tel: URIs.</summary>
+    public static int IndexOfParameter(KeyValuePair<string, string?>[] parameters, string name)
+    {
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            if (string.Equals(parameters[i].Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
 }
