@@ -7,7 +7,7 @@ using SipActors.Sip.Transports;
 
 namespace SipActors.IntegrationTests.Registration;
 
-/// <summary>Register, refresh with a short expiry, and un-register over every transport against a real Kamailio.</summary>
+/// <summary>The registration client against a real Kamailio: every transport, a wrong password, and 1,000 accounts over one UDP socket.</summary>
 public sealed class KamailioTransportRegistrationTests : IClassFixture<KamailioFixture>, IAsyncLifetime
 {
     private readonly KamailioFixture _kamailio;
@@ -30,6 +30,15 @@ public sealed class KamailioTransportRegistrationTests : IClassFixture<KamailioF
         await _udp.DisposeAsync();
         _wheel.Dispose();
     }
+
+    private RegistrationClient Client(string user, string? password = null, int expires = 300)
+        => new(_transactions, _udp.GetChannel(_kamailio.UdpEndPoint), new RegistrationOptions
+        {
+            User = user,
+            Domain = _kamailio.Domain,
+            Password = password ?? "pw-" + user,
+            Expires = expires,
+        });
 
     private async Task<SipChannel> ConnectAsync(SipTransportKind kind)
     {
@@ -149,5 +158,31 @@ public sealed class KamailioTransportRegistrationTests : IClassFixture<KamailioF
 
         Assert.Contains("no keep-alive pong", error!.Message, StringComparison.Ordinal);
         await channel.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Should_report_authentication_error_without_retrying_on_a_wrong_password()
+    {
+        var result = await Client("kam-bob", password: "not-the-password").RegisterAsync();
+
+        Assert.False(result.Success);
+        Assert.Equal((RegistrationFailureCause.AuthenticationError, 401, 2), (result.Cause!.Value, result.StatusCode!.Value, result.Attempts));
+    }
+
+    [Fact]
+    public async Task Should_register_a_thousand_accounts_over_one_socket_as_kamailio_counts_them()
+    {
+        var before = await _kamailio.GetRegisteredUsersAsync();
+        var clients = Enumerable.Range(0, 1000).Select(i => Client($"load{i:D4}")).ToArray();
+
+        var registered = await Task.WhenAll(clients.Select(c => c.RegisterAsync()));
+        var during = await _kamailio.GetRegisteredUsersAsync();
+        var unregistered = await Task.WhenAll(clients.Select(c => c.UnregisterAsync()));
+        var after = await _kamailio.GetRegisteredUsersAsync();
+
+        Assert.All(registered, r => Assert.True(r.Success, $"{r.Cause} {r.StatusCode} {r.Error}"));
+        Assert.Equal(before + 1000, during);
+        Assert.All(unregistered, r => Assert.True(r.Success, $"{r.Cause} {r.StatusCode} {r.Error}"));
+        Assert.Equal(before, after);
     }
 }
