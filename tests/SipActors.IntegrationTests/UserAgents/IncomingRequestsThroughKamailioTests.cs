@@ -40,6 +40,9 @@ public sealed class IncomingRequestsThroughKamailioTests : IClassFixture<Kamaili
             if (transaction.IsInvite)
             {
                 await transaction.RespondAsync(transaction.CreateResponse(180, toTag: tag));
+                // Ring a moment, as a phone does: Kamailio's two UDP workers could otherwise relay a 486
+                // sent right behind the 180 ahead of it, and SIPp would see them out of order.
+                await Task.Delay(200);
                 await transaction.RespondAsync(transaction.CreateResponse(486, toTag: tag));
                 return;
             }
