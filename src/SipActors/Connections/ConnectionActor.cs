@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
 using Akka.Actor;
+
 using Akka.Event;
+using SipActors.Diagnostics;
 using SipActors.Events;
 using SipActors.Sip;
 using SipActors.Sip.Registration;
@@ -327,6 +329,14 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers, IWithStash
             _registered = true;
             SetStatus(ConnectionStatus.Registered);
             Timers.StartSingleTimer(RefreshTimer, RefreshTick.Instance, RefreshPolicy.NextRefresh(Math.Max(1, result.GrantedExpires), _random));
+            if (message.Refresh && wasRegistered)
+            {
+                SipActorsMetrics.RefreshesCounter.Add(1);
+            }
+            else
+            {
+                SipActorsMetrics.RegistrationsCounter.Add(1);
+            }
             if (!wasRegistered)
             {
                 Publish(new Events.Registered(_account, Now, result.StatusCode ?? 200, result.ReasonPhrase ?? "OK", result.GrantedExpires, result.Contact));
@@ -339,8 +349,11 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers, IWithStash
         }
 
         var cause = result.Cause!.Value;
+        var causeTag = new KeyValuePair<string, object?>("cause", cause.ToDisplayName());
+        SipActorsMetrics.RegistrationFailuresCounter.Add(1, causeTag);
         if (message.Refresh)
         {
+            SipActorsMetrics.RefreshFailuresCounter.Add(1, causeTag);
             OnRefreshFailed(result, cause);
             return;
         }

@@ -1,0 +1,87 @@
+using System.Text.Json.Serialization;
+
+namespace SipActors.Cli.Load;
+
+/// <summary>
+/// The outcome of one <c>sipactors load</c> run, written as JSON (<c>--report</c>) and as HTML
+/// (<c>--html</c>). The first keys are the ones issue #5 fixes; the rest feed the charts.
+/// </summary>
+public sealed record LoadReport
+{
+    /// <summary>Accounts the run was asked to register.</summary>
+    [JsonPropertyName("accounts")] public required int Accounts { get; init; }
+
+    /// <summary>Accounts that reached <c>connection:registered</c> at least once.</summary>
+    [JsonPropertyName("registered")] public required int Registered { get; init; }
+
+    /// <summary>Accounts whose connect failed (never registered).</summary>
+    [JsonPropertyName("failed")] public required int Failed { get; init; }
+
+    /// <summary>Failure cause (e.g. <c>Authentication Error</c>, <c>Request Timeout</c>) → accounts.</summary>
+    [JsonPropertyName("failuresByCause")] public required IReadOnlyDictionary<string, int> FailuresByCause { get; init; }
+
+    /// <summary>Successful initial registrations per second over the ramp (first connect to last registered).</summary>
+    [JsonPropertyName("registrationRate")] public required double RegistrationRate { get; init; }
+
+    /// <summary>Connect command to <c>registered</c>, milliseconds.</summary>
+    [JsonPropertyName("latencyMs")] public required LatencySummary LatencyMs { get; init; }
+
+    /// <summary>Successful registration refreshes while holding.</summary>
+    [JsonPropertyName("refreshes")] public required long Refreshes { get; init; }
+
+    /// <summary>Refreshes that failed (rejected or timed out).</summary>
+    [JsonPropertyName("refreshFailures")] public required long RefreshFailures { get; init; }
+
+    /// <summary>Accounts whose un-REGISTER was answered with 2xx at the end of the run.</summary>
+    [JsonPropertyName("unregistered")] public required int Unregistered { get; init; }
+
+    /// <summary>The whole run, ramp + hold + un-registration, seconds.</summary>
+    [JsonPropertyName("durationSeconds")] public required double DurationSeconds { get; init; }
+
+    [JsonPropertyName("peakWorkingSetBytes")] public required long PeakWorkingSetBytes { get; init; }
+
+    /// <summary>Topic (e.g. <c>connection:registered</c>) → events published during the run.</summary>
+    [JsonPropertyName("events")] public required IReadOnlyDictionary<string, long> Events { get; init; }
+
+    // ---- beyond the fixed keys: context and chart data ----
+
+    /// <summary>Where the accounts registered (<c>udp://127.0.0.1:5060</c>; the embedded registrar's address when none was given).</summary>
+    [JsonPropertyName("server")] public required string Server { get; init; }
+
+    /// <summary>The <c>SipServerIp</c> used in the accounts' URIs.</summary>
+    [JsonPropertyName("domain")] public required string Domain { get; init; }
+
+    /// <summary>When the run started (UTC).</summary>
+    [JsonPropertyName("startedAt")] public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>First connect to last initial registration, seconds.</summary>
+    [JsonPropertyName("rampSeconds")] public required double RampSeconds { get; init; }
+
+    /// <summary>Whether the run was stopped early (Ctrl+C / SIGTERM).</summary>
+    [JsonPropertyName("interrupted")] public bool Interrupted { get; init; }
+
+    /// <summary>One point per second of the run: cumulative registered and failed, and accounts in flight.</summary>
+    [JsonPropertyName("timeline")] public required IReadOnlyList<TimelinePoint> Timeline { get; init; }
+
+    /// <summary>Latency histogram: buckets in increasing order of their upper bound (ms); the last bucket's bound is the maximum.</summary>
+    [JsonPropertyName("latencyHistogram")] public required IReadOnlyList<HistogramBucket> LatencyHistogram { get; init; }
+}
+
+/// <summary>Percentiles of a latency distribution, milliseconds.</summary>
+public sealed record LatencySummary(
+    [property: JsonPropertyName("p50")] double P50,
+    [property: JsonPropertyName("p90")] double P90,
+    [property: JsonPropertyName("p99")] double P99,
+    [property: JsonPropertyName("max")] double Max);
+
+/// <summary>The state of the run at <see cref="Second"/> seconds after its start.</summary>
+public sealed record TimelinePoint(
+    [property: JsonPropertyName("second")] double Second,
+    [property: JsonPropertyName("registered")] int Registered,
+    [property: JsonPropertyName("failed")] int Failed,
+    [property: JsonPropertyName("inFlight")] int InFlight);
+
+/// <summary>Registrations whose latency was at most <see cref="UpperMs"/> and above the previous bucket's bound.</summary>
+public sealed record HistogramBucket(
+    [property: JsonPropertyName("upperMs")] double UpperMs,
+    [property: JsonPropertyName("count")] long Count);
