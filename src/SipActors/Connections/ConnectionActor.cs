@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Akka.Actor;
-
 using Akka.Event;
 using SipActors.Diagnostics;
 using SipActors.Events;
