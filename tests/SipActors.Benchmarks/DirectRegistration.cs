@@ -17,6 +17,9 @@ internal static class DirectRegistration
         await using var stack = new SipStack();
         using var gate = new SemaphoreSlim(concurrency);
         var ok = 0;
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var gcBefore = GC.CollectionCount(0);
         var clock = Stopwatch.StartNew();
         var tasks = Enumerable.Range(0, accounts).Select(async i =>
         {
@@ -44,8 +47,13 @@ internal static class DirectRegistration
             }
         }).ToList();
         await Task.WhenAll(tasks);
+        var elapsed = clock.Elapsed;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"direct: {ok}/{accounts} registered in {clock.Elapsed.TotalSeconds:0.00} s = {ok / clock.Elapsed.TotalSeconds:0}/s, retransmissions {stack.Transactions.Retransmissions}"));
+            $"direct: {ok}/{accounts} registered in {elapsed.TotalSeconds:0.00} s = {ok / elapsed.TotalSeconds:0}/s, retransmissions {stack.Transactions.Retransmissions}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"per registration: {cpu.TotalMicroseconds / Math.Max(1, ok):0} us CPU, {allocated / Math.Max(1, ok):0} B allocated; gen0 GCs {GC.CollectionCount(0) - gcBefore}"));
         return 0;
     }
 }

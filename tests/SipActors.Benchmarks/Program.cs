@@ -11,6 +11,10 @@ public static class Program
         {
             return await DirectRegistration.RunAsync(args[1..]);
         }
+        if (args.Length > 0 && args[0] == "actors")
+        {
+            return await ActorRegistration.RunAsync(args[1..]);
+        }
         if (args.Length > 0 && args[0] == "memory")
         {
             return await MemoryPerAccount.RunAsync(args[1..]);

@@ -13,8 +13,11 @@ public sealed class UdpTransportOptions
     /// <summary>Kernel send buffer, 4 MiB by default, for bursts of REGISTERs.</summary>
     public int SendBufferSize { get; set; } = 4 * 1024 * 1024;
 
-    /// <summary>Receives kept in flight on the socket, so a reply never waits for the previous one to be handed over. Default 4.</summary>
-    public int ConcurrentReceives { get; set; } = 4;
+    /// <summary>
+    /// Threads blocked in a receive on the socket, 2 by default: while one parses and hands over
+    /// a datagram, another is already reading the next, and the kernel spreads datagrams over them.
+    /// </summary>
+    public int ReceiveThreads { get; set; } = 2;
 
     /// <summary>Parser limits for received datagrams.</summary>
     public SipParserLimits Limits { get; set; } = SipParserLimits.Default;

@@ -38,7 +38,11 @@ public sealed class SipUserAgent : IAsyncDisposable
     /// <summary>Raised once when the connection is lost (not when we disconnect), with the error.</summary>
     public event Action<SipUserAgent, Exception?>? ConnectionLost;
 
-    /// <summary>Opens the flow. UDP has no connection, so the server must answer an OPTIONS (any status) for the flow to count as up.</summary>
+    /// <summary>
+    /// Opens the flow. UDP has no connection, so the server must have answered for the flow to
+    /// count as up: an OPTIONS (any status), unless it answered another account of this stack
+    /// within <see cref="SipStack.UdpServerLivenessWindow"/>.
+    /// </summary>
     public async Task ConnectAsync(CancellationToken cancellationToken = default)
     {
         var target = Options.Target;
@@ -64,7 +68,7 @@ public sealed class SipUserAgent : IAsyncDisposable
             UserAgent = Options.UserAgent,
             ExtraHeaders = Options.ExtraHeaders,
         });
-        if (target.Kind == SipTransportKind.Udp)
+        if (target.Kind == SipTransportKind.Udp && !_stack.UdpServerAnsweredRecently(remote))
         {
             await PingAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -86,10 +90,28 @@ public sealed class SipUserAgent : IAsyncDisposable
         options.Headers.Add(SipHeaderId.CallId, SipIdentifiers.NewCallId());
         options.Headers.Add(SipHeaderId.CSeq, "1 OPTIONS");
         options.Headers.Add(SipHeaderId.UserAgent, Options.UserAgent);
-        return await _stack.Transactions.SendRequestAsync(options, channel).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var response = await _stack.Transactions.SendRequestAsync(options, channel).WaitAsync(cancellationToken).ConfigureAwait(false);
+        NoteAnswered();
+        return response;
     }
 
-    public Task<RegistrationResult> RegisterAsync() => (_registration ?? throw new InvalidOperationException("Not connected.")).RegisterAsync();
+    public async Task<RegistrationResult> RegisterAsync()
+    {
+        var result = await (_registration ?? throw new InvalidOperationException("Not connected.")).RegisterAsync().ConfigureAwait(false);
+        if (result.StatusCode is not null)
+        {
+            NoteAnswered();
+        }
+        return result;
+    }
+
+    private void NoteAnswered()
+    {
+        if (_channel is { Kind: SipTransportKind.Udp } channel)
+        {
+            _stack.NoteUdpServerAnswered(channel.RemoteEndPoint);
+        }
+    }
 
     public Task<RegistrationResult> UnregisterAsync() => (_registration ?? throw new InvalidOperationException("Not connected.")).UnregisterAsync();
 

@@ -17,7 +17,7 @@ public sealed record SipActorsSettings
     public required ConnectionSupervisorSettings Supervisor { get; init; }
     public required SipTimerSettings Timers { get; init; }
     public required int UdpReceiveBufferSize { get; init; }
-    public required int UdpConcurrentReceives { get; init; }
+    public required int UdpReceiveThreads { get; init; }
 
     /// <summary>Accounts declared in <c>sip-actors.accounts</c>, as Connect commands.</summary>
     public required IReadOnlyList<Connect> Accounts { get; init; }
@@ -54,7 +54,7 @@ public sealed record SipActorsSettings
             Supervisor = new ConnectionSupervisorSettings { ConnectRateLimit = Int(section, "connect-rate-limit", 1, 1_000_000), Account = account },
             Timers = timers,
             UdpReceiveBufferSize = Int(section, "transport.udp.receive-buffer-size", 65536, int.MaxValue),
-            UdpConcurrentReceives = Int(section, "transport.udp.concurrent-receives", 1, 64),
+            UdpReceiveThreads = Int(section, "transport.udp.receive-threads", 1, 16),
             Accounts = [],
         };
         return settings with { Accounts = ReadAccounts(section, settings) };

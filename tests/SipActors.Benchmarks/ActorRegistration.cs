@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Globalization;
+using Akka.Actor;
+using SipActors.Connections;
+using SipActors.Events;
+using SipActors.Sip.UserAgents;
+
+namespace SipActors.Benchmarks;
+
+/// <summary>
+/// Diagnostic twin of <see cref="DirectRegistration"/> through the actor layer: N accounts under
+/// one ConnectionSupervisor, timed from ConnectAll to the last <c>connection:registered</c> seen
+/// on the event stream, with CPU and allocations per registration over that window.
+/// </summary>
+internal static class ActorRegistration
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var server = args[Array.IndexOf(args, "--server") + 1];
+        var accounts = int.Parse(args[Array.IndexOf(args, "--accounts") + 1], CultureInfo.InvariantCulture);
+        var concurrency = args.Contains("--concurrency") ? int.Parse(args[Array.IndexOf(args, "--concurrency") + 1], CultureInfo.InvariantCulture) : 500;
+        var domain = new Uri(server).Host;
+        using var system = ActorSystem.Create("actors", "akka.loglevel = WARNING");
+        await using var stack = new SipStack();
+        var supervisor = system.ActorOf(ConnectionSupervisor.Props(stack, new ConnectionSupervisorSettings { ConnectRateLimit = 1_000_000, MaxConcurrentConnects = concurrency }), "accounts");
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var registered = 0;
+        var failed = 0;
+        Action<ConnectionEvent> onEvent = e =>
+        {
+            if (e is Registered)
+            {
+                registered++;
+            }
+            else if (e is ConnectFailed)
+            {
+                failed++;
+            }
+            if (registered + failed == accounts)
+            {
+                done.TrySetResult();
+            }
+        };
+        var counter = system.ActorOf(Props.Create(() => new Counter(onEvent)));
+        system.EventStream.Subscribe(counter, typeof(ConnectionEvent));
+        var connects = Enumerable.Range(0, accounts).Select(i => new Connect($"a{i:D6}", new ConnectionParameters
+        {
+            SipServerIp = domain, SipServerUrl = server, Register = true, User = $"a{i:D6}", Password = $"pw-a{i:D6}", RegisterExpires = 3600,
+        })).ToList();
+
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        supervisor.Tell(new ConnectAll(connects));
+        await done.Task.WaitAsync(TimeSpan.FromMinutes(5));
+        var elapsed = clock.Elapsed;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"actors: {registered}/{accounts} registered ({failed} failed) in {elapsed.TotalSeconds:0.00} s = {registered / elapsed.TotalSeconds:0}/s, retransmissions {stack.Transactions.Retransmissions}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"per registration: {cpu.TotalMicroseconds / Math.Max(1, registered):0} us CPU, {allocated / Math.Max(1, registered):0} B allocated"));
+        await supervisor.Ask<CommandResult>(DisconnectAll.Instance, TimeSpan.FromMinutes(2));
+        return registered == accounts ? 0 : 1;
+    }
+
+    private sealed class Counter : ReceiveActor
+    {
+        public Counter(Action<ConnectionEvent> onEvent) => Receive<ConnectionEvent>(onEvent);
+    }
+}
