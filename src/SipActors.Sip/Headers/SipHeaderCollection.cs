@@ -19,7 +19,8 @@ public sealed class SipHeaderCollection : IReadOnlyList<SipHeader>
     /// <summary>An empty collection for a message built by code.</summary>
     public SipHeaderCollection()
     {
-        _buffer = new byte[256];
+        // A REGISTER with credentials needs about 900 bytes; starting there spares the copies of growing.
+        _buffer = new byte[1024];
         _entries = new HeaderEntry[12];
     }
 
@@ -104,11 +105,11 @@ public sealed class SipHeaderCollection : IReadOnlyList<SipHeader>
     {
         ValidateName(name);
         var id = SipHeaderNames.Lookup(name);
-        var nameStart = Append(Encoding.ASCII.GetBytes(name));
-        var valueBytes = EncodeValue(value);
+        var nameStart = AppendValue(name, out var nameLength);
+        var valueStart = AppendValue(value, out var valueLength);
         InsertEntry(_count, new HeaderEntry
         {
-            Id = id, NameStart = nameStart, NameLength = name.Length, ValueStart = Append(valueBytes), ValueLength = valueBytes.Length,
+            Id = id, NameStart = nameStart, NameLength = nameLength, ValueStart = valueStart, ValueLength = valueLength,
         });
     }
 
@@ -117,8 +118,8 @@ public sealed class SipHeaderCollection : IReadOnlyList<SipHeader>
     {
         RequireKnown(id);
         ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)index, (uint)_count, nameof(index));
-        var bytes = EncodeValue(value);
-        InsertEntry(index, new HeaderEntry { Id = id, ValueStart = Append(bytes), ValueLength = bytes.Length });
+        var start = AppendValue(value, out var length);
+        InsertEntry(index, new HeaderEntry { Id = id, ValueStart = start, ValueLength = length });
     }
 
     /// <summary>Replaces every line of <paramref name="id"/> with one line holding <paramref name="value"/>, kept where the first was.</summary>
@@ -131,8 +132,8 @@ public sealed class SipHeaderCollection : IReadOnlyList<SipHeader>
             Add(id, value);
             return;
         }
-        var bytes = EncodeValue(value);
-        _entries[first] = new HeaderEntry { Id = id, ValueStart = Append(bytes), ValueLength = bytes.Length };
+        var start = AppendValue(value, out var length);
+        _entries[first] = new HeaderEntry { Id = id, ValueStart = start, ValueLength = length };
         RemoveAll(id, first + 1);
     }
 
@@ -344,29 +345,40 @@ public sealed class SipHeaderCollection : IReadOnlyList<SipHeader>
 
     private int Append(ReadOnlySpan<byte> bytes)
     {
-        if (_used + bytes.Length > _buffer.Length)
-        {
-            // Never write over a parsed message's bytes in place: grow into a new buffer; spans
-            // handed out earlier keep pointing at the old one, which stays valid.
-            var grown = new byte[Math.Max(_buffer.Length * 2, _used + bytes.Length)];
-            _buffer.AsSpan(0, _used).CopyTo(grown);
-            _buffer = grown;
-        }
-        var start = _used;
+        var start = Reserve(bytes.Length);
         bytes.CopyTo(_buffer.AsSpan(start));
-        _used += bytes.Length;
         return start;
     }
 
-    private static byte[] EncodeValue(string value)
+    /// <summary>Encodes a value (trimmed of spaces and tabs) straight into the buffer, with no intermediate array.</summary>
+    private int AppendValue(string value, out int length)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (value.AsSpan().IndexOfAny('\r', '\n') >= 0)
+        var text = value.AsSpan().Trim(" \t");
+        if (text.IndexOfAny('\r', '\n') >= 0)
         {
             // A line break in a value would let a caller inject headers or a body.
             throw new ArgumentException("A header value must not contain CR or LF.", nameof(value));
         }
-        return Encoding.UTF8.GetBytes(value.Trim(' ', '\t'));
+        length = Encoding.UTF8.GetByteCount(text);
+        var start = Reserve(length);
+        Encoding.UTF8.GetBytes(text, _buffer.AsSpan(start, length));
+        return start;
+    }
+
+    private int Reserve(int length)
+    {
+        if (_used + length > _buffer.Length)
+        {
+            // Never write over a parsed message's bytes in place: grow into a new buffer; spans
+            // handed out earlier keep pointing at the old one, which stays valid.
+            var grown = new byte[Math.Max(_buffer.Length * 2, _used + length)];
+            _buffer.AsSpan(0, _used).CopyTo(grown);
+            _buffer = grown;
+        }
+        var start = _used;
+        _used += length;
+        return start;
     }
 
     private static void ValidateName(string name)

@@ -26,6 +26,7 @@ public sealed class RegistrationClient
     private readonly DigestCredentials? _credentials;
     private readonly string _requestUri;
     private readonly string _aor;
+    private readonly string _addressOfRecord; // the name-addr of From and To, formatted once
     private readonly string _contactUri;
     private readonly string _instance;
     private DigestChallenge? _challenge;
@@ -45,6 +46,7 @@ public sealed class RegistrationClient
         }
         _requestUri = "sip:" + options.Domain;
         _aor = $"sip:{options.User}@{options.Domain}";
+        _addressOfRecord = new SipNameAddress(_aor, options.DisplayName).ToString();
         _instance = options.InstanceId ?? SipIdentifiers.InstanceUrn(_aor);
         CallId = SipIdentifiers.NewCallId();
         SentBy = ViaSentBy(channel);
@@ -138,8 +140,8 @@ public sealed class RegistrationClient
         var h = request.Headers;
         h.Add(SipHeaderId.Via, $"SIP/2.0/{_channel.Kind.ViaToken()} {SentBy};branch={SipIdentifiers.NewBranch()};rport");
         h.Add(SipHeaderId.MaxForwards, "70");
-        h.Add(SipHeaderId.From, new SipNameAddress(_aor, _options.DisplayName, [new("tag", SipIdentifiers.NewTag())]).ToString());
-        h.Add(SipHeaderId.To, new SipNameAddress(_aor, _options.DisplayName).ToString());
+        h.Add(SipHeaderId.From, string.Concat(_addressOfRecord, ";tag=", SipIdentifiers.NewTag()));
+        h.Add(SipHeaderId.To, _addressOfRecord);
         h.Add(SipHeaderId.CallId, CallId);
         h.Add(SipHeaderId.CSeq, string.Create(CultureInfo.InvariantCulture, $"{++_cseq} REGISTER"));
         h.Add(SipHeaderId.Contact, Contact);
