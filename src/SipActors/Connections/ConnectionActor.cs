@@ -95,7 +95,8 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
     private sealed record TransportUp(int Generation);
     private sealed record TransportFailed(int Generation, string Error);
     private sealed record TransportLost(SipUserAgent UserAgent, string? Error);
-    private sealed record RegistrationDone(int Generation, RegistrationResult Result, bool Refresh);
+    private sealed record RegistrationDone(int Generation, RegistrationResult Result, bool Refresh, IActorRef? ReplyTo = null);
+    private sealed record UnregistrationDone(int Generation, RegistrationResult Result, IActorRef ReplyTo);
     private sealed record TeardownDone(int Generation, IActorRef? ReplyTo, CommandResult? Reply, RegistrationResult? Unregistration, bool WasRegistered);
 
     private sealed class RefreshTick : INotInfluenceReceiveTimeout, IDeadLetterSuppression
@@ -123,8 +124,11 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             case Connect connect:
                 StartConnect(connect);
                 return true;
-            case Disconnect:
+            case Disconnect or Unregister:
                 Sender.Tell(new CommandResult(_account, CommandStatus.NoOp));
+                return true;
+            case Register:
+                Sender.Tell(new CommandResult(_account, CommandStatus.Failed, "not connected: send Connect first"));
                 return true;
             case GetState:
                 ReplyState();
@@ -163,6 +167,10 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             case Disconnect disconnect:
                 OnDisconnectWhileConnecting(disconnect);
                 return true;
+            case Register or Unregister:
+                // Answered once the connect settles: registered, failed or superseded.
+                Stash.Stash();
+                return true;
             case GetState:
                 ReplyState();
                 return true;
@@ -192,6 +200,15 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             case RegistrationDone m when m.Generation == _generation:
                 OnRegistrationDone(m);
                 return true;
+            case Register:
+                OnRegisterCommand();
+                return true;
+            case Unregister:
+                OnUnregisterCommand();
+                return true;
+            case UnregistrationDone m when m.Generation == _generation:
+                OnUnregistrationDone(m);
+                return true;
             case TransportLost m when ReferenceEquals(m.UserAgent, _ua) && _transportUp:
                 OnTransportLost(m.Error);
                 return true;
@@ -212,6 +229,13 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
         {
             case RecoveryTick:
                 StartAttempt();
+                return true;
+            case Register:
+                // Not stashed: recovery may last as long as the server is away, and no command may hang.
+                Sender.Tell(new CommandResult(_account, CommandStatus.Failed, "the transport is down and recovering; the account re-registers when it is back"));
+                return true;
+            case Unregister:
+                Sender.Tell(new CommandResult(_account, CommandStatus.NoOp));
                 return true;
             case Disconnect:
                 StartTeardown(Sender);
@@ -238,7 +262,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             case GetState:
                 ReplyState();
                 return true;
-            case Connect or Disconnect:
+            case Connect or Disconnect or Register or Unregister:
                 Stash.Stash();
                 return true;
             case AccountRequestHandler.IncomingRequest incoming:
@@ -404,7 +428,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
         Publish(new Events.Connected(_account, Now, ua.Options.Target.ToString(), ua.LocalEndPoint?.ToString()));
         if (parameters.Register)
         {
-            Register(refresh: false);
+            SendRegister(refresh: false);
         }
         else
         {
@@ -412,15 +436,67 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
         }
     }
 
-    private void Register(bool refresh)
+    private void SendRegister(bool refresh, IActorRef? replyTo = null)
     {
         var generation = _generation;
-        _ua!.RegisterAsync().PipeTo(Self,
-            success: r => new RegistrationDone(generation, r, refresh),
+        var contact = _ua!.Contact ?? "";
+        _ua.RegisterAsync().PipeTo(Self,
+            success: r => new RegistrationDone(generation, r, refresh, replyTo),
             failure: e => new RegistrationDone(generation, new RegistrationResult
             {
-                Success = false, Cause = RegistrationFailureCause.ConnectionError, Contact = _ua?.Contact ?? "", Error = Describe(e),
-            }, refresh));
+                Success = false, Cause = RegistrationFailureCause.ConnectionError, Contact = contact, Error = Describe(e),
+            }, refresh, replyTo));
+    }
+
+    private void OnRegisterCommand()
+    {
+        if (_registered)
+        {
+            Sender.Tell(new CommandResult(_account, CommandStatus.NoOp));
+            return;
+        }
+        if (_parameters is not { Register: true })
+        {
+            Sender.Tell(new CommandResult(_account, CommandStatus.Failed, "connected without registration (Register = false): connect with Register = true, User and Password"));
+            return;
+        }
+        // A registration already under way (a refresh retry) answers this command too when it lands.
+        Timers.Cancel(RefreshTimer);
+        SendRegister(refresh: false, replyTo: Sender);
+    }
+
+    private void OnUnregisterCommand()
+    {
+        if (!_registered)
+        {
+            Sender.Tell(new CommandResult(_account, CommandStatus.NoOp));
+            return;
+        }
+        Timers.Cancel(RefreshTimer);
+        var generation = _generation;
+        var replyTo = Sender;
+        _ua!.UnregisterAsync().PipeTo(Self,
+            success: r => new UnregistrationDone(generation, r, replyTo),
+            failure: e => new UnregistrationDone(generation, new RegistrationResult
+            {
+                Success = false, Cause = RegistrationFailureCause.ConnectionError, Contact = "", Error = Describe(e),
+            }, replyTo));
+    }
+
+    private void OnUnregistrationDone(UnregistrationDone message)
+    {
+        var r = message.Result;
+        if (_registered)
+        {
+            _registered = false;
+            SetStatus(ConnectionStatus.Connected);
+            Publish(new Unregistered(_account, Now, r.StatusCode, r.Success ? "Unregistered" : r.Cause?.ToDisplayName() ?? "Connection Error"));
+        }
+        // The binding is gone either way from this account's point of view: a failed un-REGISTER
+        // lets it expire at the server. The caller hears which.
+        message.ReplyTo.Tell(r.Success
+            ? new CommandResult(_account, CommandStatus.Ok)
+            : new CommandResult(_account, CommandStatus.Failed, r.Error ?? $"un-REGISTER failed: {r.StatusCode} {r.ReasonPhrase}".Trim()));
     }
 
     private void OnRegistrationDone(RegistrationDone message)
@@ -444,7 +520,11 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             {
                 Publish(new Events.Registered(_account, Now, result.StatusCode ?? 200, result.ReasonPhrase ?? "OK", result.GrantedExpires, result.Contact));
             }
-            if (!message.Refresh)
+            if (message.ReplyTo is { } replyTo)
+            {
+                replyTo.Tell(new CommandResult(_account, CommandStatus.Ok));
+            }
+            else if (!message.Refresh)
             {
                 CompleteConnect();
             }
@@ -461,6 +541,12 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             return;
         }
         Publish(new RegistrationFailed(_account, Now, result.StatusCode, cause.ToDisplayName()));
+        if (message.ReplyTo is { } commandCaller)
+        {
+            // A Register command that failed: the transport stays up, registration is its sub-state (CONTRACT.md §5.3).
+            commandCaller.Tell(new CommandResult(_account, CommandStatus.Failed, result.Error ?? $"registration failed: {result.StatusCode} {result.ReasonPhrase}".Trim()));
+            return;
+        }
         if (_recovering)
         {
             // A recovery attempt that cannot register: retry later, unless the server refuses us outright.
@@ -478,11 +564,13 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
         {
             _recovering = false;
             _attempt = 0;
+            Stash.UnstashAll();
             return;
         }
         Publish(new ConnectSucceeded(_account, Now, _configuration!));
         _caller?.Tell(new CommandResult(_account, CommandStatus.Ok));
         _caller = null;
+        Stash.UnstashAll();
     }
 
     private void OnTransportFailed(string error)
@@ -544,7 +632,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
         {
             return;
         }
-        Register(refresh: true);
+        SendRegister(refresh: true);
     }
 
     private void OnRefreshFailed(RegistrationResult result, RegistrationFailureCause cause)
@@ -594,12 +682,14 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             Publish(new Events.Disconnected(_account, Now, true, cause.ToDisplayName()));
             DropUserAgent();
             BecomeIdle();
+            Stash.UnstashAll();
             return;
         }
         _ = _ua?.DisconnectAsync();
         _attempt++;
         Become(_recoveringState);
         Timers.StartSingleTimer(RecoveryTimer, RecoveryTick.Instance, Backoff(_attempt));
+        Stash.UnstashAll();
     }
 
     /// <summary>Randomized exponential backoff between the account's recovery bounds (CONTRACT.md §3, §5.8).</summary>

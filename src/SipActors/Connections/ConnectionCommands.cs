@@ -15,6 +15,20 @@ public sealed record Connect(AccountId Account, ConnectionParameters? Parameters
 /// <summary>Un-register if registered, close the transport. Answered <see cref="CommandStatus.NoOp"/> when already disconnected.</summary>
 public sealed record Disconnect(AccountId Account) : IWithAccountId;
 
+/// <summary>
+/// REGISTER on the connected transport. <see cref="CommandStatus.NoOp"/> when already registered;
+/// <see cref="CommandStatus.Failed"/> when not connected or connected without credentials
+/// (<c>Register = false</c>). A failure leaves the transport up (CONTRACT.md §5.3). Waits for a
+/// connect in progress to settle first.
+/// </summary>
+public sealed record Register(AccountId Account) : IWithAccountId;
+
+/// <summary>
+/// Un-REGISTER and stay connected; refreshes stop. <see cref="CommandStatus.NoOp"/> when not
+/// registered. Waits for a connect in progress to settle first.
+/// </summary>
+public sealed record Unregister(AccountId Account) : IWithAccountId;
+
 /// <summary>Asks for <see cref="ConnectionStateResult"/>.</summary>
 public sealed record GetState(AccountId Account) : IWithAccountId;
 

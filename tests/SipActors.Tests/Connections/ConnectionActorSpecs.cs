@@ -341,4 +341,83 @@ public sealed class ConnectionActorSpecs : TestKit, IAsyncLifetime
         Assert.Equal(200, response.StatusCode);
         Assert.Equal("from udp to ws", ExpectMsg<NewMessage>(Wait).Body);
     }
+
+    [Fact]
+    public async Task Should_unregister_and_register_again_on_commands_staying_connected()
+    {
+        var account = Account();
+        account.Tell(new Connect("a1", Parameters()), TestActor);
+        ExpectTopics(ConnectionTopics.ConnectStarted, ConnectionTopics.ConnectParametersResolveSuccess, ConnectionTopics.Connecting,
+            ConnectionTopics.ConnectedWithConfiguration, ConnectionTopics.Connected, ConnectionTopics.Registered, ConnectionTopics.ConnectSucceeded);
+        ExpectMsg<CommandResult>(Wait);
+
+        Assert.Equal(CommandStatus.NoOp, (await AskAsync(account, new Register("a1"))).Status);
+        Assert.Equal(CommandStatus.Ok, (await AskAsync(account, new Unregister("a1"))).Status);
+        var unregistered = Assert.IsType<Unregistered>(ExpectTopics(ConnectionTopics.Unregistered)[0]);
+        Assert.Equal((200, "Unregistered"), (unregistered.StatusCode, unregistered.Cause));
+        Assert.Empty(_registrar.GetBindings("alice"));
+        Assert.Equal(ConnectionStatus.Connected, (await account.Ask<ConnectionStateResult>(new GetState("a1"), Wait)).Status);
+        Assert.Equal(CommandStatus.NoOp, (await AskAsync(account, new Unregister("a1"))).Status);
+
+        Assert.Equal(CommandStatus.Ok, (await AskAsync(account, new Register("a1"))).Status);
+        ExpectTopics(ConnectionTopics.Registered);
+        Assert.Single(_registrar.GetBindings("alice"));
+        Assert.Equal(ConnectionStatus.Registered, (await account.Ask<ConnectionStateResult>(new GetState("a1"), Wait)).Status);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task Should_answer_register_commands_that_cannot_be_carried_out_with_the_reason()
+    {
+        var account = Account();
+
+        var whileIdle = await AskAsync(account, new Register("a1"));
+        Assert.Equal(CommandStatus.NoOp, (await AskAsync(account, new Unregister("a1"))).Status);
+
+        account.Tell(new Connect("a1", Parameters(register: false)), TestActor);
+        ExpectTopics(ConnectionTopics.ConnectStarted, ConnectionTopics.ConnectParametersResolveSuccess, ConnectionTopics.Connecting,
+            ConnectionTopics.ConnectedWithConfiguration, ConnectionTopics.Connected, ConnectionTopics.ConnectSucceeded);
+        ExpectMsg<CommandResult>(Wait);
+        var withoutCredentials = await AskAsync(account, new Register("a1"));
+
+        Assert.Equal(CommandStatus.Failed, whileIdle.Status);
+        Assert.Contains("not connected", whileIdle.Error, StringComparison.Ordinal);
+        Assert.Equal(CommandStatus.Failed, withoutCredentials.Status);
+        Assert.Contains("Register = false", withoutCredentials.Error, StringComparison.Ordinal);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task Should_keep_the_transport_when_a_register_command_is_refused()
+    {
+        var account = Account();
+        account.Tell(new Connect("a1", Parameters()), TestActor);
+        ExpectTopics(ConnectionTopics.ConnectStarted, ConnectionTopics.ConnectParametersResolveSuccess, ConnectionTopics.Connecting,
+            ConnectionTopics.ConnectedWithConfiguration, ConnectionTopics.Connected, ConnectionTopics.Registered, ConnectionTopics.ConnectSucceeded);
+        ExpectMsg<CommandResult>(Wait);
+        Assert.Equal(CommandStatus.Ok, (await AskAsync(account, new Unregister("a1"))).Status);
+        ExpectTopics(ConnectionTopics.Unregistered);
+
+        _refuseEveryone = true;
+        var refused = await AskAsync(account, new Register("a1"));
+
+        Assert.Equal(CommandStatus.Failed, refused.Status);
+        var failed = Assert.IsType<RegistrationFailed>(ExpectTopics(ConnectionTopics.RegistrationFailed)[0]);
+        Assert.Equal((403, "Rejected"), (failed.StatusCode, failed.Cause)); // the registrar forbids users it has no password for
+        Assert.Equal(ConnectionStatus.Connected, (await account.Ask<ConnectionStateResult>(new GetState("a1"), Wait)).Status);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task Should_answer_a_register_sent_during_the_connect_once_it_settled()
+    {
+        var account = Account();
+
+        account.Tell(new Connect("a1", Parameters()), TestActor);
+        var duringConnect = AskAsync(account, new Register("a1"));
+
+        Assert.Equal(CommandStatus.NoOp, (await duringConnect).Status);
+        ExpectTopics(ConnectionTopics.ConnectStarted, ConnectionTopics.ConnectParametersResolveSuccess, ConnectionTopics.Connecting,
+            ConnectionTopics.ConnectedWithConfiguration, ConnectionTopics.Connected, ConnectionTopics.Registered, ConnectionTopics.ConnectSucceeded);
+    }
 }
