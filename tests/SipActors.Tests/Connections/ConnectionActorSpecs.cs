@@ -73,7 +73,7 @@ public sealed class ConnectionActorSpecs : TestKit, IAsyncLifetime
         var events = ExpectTopics(ConnectionTopics.ConnectStarted, ConnectionTopics.ConnectParametersResolveSuccess, ConnectionTopics.Connecting,
             ConnectionTopics.ConnectedWithConfiguration, ConnectionTopics.Connected, ConnectionTopics.ConnectSucceeded);
         Assert.Equal(CommandStatus.Ok, ExpectMsg<CommandResult>(Wait).Status);
-        var connecting = Assert.IsType<Events.Connecting>(events[2]);
+        var connecting = Assert.IsType<SipActors.Events.Connecting>(events[2]);
         Assert.Equal((0, $"udp://127.0.0.1:{_registrar.UdpEndPoint.Port}"), (connecting.Attempt, connecting.TransportUri));
         var configuration = Assert.IsType<ConnectSucceeded>(events[5]).Configuration;
         Assert.InRange(int.Parse(configuration.User, System.Globalization.CultureInfo.InvariantCulture), 100000, 99999999);
@@ -299,7 +299,7 @@ public sealed class ConnectionActorSpecs : TestKit, IAsyncLifetime
         ExpectTopics(ConnectionTopics.Disconnected, ConnectionTopics.Unregistered);
         await using var second = EmbeddedRegistrar.Start(new EmbeddedRegistrarOptions { TcpEndPoint = tcp });
 
-        var connecting = FishForMessage<Events.Connecting>(_ => true, Wait);
+        var connecting = FishForMessage<SipActors.Events.Connecting>(_ => true, Wait);
         Assert.True(connecting.Attempt >= 1);
         FishForMessage<ConnectionEvent>(e => e is ConnectedWithConfiguration, Wait);
         ExpectTopics(ConnectionTopics.Connected, ConnectionTopics.Registered);

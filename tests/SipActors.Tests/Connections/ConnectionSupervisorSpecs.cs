@@ -59,7 +59,7 @@ public sealed class ConnectionSupervisorSpecs : TestKit, IAsyncLifetime
         var supervisor = Sys.ActorOf(ConnectionSupervisor.Props(_stack, new ConnectionSupervisorSettings { ConnectRateLimit = 5000 }), "load");
         var connects = Enumerable.Range(0, 10_000).Select(i => ConnectFor($"user{i:D5}")).ToList();
         var failures = CreateTestProbe();
-        Events.ConnectionTopics.Subscribe(Sys.EventStream, failures, Events.ConnectionTopics.ConnectFailed);
+        SipActors.Events.ConnectionTopics.Subscribe(Sys.EventStream, failures, SipActors.Events.ConnectionTopics.ConnectFailed);
 
         await supervisor.Ask<CommandResult>(new ConnectAll(connects), TimeSpan.FromSeconds(60));
         var deadline = DateTime.UtcNow.AddSeconds(120);

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using SipActors.Connections;
+using SipActors.Events;
+
+namespace SipActors.Tests.Events;
+
+/// <summary>Every one of the 16 event types as JSON and as text: the fixed keys, its payload, and never the password.</summary>
+public sealed class ConnectionEventJsonSpecs
+{
+    private const string Secret = "s3cret-Pa55";
+    private static readonly DateTimeOffset Time = new(2026, 11, 25, 6, 30, 15, 123, TimeSpan.Zero);
+    private static readonly AccountId Account = "alice-1";
+
+    private static readonly ConnectionParameters Parameters = new()
+    {
+        SipServerIp = "sip.example.test",
+        SipServerUrl = "udp://127.0.0.1:5060",
+        Register = true,
+        User = "alice",
+        Password = Secret,
+        ExtraHeaders = ["X-Test: 1"],
+    };
+
+    private static readonly ConnectionConfiguration Configuration = new("sip.example.test", "udp://127.0.0.1:5060", "Alice", true, "alice", Secret,
+        "<sip:alice@127.0.0.1:40000;transport=udp>", "127.0.0.1:40000");
+
+    /// <summary>One instance of each event type with the payload values the JSON must carry.</summary>
+    public static TheoryData<ConnectionEvent, string[]> Events() => new()
+    {
+        { new ConnectStarted(Account, Time), [] },
+        { new ConnectParametersResolveSucceeded(Account, Time, Parameters), ["sip.example.test", "udp://127.0.0.1:5060", "X-Test: 1"] },
+        { new ConnectParametersResolveFailed(Account, Time, "provider timed out"), ["provider timed out"] },
+        { new Connecting(Account, Time, 2, "udp://127.0.0.1:5060"), ["udp://127.0.0.1:5060"] },
+        { new ConnectedWithConfiguration(Account, Time, Configuration), ["127.0.0.1:40000", "sip.example.test"] },
+        { new Connected(Account, Time, "udp://127.0.0.1:5060", "127.0.0.1:40000"), ["udp://127.0.0.1:5060", "127.0.0.1:40000"] },
+        { new Registered(Account, Time, 200, "OK", 300, "<sip:alice@127.0.0.1:40000>"), ["OK", "<sip:alice@127.0.0.1:40000>"] },
+        { new Unregistered(Account, Time, null, "Connection Error"), ["Connection Error"] },
+        { new RegistrationFailed(Account, Time, 401, "Authentication Error"), ["Authentication Error"] },
+        { new ConnectSucceeded(Account, Time, Configuration), ["sip.example.test"] },
+        { new ConnectFailed(Account, Time, "registration failed: 401 Unauthorized", "Authentication Error"), ["registration failed: 401 Unauthorized", "Authentication Error"] },
+        { new Disconnecting(Account, Time), [] },
+        { new Disconnected(Account, Time, true, "connection lost"), ["connection lost"] },
+        { new NewRtcSession(Account, Time, "remote", "call-1@host", "<sip:bob@host>", "<sip:alice@host>"), ["remote", "call-1@host", "<sip:bob@host>"] },
+        { new NewMessage(Account, Time, "remote", "<sip:bob@host>", "<sip:alice@host>", "text/plain", "hello \"alice\""), ["text/plain", "hello \"alice\""] },
+        { new SipEvent(Account, Time, "message-summary", "7", "application/simple-message-summary", "Messages-Waiting: yes"), ["message-summary", "Messages-Waiting: yes"] },
+    };
+
+    [Fact]
+    public void Should_cover_every_topic_once()
+    {
+        var topics = Events().Select(row => ((ConnectionEvent)row[0]).Topic).ToList();
+
+        Assert.Equal(16, topics.Distinct().Count());
+        Assert.Equal(ConnectionTopics.Topics.Order(StringComparer.Ordinal), topics.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Events))]
+    public void Should_serialize_to_one_object_with_topic_account_time_and_payload(ConnectionEvent connectionEvent, string[] payloadValues)
+    {
+        var json = ConnectionEventJson.Serialize(connectionEvent);
+
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        Assert.Equal(JsonValueKind.Object, root.ValueKind);
+        Assert.Equal(connectionEvent.Topic, root.GetProperty("topic").GetString());
+        Assert.Equal("alice-1", root.GetProperty("account").GetString());
+        Assert.Equal(Time, root.GetProperty("time").GetDateTimeOffset());
+        Assert.Equal(connectionEvent.GetType(), ConnectionTopics.TypeOf(root.GetProperty("topic").GetString()!));
+        var strings = StringValues(root).ToList();
+        foreach (var value in payloadValues)
+        {
+            Assert.Contains(value, strings);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Events))]
+    public void Should_never_print_the_password(ConnectionEvent connectionEvent, string[] payloadValues)
+    {
+        _ = payloadValues;
+
+        Assert.DoesNotContain(Secret, ConnectionEventJson.Serialize(connectionEvent), StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, connectionEvent.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_say_whether_a_password_was_given_without_giving_it()
+    {
+        using var document = JsonDocument.Parse(ConnectionEventJson.Serialize(new ConnectParametersResolveSucceeded(Account, Time, Parameters)));
+
+        Assert.True(document.RootElement.GetProperty("parameters").GetProperty("hasPassword").GetBoolean());
+    }
+
+    private static IEnumerable<string> StringValues(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p => StringValues(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(StringValues),
+        JsonValueKind.String => [element.GetString()!],
+        _ => [],
+    };
+}
