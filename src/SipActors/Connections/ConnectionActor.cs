@@ -41,6 +41,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
     private bool _registered;
     private bool _recovering;
     private int _attempt;
+    private Exception? _restartingAfter;
 
     private readonly Receive _idleState;
     private readonly Receive _connectingState;
@@ -848,6 +849,15 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
 
     private static string Describe(Exception e) => (e is AggregateException { InnerException: { } inner } ? inner : e).Message;
 
+    protected override void PreRestart(Exception reason, object message)
+    {
+        // A crash: the supervisor restarts this account and reconnects it with its last Connect.
+        // The flow is dropped without an un-REGISTER: the binding (same instance and reg-id) is
+        // taken over by the new registration, and an un-REGISTER racing it could remove it.
+        _restartingAfter = reason;
+        base.PreRestart(reason, message);
+    }
+
     protected override void PostRestart(Exception reason)
     {
         base.PostRestart(reason);
@@ -860,13 +870,29 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
     protected override void PostStop()
     {
         _cts?.Cancel();
-        // Leaving (removed, or restarting after a crash): release the binding and the flow without waiting for it.
         var ua = _ua;
         var registered = _registered;
         _ua = null;
         if (ua is not null)
         {
-            _ = TeardownAsync(ua, registered);
+            if (_restartingAfter is { } reason)
+            {
+                _ = ua.DisposeAsync().AsTask();
+                // The same order as a transport loss, so observers' view of the account stays consistent.
+                if (_transportUp)
+                {
+                    Publish(new Events.Disconnected(_account, Now, true, $"account restarted after a failure: {reason.GetType().Name}: {reason.Message}"));
+                }
+                if (registered)
+                {
+                    Publish(new Unregistered(_account, Now, null, RegistrationFailureCause.ConnectionError.ToDisplayName()));
+                }
+            }
+            else
+            {
+                // Removed: release the binding and the flow without waiting for it.
+                _ = TeardownAsync(ua, registered);
+            }
         }
         base.PostStop();
     }

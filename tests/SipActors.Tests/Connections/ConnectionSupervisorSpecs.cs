@@ -130,4 +130,33 @@ public sealed class ConnectionSupervisorSpecs : TestKit, IAsyncLifetime
         }
         Assert.InRange(callIds.Count, 1, 5);
     }
+
+    [Fact]
+    public async Task Should_restart_a_crashed_account_and_register_it_again_with_its_last_connect()
+    {
+        var supervisor = Sys.ActorOf(ConnectionSupervisor.Props(_stack), "crash");
+        Assert.True((await supervisor.Ask<CommandResult>(ConnectFor("alice"), TimeSpan.FromSeconds(10))).IsSuccess);
+        var events = CreateTestProbe();
+        SipActors.Events.ConnectionTopics.Subscribe(Sys.EventStream, events, SipActors.Events.ConnectionTopics.All);
+        var child = await Sys.ActorSelection(supervisor.Path / "alice").ResolveOne(TimeSpan.FromSeconds(5));
+
+        child.Tell(Kill.Instance); // an exception in the account: OneForOne restarts it
+
+        var topics = new List<string>();
+        var seen = events.ReceiveWhile(TimeSpan.FromSeconds(10), o => (SipActors.Events.ConnectionEvent)o, msgs: 9);
+        topics.AddRange(seen.Select(e => e.Topic));
+        Assert.Equal(
+        [
+            SipActors.Events.ConnectionTopics.Disconnected, SipActors.Events.ConnectionTopics.Unregistered,
+            SipActors.Events.ConnectionTopics.ConnectStarted, SipActors.Events.ConnectionTopics.ConnectParametersResolveSuccess,
+            SipActors.Events.ConnectionTopics.Connecting, SipActors.Events.ConnectionTopics.ConnectedWithConfiguration,
+            SipActors.Events.ConnectionTopics.Connected, SipActors.Events.ConnectionTopics.Registered, SipActors.Events.ConnectionTopics.ConnectSucceeded,
+        ], topics);
+        Assert.Contains("ActorKilledException", ((SipActors.Events.Disconnected)seen[0]).Reason, StringComparison.Ordinal);
+        var state = await supervisor.Ask<ConnectionStateResult>(new GetState("alice"), TimeSpan.FromSeconds(10));
+        Assert.Equal(ConnectionStatus.Registered, state.Status);
+        await Task.Delay(300); // nothing of the crashed instance may remove the new binding afterwards
+        Assert.Single(_registrar.GetBindings("alice"));
+        Assert.Equal(1, (await StatusAsync(supervisor)).Count(ConnectionStatus.Registered));
+    }
 }
