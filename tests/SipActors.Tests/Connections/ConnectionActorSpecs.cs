@@ -420,4 +420,66 @@ public sealed class ConnectionActorSpecs : TestKit, IAsyncLifetime
         ExpectTopics(ConnectionTopics.ConnectStarted, ConnectionTopics.ConnectParametersResolveSuccess, ConnectionTopics.Connecting,
             ConnectionTopics.ConnectedWithConfiguration, ConnectionTopics.Connected, ConnectionTopics.Registered, ConnectionTopics.ConnectSucceeded);
     }
+
+    [Fact]
+    public void Should_fail_a_connect_to_an_unreachable_server_with_a_connection_error()
+    {
+        var closedPort = FreeTcpPort();
+        var account = Account();
+
+        account.Tell(new Connect("a1", Parameters() with { SipServerUrl = $"tcp://127.0.0.1:{closedPort}" }), TestActor);
+
+        var events = ExpectTopics(ConnectionTopics.ConnectStarted, ConnectionTopics.ConnectParametersResolveSuccess, ConnectionTopics.Connecting,
+            ConnectionTopics.ConnectFailed);
+        var failed = Assert.IsType<ConnectFailed>(events[3]);
+        Assert.Equal("Connection Error", failed.Cause);
+        Assert.Contains(closedPort.ToString(System.Globalization.CultureInfo.InvariantCulture), failed.Error, StringComparison.Ordinal);
+        var reply = ExpectMsg<CommandResult>(Wait);
+        Assert.Equal(CommandStatus.Failed, reply.Status);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void Should_publish_disconnecting_then_disconnected_when_disconnecting_without_registration()
+    {
+        var account = Account();
+        account.Tell(new Connect("a1", Parameters(register: false)), TestActor);
+        ExpectTopics(ConnectionTopics.ConnectStarted, ConnectionTopics.ConnectParametersResolveSuccess, ConnectionTopics.Connecting,
+            ConnectionTopics.ConnectedWithConfiguration, ConnectionTopics.Connected, ConnectionTopics.ConnectSucceeded);
+        ExpectMsg<CommandResult>(Wait);
+
+        account.Tell(new Disconnect("a1"), TestActor);
+
+        var disconnected = Assert.IsType<SipActors.Events.Disconnected>(ExpectTopics(ConnectionTopics.Disconnecting, ConnectionTopics.Disconnected)[1]);
+        Assert.False(disconnected.Error);
+        Assert.Equal(CommandStatus.Ok, ExpectMsg<CommandResult>(Wait).Status);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void Should_not_be_disturbed_by_a_subscriber_that_throws()
+    {
+        var thrower = Sys.ActorOf(Props.Create(() => new ThrowingSubscriber()), "thrower");
+        ConnectionTopics.Subscribe(Sys.EventStream, thrower, ConnectionTopics.All);
+        var account = Account();
+
+        account.Tell(new Connect("a1", Parameters()), TestActor);
+
+        ExpectTopics(ConnectionTopics.ConnectStarted, ConnectionTopics.ConnectParametersResolveSuccess, ConnectionTopics.Connecting,
+            ConnectionTopics.ConnectedWithConfiguration, ConnectionTopics.Connected, ConnectionTopics.Registered, ConnectionTopics.ConnectSucceeded);
+        Assert.Equal(CommandStatus.Ok, ExpectMsg<CommandResult>(Wait).Status);
+        Assert.Single(_registrar.GetBindings("alice"));
+    }
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed class ThrowingSubscriber : ReceiveActor
+    {
+        public ThrowingSubscriber() => Receive<ConnectionEvent>(e => throw new InvalidOperationException($"subscriber fails on {e.Topic}"));
+    }
 }
