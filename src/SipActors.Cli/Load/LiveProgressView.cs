@@ -1,0 +1,39 @@
+using System.Globalization;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace SipActors.Cli.Load;
+
+/// <summary>A Spectre.Console table redrawn in place on each frame; it stays on screen when the run ends.</summary>
+internal sealed class LiveProgressView : LoadProgressView
+{
+    public override Task<T> RunAsync<T>(Func<Action<LoadFrame>, Task<T>> body)
+        => AnsiConsole.Live(new Text("starting...")).AutoClear(false).StartAsync(context => body(frame =>
+        {
+            context.UpdateTarget(Render(frame));
+            context.Refresh();
+        }));
+
+    /// <summary>One metric per row: narrow enough for an 80-column terminal.</summary>
+    private static IRenderable Render(LoadFrame frame)
+    {
+        var p = frame.Progress;
+        string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title($"sipactors load: {frame.Phase}, {F(frame.Elapsed.TotalSeconds, "0")} s")
+            .AddColumn("").AddColumn(new TableColumn("").RightAligned());
+        table.ShowHeaders = false;
+        table.AddRow("registered", $"[green]{F(p.Registered, "N0")}[/] / {F(frame.Accounts, "N0")}");
+        table.AddRow("failed", p.Failed > 0 ? $"[red]{F(p.Failed, "N0")}[/]" : "0");
+        table.AddRow("in flight", F(p.InFlight, "N0"));
+        table.AddRow("rate", $"{F(frame.RatePerSecond, "N0")} /s");
+        table.AddRow("latency p50 / p99", $"{F(p.LatencyP50Ms, "0.0")} / {F(p.LatencyP99Ms, "0.0")} ms");
+        table.AddRow("refreshes", frame.RefreshFailures > 0 ? $"{F(frame.Refreshes, "N0")} ([red]{F(frame.RefreshFailures, "N0")} failed[/])" : F(frame.Refreshes, "N0"));
+        if (frame.Unregistering)
+        {
+            table.AddRow("unregistered", F(p.Unregistered, "N0"));
+        }
+        table.AddRow("working set", $"{F(frame.WorkingSetBytes / 1048576.0, "0")} MiB");
+        return table;
+    }
+}

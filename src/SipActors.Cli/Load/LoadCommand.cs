@@ -1,0 +1,186 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using SipActors.Sip.Transports;
+
+namespace SipActors.Cli.Load;
+
+/// <summary><c>sipactors load</c>: register N accounts, hold them, un-register them, report (issue #5).</summary>
+internal static class LoadCommand
+{
+    public static Command Create()
+    {
+        var server = new Option<string>("--server") { Description = "Target SipServerUrl: udp://, tcp://, tls://host:port, ws:// or wss:// URL, or a sip:/sips: URI. Default: an embedded registrar started on 127.0.0.1.", HelpName = "URL" };
+        var domain = new Option<string>("--domain") { Description = "SipServerIp, the host of the accounts' URIs (sip:user@DOMAIN). Default: the server's host.", HelpName = "HOST" };
+        var transport = new Option<string>("--transport") { Description = "Transport to the embedded registrar (without --server): udp, tcp or ws.", DefaultValueFactory = _ => "udp", HelpName = "udp|tcp|ws" };
+        var accounts = new Option<int?>("--accounts") { Description = "Number of accounts to register.", HelpName = "N" };
+        var first = new Option<int>("--first") { Description = "Index of the first account.", DefaultValueFactory = _ => 0, HelpName = "N" };
+        var userFormat = new Option<string>("--user-format") { Description = "User name for index i: a .NET composite format with i as {0}.", DefaultValueFactory = _ => "user{0:D4}" };
+        var passwordFormat = new Option<string>("--password-format") { Description = "Password: {user} is the user name, {0} the index (the embedded registrar's rule is pw-{user}).", DefaultValueFactory = _ => "pw-{user}" };
+        var accountsFile = new Option<FileInfo>("--accounts-file") { Description = "CSV of accounts, one 'user,password[,display name]' per line; # comments and blank lines skipped. Instead of --accounts.", HelpName = "FILE" };
+        var displayName = new Option<string>("--display-name") { Description = "Display name of every account (a file's third column wins)." };
+        var extraHeader = new Option<string[]>("--extra-header") { Description = "Extra 'Name: value' header on every REGISTER; repeatable.", AllowMultipleArgumentsPerToken = false, HelpName = "\"Name: value\"" };
+        var expires = new Option<int?>("--expires") { Description = "Requested registration lifetime, seconds (default: sip-actors.register-expires, 300).", HelpName = "S" };
+        var rate = new Option<double?>("--rate") { Description = "New registrations started per second. Default: as fast as the server answers, bounded by --concurrency.", HelpName = "R" };
+        var concurrency = new Option<int>("--concurrency") { Description = "Registrations in flight at once.", DefaultValueFactory = _ => 500, HelpName = "C" };
+        var duration = new Option<double>("--duration") { Description = "Seconds to hold the accounts registered after the ramp (refreshes happen).", DefaultValueFactory = _ => 0, HelpName = "S" };
+        var noUnregister = new Option<bool>("--no-unregister") { Description = "Leave the accounts registered at the end (no un-REGISTER)." };
+        var report = new Option<FileInfo>("--report") { Description = "Write the report as JSON to this file.", HelpName = "FILE.json" };
+        var html = new Option<FileInfo>("--html") { Description = "Write the report as HTML (charts) to this file.", HelpName = "FILE.html" };
+        var quiet = new Option<bool>("--quiet") { Description = "No progress while running, only the summary." };
+        var plain = new Option<bool>("--plain") { Description = "Plain progress lines even on a terminal." };
+
+        transport.Validators.Add(r =>
+        {
+            if (TryValue<string>(r, out var value) && value is not ("udp" or "tcp" or "ws"))
+            {
+                r.AddError($"--transport '{value}' is not one of udp, tcp, ws");
+            }
+        });
+        server.Validators.Add(r =>
+        {
+            if (TryValue<string>(r, out var value) && !SipServerTarget.TryParse(value, out _, out var error))
+            {
+                r.AddError($"--server '{value}' {error}");
+            }
+        });
+        domain.Validators.Add(r =>
+        {
+            if (TryValue<string>(r, out var value) && (string.IsNullOrWhiteSpace(value) || value.AsSpan().IndexOfAny(" \t\r\n;@<>/") >= 0))
+            {
+                r.AddError($"--domain '{value}' is not a host name or address");
+            }
+        });
+        accounts.Validators.Add(r => Range<int?>(r, "--accounts", 1, 10_000_000));
+        first.Validators.Add(r => Range<int>(r, "--first", 0, int.MaxValue - 10_000_000));
+        expires.Validators.Add(r => Range<int?>(r, "--expires", 1, 86400));
+        concurrency.Validators.Add(r => Range<int>(r, "--concurrency", 1, 1_000_000));
+        rate.Validators.Add(r =>
+        {
+            if (TryValue<double?>(r, out var rateValue) && rateValue is { } value && !(value > 0 && double.IsFinite(value)))
+            {
+                r.AddError($"--rate must be a positive number of registrations per second, not {value.ToString(CultureInfo.InvariantCulture)}");
+            }
+        });
+        duration.Validators.Add(r =>
+        {
+            if (TryValue<double>(r, out var value) && !(value >= 0 && value <= 31_536_000))
+            {
+                r.AddError($"--duration must be 0..31536000 seconds, not {value.ToString(CultureInfo.InvariantCulture)}");
+            }
+        });
+        extraHeader.Validators.Add(r =>
+        {
+            TryValue<string[]>(r, out var headers);
+            foreach (var header in headers ?? [])
+            {
+                if (!IsHeaderLine(header))
+                {
+                    r.AddError($"--extra-header '{header}' is not 'Name: value' (a header name without spaces, a colon, a value on one line)");
+                }
+            }
+        });
+        report.Validators.Add(r => WritableFile(r, "--report"));
+        html.Validators.Add(r => WritableFile(r, "--html"));
+
+        var command = new Command("load", "Register N accounts (one actor each), hold them registered, un-register them, and report rates, latencies and failures.")
+        {
+            server, domain, transport, accounts, first, userFormat, passwordFormat, accountsFile, displayName, extraHeader,
+            expires, rate, concurrency, duration, noUnregister, report, html, quiet, plain,
+        };
+        command.Validators.Add(r =>
+        {
+            var hasCount = r.GetResult(accounts) is { Implicit: false };
+            var hasFile = r.GetResult(accountsFile) is { Implicit: false };
+            if (hasCount == hasFile)
+            {
+                r.AddError(hasCount
+                    ? "--accounts and --accounts-file exclude each other: give the count or the file"
+                    : "say which accounts to register: --accounts N (generated names) or --accounts-file FILE");
+            }
+        });
+
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var file = result.GetValue(accountsFile);
+            var options = new LoadOptions
+            {
+                Server = result.GetValue(server),
+                Domain = result.GetValue(domain),
+                EmbeddedTransport = result.GetValue(transport)!,
+                Accounts = file is not null
+                    ? LoadAccounts.ReadFile(file.FullName)
+                    : LoadAccounts.Generate(result.GetValue(accounts)!.Value, result.GetValue(first), result.GetValue(userFormat)!, result.GetValue(passwordFormat)!),
+                DisplayName = result.GetValue(displayName) ?? "",
+                ExtraHeaders = result.GetValue(extraHeader) ?? [],
+                Expires = result.GetValue(expires),
+                Rate = result.GetValue(rate),
+                Concurrency = result.GetValue(concurrency),
+                Duration = TimeSpan.FromSeconds(result.GetValue(duration)),
+                Unregister = !result.GetValue(noUnregister),
+                ReportPath = result.GetValue(report)?.FullName,
+                HtmlPath = result.GetValue(html)?.FullName,
+                Quiet = result.GetValue(quiet),
+                Plain = result.GetValue(plain),
+            };
+            var output = result.InvocationConfiguration.Output;
+            var live = !options.Quiet && !options.Plain && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+            return await LoadRunner.RunAsync(options, output, result.InvocationConfiguration.Error, live, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    /// <summary>RFC 3261 header line: a token name, a colon, a value without line breaks.</summary>
+    internal static bool IsHeaderLine(string header)
+    {
+        var colon = header.IndexOf(':');
+        if (colon <= 0 || header.AsSpan().IndexOfAny('\r', '\n') >= 0)
+        {
+            return false;
+        }
+        var name = header.AsSpan(0, colon).Trim();
+        if (name.IsEmpty)
+        {
+            return false;
+        }
+        foreach (var c in name)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || "-.!%*_+`'~".Contains(c)))
+            {
+                return false;
+            }
+        }
+        return header.AsSpan(colon + 1).Trim().Length > 0;
+    }
+
+    /// <summary>The option's value; false when it did not convert (System.CommandLine reports that error itself).</summary>
+    private static bool TryValue<T>(OptionResult r, out T? value)
+    {
+        try
+        {
+            value = r.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default;
+            return false;
+        }
+    }
+
+    private static void Range<T>(OptionResult r, string name, int min, int max)
+    {
+        if (TryValue<T>(r, out var value) && value is int v && (v < min || v > max))
+        {
+            r.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be {min}..{max}, not {v}"));
+        }
+    }
+
+    private static void WritableFile(OptionResult r, string name)
+    {
+        if (TryValue<FileInfo>(r, out var file) && file?.Directory is { Exists: false } directory)
+        {
+            r.AddError($"{name} '{file.FullName}': the directory {directory.FullName} does not exist");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+namespace SipActors.Cli.Load;
+
+/// <summary>One <c>sipactors load</c> run as the command line asked for it, validated.</summary>
+internal sealed record LoadOptions
+{
+    /// <summary>The SipServerUrl; null starts an embedded registrar on loopback and targets it.</summary>
+    public string? Server { get; init; }
+
+    /// <summary>The SipServerIp of every account; null means the server's host.</summary>
+    public string? Domain { get; init; }
+
+    /// <summary>Transport to the embedded registrar (udp, tcp, ws); ignored with <see cref="Server"/>.</summary>
+    public string EmbeddedTransport { get; init; } = "udp";
+
+    /// <summary>The accounts, each an id plus its credentials.</summary>
+    public required IReadOnlyList<LoadAccount> Accounts { get; init; }
+
+    public string DisplayName { get; init; } = "";
+    public IReadOnlyList<string> ExtraHeaders { get; init; } = [];
+
+    /// <summary>Requested registration lifetime, seconds; null takes sip-actors.register-expires.</summary>
+    public int? Expires { get; init; }
+
+    /// <summary>New transport attempts per second; null is unlimited (bounded by <see cref="Concurrency"/>).</summary>
+    public double? Rate { get; init; }
+
+    /// <summary>Connect attempts in flight at once (the supervisor's MaxConcurrentConnects).</summary>
+    public int Concurrency { get; init; } = 500;
+
+    /// <summary>How long to hold the accounts registered after the ramp.</summary>
+    public TimeSpan Duration { get; init; }
+
+    public bool Unregister { get; init; } = true;
+    public string? ReportPath { get; init; }
+    public string? HtmlPath { get; init; }
+
+    /// <summary>No progress while running: only the summary.</summary>
+    public bool Quiet { get; init; }
+
+    /// <summary>Plain progress lines even on a terminal.</summary>
+    public bool Plain { get; init; }
+
+    /// <summary>A ramp with no event for this long has stalled: it ends, and the run says so.</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>One account of a load run.</summary>
+internal sealed record LoadAccount(string User, string Password, string? DisplayName)
+{
+    public override string ToString() => $"LoadAccount {{ User = {User}, Password = ***, DisplayName = {DisplayName} }}";
+}

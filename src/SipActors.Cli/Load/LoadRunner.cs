@@ -1,0 +1,344 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Akka.Actor;
+using Akka.Configuration;
+using SipActors.Configuration;
+using SipActors.Connections;
+using SipActors.Events;
+using SipActors.Sip.Registrar;
+using SipActors.Sip.Transports;
+using SipActors.Sip.UserAgents;
+
+namespace SipActors.Cli.Load;
+
+/// <summary>
+/// One <c>sipactors load</c> run: N Connect commands to one ConnectionSupervisor, statistics from
+/// the event stream (<see cref="LoadStatisticsActor"/>), refreshes from the meter, then ramp, hold,
+/// un-register and report. The run itself is cheap: one Ask per second for progress, none per account.
+/// </summary>
+internal sealed class LoadRunner
+{
+    /// <summary>The supervisor waits up to 40 s for each account's un-REGISTER; this leaves room for its reply.</summary>
+    private static readonly TimeSpan UnregisterTimeout = TimeSpan.FromSeconds(90);
+
+    /// <summary>Stands for "no rate limit": the in-flight bound (--concurrency) alone paces the ramp.</summary>
+    private const double UnlimitedRate = 1_000_000;
+
+    private readonly LoadOptions _options;
+    private readonly CancellationToken _stop;
+    private readonly Stopwatch _clock = new();
+    private readonly List<TimelinePoint> _timeline = [];
+    private readonly Process _process = Process.GetCurrentProcess();
+    private readonly RefreshCounter _refreshes;
+    private IActorRef _statistics = ActorRefs.Nobody;
+    private long _peakWorkingSet;
+    private (TimeSpan At, int Registered) _lastSample;
+    private LoadProgress _lastProgress = new(0, 0, 0, 0, 0, 0, 0);
+
+    private LoadRunner(LoadOptions options, RefreshCounter refreshes, CancellationToken stop)
+    {
+        _options = options;
+        _refreshes = refreshes;
+        _stop = stop;
+    }
+
+    public bool Interrupted { get; private set; }
+
+    public static async Task<int> RunAsync(LoadOptions options, TextWriter output, TextWriter error, bool live, CancellationToken cancellationToken)
+    {
+        var settings = SipActorsSettings.Create();
+        await using var registrar = options.Server is null ? StartRegistrar(options.EmbeddedTransport) : null;
+        var server = options.Server ?? EmbeddedUrl(registrar!, options.EmbeddedTransport);
+        SipServerTarget.TryParse(server, out var target, out _);
+        var domain = options.Domain ?? target!.Host;
+        var connects = BuildConnects(options, settings, server, domain);
+        var index = new Dictionary<string, int>(connects.Count, StringComparer.Ordinal);
+        for (var i = 0; i < connects.Count; i++)
+        {
+            index[connects[i].Account.Value] = i;
+        }
+
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"sipactors load: {connects.Count} accounts against {server}{(registrar is null ? "" : " (embedded registrar)")}, domain {domain}, concurrency {options.Concurrency}, rate {(options.Rate is { } r ? r.ToString("0.##", CultureInfo.InvariantCulture) + "/s" : "unlimited")}, hold {options.Duration.TotalSeconds:0.#} s{(options.Unregister ? "" : ", no un-registration")}")).ConfigureAwait(false);
+
+        var startedAt = DateTimeOffset.UtcNow;
+        var akkaConfig = ConfigurationFactory.ParseString("akka.loglevel = WARNING\n" + StandardErrorLogger.Config).WithFallback(SipActorsSettings.DefaultConfig);
+        var system = ActorSystem.Create("sipactors-load", akkaConfig);
+        var stack = SipStackFactory.Create(settings);
+        var stackDisposed = false;
+        using var refreshes = new RefreshCounter();
+        var runner = new LoadRunner(options, refreshes, cancellationToken);
+        try
+        {
+            var rampDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            runner._statistics = system.ActorOf(LoadStatisticsActor.Props(index, rampDone), "load-statistics");
+            // Subscribed from here, not in the actor's PreStart: that runs later, and the first events could pass it by.
+            ConnectionTopics.Subscribe(system.EventStream, runner._statistics, ConnectionTopics.All);
+            var supervisorSettings = settings.Supervisor with
+            {
+                MaxConcurrentConnects = options.Concurrency,
+                ConnectRateLimit = options.Rate ?? UnlimitedRate,
+            };
+            var supervisor = system.ActorOf(ConnectionSupervisor.Props(stack, supervisorSettings), "accounts");
+
+            var view = LoadProgressView.Create(output, live, options.Quiet);
+            var notes = await view.RunAsync(show => runner.DriveAsync(supervisor, connects, rampDone.Task, show)).ConfigureAwait(false);
+            var statistics = await runner._statistics.Ask<LoadStatistics>(GetLoadStatistics.Instance, TimeSpan.FromMinutes(2)).ConfigureAwait(false);
+            var duration = runner._clock.Elapsed;
+            if (!options.Unregister)
+            {
+                // Closing the sockets first: actors stopping with the system would otherwise send
+                // their un-REGISTER on the way out (ConnectionActor.PostStop).
+                stackDisposed = true;
+                await stack.DisposeAsync().ConfigureAwait(false);
+            }
+
+            var report = runner.BuildReport(statistics, connects.Count, server, domain, startedAt, duration);
+            var written = await WriteFilesAsync(report, options, error).ConfigureAwait(false);
+            await LoadSummary.WriteAsync(output, report, options, notes).ConfigureAwait(false);
+            var success = written && !runner.Interrupted
+                && report.Registered == report.Accounts
+                && (!options.Unregister || report.Unregistered == report.Accounts);
+            return success ? ExitCodes.Success : ExitCodes.Failure;
+        }
+        finally
+        {
+            await system.Terminate().ConfigureAwait(false);
+            if (!stackDisposed)
+            {
+                await stack.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Ramp until every account registered or failed (or nothing moved), hold, un-register; returns remarks for the summary.</summary>
+    private async Task<List<string>> DriveAsync(IActorRef supervisor, IReadOnlyList<Connect> connects, Task rampDone, Action<LoadFrame> show)
+    {
+        var notes = new List<string>();
+        _clock.Start();
+        var handedOver = supervisor.Ask<CommandResult>(new ConnectAll(connects), TimeSpan.FromMinutes(5));
+
+        long lastEvents = -1;
+        var lastChange = TimeSpan.Zero;
+        while (true)
+        {
+            var progress = await SampleAsync("ramp", connects.Count, unregistering: false, show).ConfigureAwait(false);
+            if (progress.Registered + progress.Failed >= connects.Count)
+            {
+                break;
+            }
+            if (progress.Events != lastEvents)
+            {
+                lastEvents = progress.Events;
+                lastChange = _clock.Elapsed;
+            }
+            else if (_clock.Elapsed - lastChange >= _options.StallTimeout)
+            {
+                notes.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"the ramp stalled: no event for {_options.StallTimeout.TotalSeconds:0} s with {connects.Count - progress.Registered - progress.Failed} accounts neither registered nor failed"));
+                break;
+            }
+            if (await WaitAsync(TimeSpan.FromSeconds(1), rampDone).ConfigureAwait(false))
+            {
+                break;
+            }
+        }
+        try
+        {
+            await handedOver.ConfigureAwait(false);
+        }
+        catch (AskTimeoutException)
+        {
+            notes.Add("the supervisor did not confirm the hand-over of every Connect within 5 minutes");
+        }
+
+        if (!Interrupted && _options.Duration > TimeSpan.Zero)
+        {
+            var until = _clock.Elapsed + _options.Duration;
+            while (_clock.Elapsed < until)
+            {
+                var left = until - _clock.Elapsed;
+                if (await WaitAsync(left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1), null).ConfigureAwait(false))
+                {
+                    break;
+                }
+                await SampleAsync("hold", connects.Count, unregistering: false, show).ConfigureAwait(false);
+            }
+        }
+
+        if (_options.Unregister)
+        {
+            // Cancels connects still waiting for their turn too: after Ctrl+C nothing new starts.
+            var disconnect = supervisor.Ask<CommandResult>(DisconnectAll.Instance, UnregisterTimeout);
+            while (!disconnect.IsCompleted)
+            {
+                await Task.WhenAny(disconnect, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+                await SampleAsync("unregister", connects.Count, unregistering: true, show).ConfigureAwait(false);
+            }
+            try
+            {
+                var result = await disconnect.ConfigureAwait(false);
+                if (!result.IsSuccess)
+                {
+                    notes.Add($"un-registration: {result.Error ?? "some accounts did not answer their Disconnect"}");
+                }
+            }
+            catch (AskTimeoutException)
+            {
+                notes.Add(string.Create(CultureInfo.InvariantCulture, $"un-registration did not finish within {UnregisterTimeout.TotalSeconds:0} s"));
+            }
+        }
+        await SampleAsync("done", connects.Count, unregistering: _options.Unregister, show).ConfigureAwait(false);
+        if (Interrupted)
+        {
+            notes.Insert(0, "interrupted (Ctrl+C / SIGTERM): the ramp was stopped" + (_options.Unregister ? " and the registered accounts un-registered" : ""));
+        }
+        return notes;
+    }
+
+    /// <summary>Waits for <paramref name="duration"/> or <paramref name="other"/>; true when the run was interrupted meanwhile.</summary>
+    private async Task<bool> WaitAsync(TimeSpan duration, Task? other)
+    {
+        var delay = Task.Delay(duration, _stop);
+        // WhenAny never throws, so a cancelled delay just ends the wait.
+        await Task.WhenAny(delay, other ?? delay).ConfigureAwait(false);
+        if (_stop.IsCancellationRequested)
+        {
+            Interrupted = true;
+        }
+        return Interrupted;
+    }
+
+    private async Task<LoadProgress> SampleAsync(string phase, int accounts, bool unregistering, Action<LoadFrame> show)
+    {
+        LoadProgress progress;
+        try
+        {
+            progress = await _statistics.Ask<LoadProgress>(GetLoadProgress.Instance, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException)
+        {
+            // A flood of events queued ahead of the question: show the last figures rather than abandon the run.
+            progress = _lastProgress;
+        }
+        _lastProgress = progress;
+        var now = _clock.Elapsed;
+        var seconds = (now - _lastSample.At).TotalSeconds;
+        var rate = seconds > 0.05 ? (progress.Registered - _lastSample.Registered) / seconds : 0;
+        if (seconds > 0.05)
+        {
+            _lastSample = (now, progress.Registered);
+        }
+        _process.Refresh();
+        var workingSet = _process.WorkingSet64;
+        _peakWorkingSet = Math.Max(_peakWorkingSet, workingSet);
+        _timeline.Add(new TimelinePoint(Math.Round(now.TotalSeconds, 3), progress.Registered, progress.Failed, progress.InFlight));
+        show(new LoadFrame(phase, now, accounts, progress, rate, _refreshes.Refreshes, _refreshes.Failures, workingSet, unregistering));
+        return progress;
+    }
+
+    private LoadReport BuildReport(LoadStatistics statistics, int accounts, string server, string domain, DateTimeOffset startedAt, TimeSpan duration)
+    {
+        var latencies = statistics.LatenciesMs;
+        Array.Sort(latencies);
+        var ramp = statistics is { FirstAttempt: { } first, LastRegistered: { } last } && last > first ? (last - first).TotalSeconds : 0;
+        var latency = LatencyStatistics.Summarize(latencies);
+        _process.Refresh();
+        // The kernel's high-water mark (VmHWM on Linux) catches peaks between the samples.
+        var peak = Math.Max(_peakWorkingSet, _process.PeakWorkingSet64);
+        return new LoadReport
+        {
+            Accounts = accounts,
+            Registered = statistics.Registered,
+            Failed = statistics.Failed,
+            FailuresByCause = statistics.FailuresByCause,
+            RegistrationRate = ramp > 0 ? Math.Round(statistics.Registered / ramp, 1) : 0,
+            LatencyMs = new LatencySummary(Round(latency.P50), Round(latency.P90), Round(latency.P99), Round(latency.Max)),
+            Refreshes = _refreshes.Refreshes,
+            RefreshFailures = _refreshes.Failures,
+            Unregistered = statistics.Unregistered,
+            DurationSeconds = Math.Round(duration.TotalSeconds, 3),
+            PeakWorkingSetBytes = peak,
+            Events = statistics.Events,
+            Server = server,
+            Domain = domain,
+            StartedAt = startedAt,
+            RampSeconds = Math.Round(ramp, 3),
+            Interrupted = Interrupted,
+            Timeline = _timeline,
+            LatencyHistogram = LatencyStatistics.Histogram(latencies),
+        };
+    }
+
+    private static double Round(double value) => Math.Round(value, 3);
+
+    private static List<Connect> BuildConnects(LoadOptions options, SipActorsSettings settings, string server, string domain)
+    {
+        var connects = new List<Connect>(options.Accounts.Count);
+        foreach (var account in options.Accounts)
+        {
+            var parameters = new ConnectionParameters
+            {
+                SipServerIp = domain,
+                SipServerUrl = server,
+                DisplayName = account.DisplayName ?? options.DisplayName,
+                Register = true,
+                User = account.User,
+                Password = account.Password,
+                RegisterExpires = options.Expires ?? settings.RegisterExpires,
+                ConnectionRecoveryMinInterval = settings.ConnectionRecoveryMinInterval.TotalSeconds,
+                ConnectionRecoveryMaxInterval = settings.ConnectionRecoveryMaxInterval.TotalSeconds,
+                ExtraHeaders = options.ExtraHeaders,
+            };
+            var errors = parameters.Validate();
+            if (errors.Count > 0)
+            {
+                throw new CliUsageException($"account '{account.User}': {string.Join("; ", errors)}");
+            }
+            connects.Add(new Connect(account.User, parameters));
+        }
+        return connects;
+    }
+
+    private static EmbeddedRegistrar StartRegistrar(string transport)
+    {
+        var loopback = new IPEndPoint(IPAddress.Loopback, 0);
+        return EmbeddedRegistrar.Start(new EmbeddedRegistrarOptions
+        {
+            UdpEndPoint = loopback,
+            TcpEndPoint = transport == "tcp" ? loopback : null,
+            WsEndPoint = transport == "ws" ? loopback : null,
+        });
+    }
+
+    private static string EmbeddedUrl(EmbeddedRegistrar registrar, string transport) => transport switch
+    {
+        "tcp" => $"tcp://{registrar.TcpEndPoint}",
+        "ws" => $"ws://{registrar.WsEndPoint}",
+        _ => $"udp://{registrar.UdpEndPoint}",
+    };
+
+    /// <summary>Writes --report and --html; false (after saying why) when a file could not be written.</summary>
+    private static async Task<bool> WriteFilesAsync(LoadReport report, LoadOptions options, TextWriter error)
+    {
+        var ok = true;
+        foreach (var (path, render) in new (string?, Func<LoadReport, string>)[] { (options.ReportPath, LoadReportJson.Serialize), (options.HtmlPath, HtmlReport.Render) })
+        {
+            if (path is null)
+            {
+                continue;
+            }
+            try
+            {
+                await File.WriteAllTextAsync(path, render(report)).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync($"cannot write {path}: {e.Message}").ConfigureAwait(false);
+                ok = false;
+            }
+        }
+        return ok;
+    }
+}

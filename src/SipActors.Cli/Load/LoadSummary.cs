@@ -1,0 +1,44 @@
+using System.Globalization;
+
+namespace SipActors.Cli.Load;
+
+/// <summary>The plain-text summary printed at the end of every load run, terminal or not.</summary>
+internal static class LoadSummary
+{
+    public static async Task WriteAsync(TextWriter output, LoadReport report, LoadOptions options, IReadOnlyList<string> notes)
+    {
+        var lines = new List<string> { "" };
+        foreach (var note in notes)
+        {
+            lines.Add("note: " + note);
+        }
+        string L(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+        lines.Add(L($"accounts        {report.Accounts} against {report.Server} (domain {report.Domain})"));
+        lines.Add(L($"registered      {report.Registered} / {report.Accounts}, failed {report.Failed}"));
+        foreach (var (cause, count) in report.FailuresByCause.OrderByDescending(p => p.Value))
+        {
+            lines.Add(L($"  {cause,-24} {count}"));
+        }
+        lines.Add(L($"rate            {report.RegistrationRate:0.#} registrations/s over a {report.RampSeconds:0.###} s ramp"));
+        lines.Add(L($"latency ms      p50 {report.LatencyMs.P50:0.###}  p90 {report.LatencyMs.P90:0.###}  p99 {report.LatencyMs.P99:0.###}  max {report.LatencyMs.Max:0.###}"));
+        lines.Add(L($"refreshes       {report.Refreshes}, failed {report.RefreshFailures}"));
+        lines.Add(options.Unregister
+            ? L($"unregistered    {report.Unregistered} / {report.Registered} registered")
+            : "unregistered    (not asked: --no-unregister)");
+        lines.Add(L($"duration        {report.DurationSeconds:0.###} s, peak working set {report.PeakWorkingSetBytes / 1048576.0:0.#} MiB"));
+        if (options.ReportPath is { } json)
+        {
+            lines.Add($"report          {json}");
+        }
+        if (options.HtmlPath is { } html)
+        {
+            lines.Add($"html            {html}");
+        }
+        var success = !report.Interrupted && report.Registered == report.Accounts && (!options.Unregister || report.Unregistered == report.Accounts);
+        lines.Add(success ? "result          OK" : "result          FAILED" + (report.Interrupted ? " (interrupted)" : ""));
+        foreach (var line in lines)
+        {
+            await output.WriteLineAsync(line).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace SipActors.Cli.Load;
+
+/// <summary>
+/// The two inline SVG charts of the HTML report: registrations over time and the latency histogram.
+/// The markup is well-formed XML with no script. Every number goes through the invariant culture, and
+/// every scale is guarded against empty and all-zero data, so no NaN, Infinity or "1,5" can reach an
+/// attribute. Empty data draws the frame with "no data" in it.
+/// </summary>
+internal static class SvgChart
+{
+    private const double Width = 720;
+    private const double Height = 300;
+    private const double Left = 64;
+    private const double Right = 20;
+    private const double Top = 34;
+    private const double Bottom = 46;
+    private const double PlotWidth = Width - Left - Right;
+    private const double PlotHeight = Height - Top - Bottom;
+
+    private const string RegisteredColor = "#2e7d32";
+    private const string FailedColor = "#c62828";
+    private const string InFlightColor = "#1565c0";
+    private const string BarColor = "#3f6fb5";
+    private const string GridColor = "#e0e0e0";
+    private const string AxisColor = "#616161";
+
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>Cumulative registered and failed accounts and accounts in flight, over seconds since the start.</summary>
+    public static string Timeline(IReadOnlyList<TimelinePoint> timeline)
+    {
+        var svg = Open("Registrations over time");
+        var points = timeline.Where(p => double.IsFinite(p.Second)).OrderBy(p => p.Second).ToList();
+        if (points.Count == 0)
+        {
+            return NoData(svg);
+        }
+
+        var x = Scale.For(points.Max(p => p.Second), integer: false, ticks: 8);
+        var y = Scale.For(points.Max(p => Math.Max(p.Registered, Math.Max(p.Failed, p.InFlight))), integer: true, ticks: 5);
+        YGrid(svg, y, "accounts");
+        for (var tick = 0; tick <= x.Ticks; tick++)
+        {
+            var value = tick * x.Step;
+            var px = Left + (value / x.Max * PlotWidth);
+            svg.Append(Invariant, $"<line x1=\"{N(px)}\" y1=\"{N(Top + PlotHeight)}\" x2=\"{N(px)}\" y2=\"{N(Top + PlotHeight + 5)}\" stroke=\"{AxisColor}\" />\n");
+            svg.Append(Invariant, $"<text x=\"{N(px)}\" y=\"{N(Top + PlotHeight + 18)}\" text-anchor=\"middle\">{value.ToString("0.##", Invariant)}</text>\n");
+        }
+        XTitle(svg, "seconds since start");
+
+        var last = points[^1];
+        Series(svg, points, p => p.Registered, x, y, RegisteredColor, dashed: false);
+        Series(svg, points, p => p.Failed, x, y, FailedColor, dashed: false);
+        Series(svg, points, p => p.InFlight, x, y, InFlightColor, dashed: true);
+        LegendItem(svg, 0, RegisteredColor, dashed: false, $"registered ({last.Registered.ToString("N0", Invariant)})");
+        LegendItem(svg, 1, FailedColor, dashed: false, $"failed ({last.Failed.ToString("N0", Invariant)})");
+        LegendItem(svg, 2, InFlightColor, dashed: true, $"in flight (peak {points.Max(p => p.InFlight).ToString("N0", Invariant)})");
+        return Close(svg);
+    }
+
+    /// <summary>
+    /// One bar per bucket, equal widths (the bounds grow roughly logarithmically), each tick at a
+    /// bucket's right edge labelled with its upper bound.
+    /// </summary>
+    public static string Histogram(IReadOnlyList<HistogramBucket> buckets)
+    {
+        var svg = Open("Registration latency histogram");
+        if (buckets.Count == 0)
+        {
+            return NoData(svg);
+        }
+
+        var y = Scale.For(buckets.Max(b => b.Count), integer: true, ticks: 5);
+        YGrid(svg, y, "registrations");
+        var slot = PlotWidth / buckets.Count;
+        var labelEvery = (int)Math.Ceiling(buckets.Count / 12.0);
+        for (var i = 0; i < buckets.Count; i++)
+        {
+            var bucket = buckets[i];
+            var count = Math.Max(bucket.Count, 0);
+            // A non-empty bucket keeps at least one pixel, so a lone slow registration stays visible.
+            var height = count == 0 ? 0 : Math.Max(1, count / y.Max * PlotHeight);
+            var bound = Ms(bucket.UpperMs);
+            svg.Append(Invariant, $"<rect x=\"{N(Left + (i * slot) + (slot * 0.1))}\" y=\"{N(Top + PlotHeight - height)}\" width=\"{N(slot * 0.8)}\" height=\"{N(height)}\" fill=\"{BarColor}\">");
+            svg.Append(Invariant, $"<title>&#8804; {bound} ms: {count.ToString("N0", Invariant)}</title></rect>\n");
+            if ((buckets.Count - 1 - i) % labelEvery == 0)
+            {
+                var px = Left + ((i + 1) * slot);
+                svg.Append(Invariant, $"<line x1=\"{N(px)}\" y1=\"{N(Top + PlotHeight)}\" x2=\"{N(px)}\" y2=\"{N(Top + PlotHeight + 5)}\" stroke=\"{AxisColor}\" />\n");
+                svg.Append(Invariant, $"<text x=\"{N(px)}\" y=\"{N(Top + PlotHeight + 18)}\" text-anchor=\"middle\">{bound}</text>\n");
+            }
+        }
+        XTitle(svg, "latency, ms (upper bound of each bucket)");
+        return Close(svg);
+    }
+
+    /// <summary>A milliseconds figure for people: 0.42, 7.5, 1,234.</summary>
+    public static string Ms(double value) => !double.IsFinite(value) ? "n/a"
+        : Math.Abs(value) < 10 ? value.ToString("0.##", Invariant)
+        : Math.Abs(value) < 100 ? value.ToString("0.#", Invariant)
+        : value.ToString("N0", Invariant);
+
+    private static StringBuilder Open(string title)
+    {
+        var svg = new StringBuilder(8 * 1024);
+        svg.Append(Invariant, $"<svg class=\"chart\" viewBox=\"0 0 {N(Width)} {N(Height)}\" width=\"{N(Width)}\" height=\"{N(Height)}\" role=\"img\" font-family=\"system-ui, sans-serif\" font-size=\"12\" fill=\"#212121\">\n");
+        svg.Append("<title>").Append(WebUtility.HtmlEncode(title)).Append("</title>\n");
+        // The frame first, so the series drawn later stay visible where they run along it (0 failed).
+        svg.Append(Invariant, $"<rect x=\"{N(Left)}\" y=\"{N(Top)}\" width=\"{N(PlotWidth)}\" height=\"{N(PlotHeight)}\" fill=\"none\" stroke=\"{AxisColor}\" />\n");
+        return svg;
+    }
+
+    private static string Close(StringBuilder svg) => svg.Append("</svg>").ToString();
+
+    private static string NoData(StringBuilder svg)
+    {
+        svg.Append(Invariant, $"<text x=\"{N(Left + (PlotWidth / 2))}\" y=\"{N(Top + (PlotHeight / 2))}\" text-anchor=\"middle\" font-size=\"16\" fill=\"{AxisColor}\">no data</text>\n");
+        return Close(svg);
+    }
+
+    /// <summary>Horizontal grid lines with their labels, and the vertical axis title.</summary>
+    private static void YGrid(StringBuilder svg, Scale y, string title)
+    {
+        for (var tick = 0; tick <= y.Ticks; tick++)
+        {
+            var value = tick * y.Step;
+            var py = Top + PlotHeight - (value / y.Max * PlotHeight);
+            if (tick > 0 && tick < y.Ticks)
+            {
+                svg.Append(Invariant, $"<line x1=\"{N(Left)}\" y1=\"{N(py)}\" x2=\"{N(Left + PlotWidth)}\" y2=\"{N(py)}\" stroke=\"{GridColor}\" />\n");
+            }
+            svg.Append(Invariant, $"<text x=\"{N(Left - 6)}\" y=\"{N(py + 4)}\" text-anchor=\"end\">{value.ToString("N0", Invariant)}</text>\n");
+        }
+        svg.Append(Invariant, $"<text x=\"{N(-(Top + (PlotHeight / 2)))}\" y=\"14\" transform=\"rotate(-90)\" text-anchor=\"middle\">{title}</text>\n");
+    }
+
+    private static void XTitle(StringBuilder svg, string title)
+        => svg.Append(Invariant, $"<text x=\"{N(Left + (PlotWidth / 2))}\" y=\"{N(Height - 8)}\" text-anchor=\"middle\">{title}</text>\n");
+
+    private static void Series(StringBuilder svg, List<TimelinePoint> points, Func<TimelinePoint, int> value, Scale x, Scale y, string color, bool dashed)
+    {
+        var coordinates = points.Select(p => (X: Left + (p.Second / x.Max * PlotWidth), Y: Top + PlotHeight - (value(p) / y.Max * PlotHeight))).ToList();
+        svg.Append("<polyline points=\"")
+            .AppendJoin(' ', coordinates.Select(c => N(c.X) + " " + N(c.Y)))
+            .Append(Invariant, $"\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\" stroke-linejoin=\"round\"{(dashed ? " stroke-dasharray=\"6 4\"" : "")} />\n");
+        if (coordinates.Count == 1)
+        {
+            // A polyline of one point draws nothing: mark the point itself.
+            svg.Append(Invariant, $"<circle cx=\"{N(coordinates[0].X)}\" cy=\"{N(coordinates[0].Y)}\" r=\"3\" fill=\"{color}\" />\n");
+        }
+    }
+
+    private static void LegendItem(StringBuilder svg, int index, string color, bool dashed, string label)
+    {
+        var px = Left + (index * 170);
+        svg.Append(Invariant, $"<line x1=\"{N(px)}\" y1=\"16\" x2=\"{N(px + 24)}\" y2=\"16\" stroke=\"{color}\" stroke-width=\"2\"{(dashed ? " stroke-dasharray=\"6 4\"" : "")} />\n");
+        svg.Append(Invariant, $"<text x=\"{N(px + 30)}\" y=\"20\">{label}</text>\n");
+    }
+
+    /// <summary>A coordinate: invariant culture, one decimal, never NaN.</summary>
+    private static string N(double value) => (double.IsFinite(value) ? value : 0).ToString("0.#", Invariant);
+
+    /// <summary>
+    /// An axis from 0 to <see cref="Max"/> in about the asked number of steps of 1, 2 or 5 × 10ⁿ. A maximum
+    /// of zero (or less, or not a number) still gives an axis of one step, so nothing divides by zero.
+    /// </summary>
+    private readonly record struct Scale(double Step, int Ticks)
+    {
+        public double Max => Step * Ticks;
+
+        public static Scale For(double max, bool integer, int ticks)
+        {
+            if (!double.IsFinite(max) || max <= 0)
+            {
+                return new Scale(1, 1);
+            }
+            var rough = max / ticks;
+            var magnitude = Math.Pow(10, Math.Floor(Math.Log10(rough)));
+            var normalized = rough / magnitude;
+            var step = (normalized <= 1 ? 1 : normalized <= 2 ? 2 : normalized <= 5 ? 5 : 10) * magnitude;
+            if (integer)
+            {
+                step = Math.Max(1, Math.Round(step));
+            }
+            return new Scale(step, Math.Max(1, (int)Math.Ceiling((max / step) - 1e-9)));
+        }
+    }
+}

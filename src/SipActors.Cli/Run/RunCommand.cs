@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Globalization;
+using Akka.Actor;
+using Akka.Configuration;
+using SipActors.Configuration;
+using SipActors.Connections;
+using SipActors.Events;
+
+namespace SipActors.Cli.Run;
+
+/// <summary>
+/// <c>sipactors run --config FILE</c>: starts the accounts of <c>sip-actors.accounts</c>, prints
+/// every event until Ctrl+C / SIGTERM, then disconnects every account (printing those events too).
+/// </summary>
+internal static class RunCommand
+{
+    /// <summary>The supervisor waits up to 40 s for each account's un-REGISTER; this leaves room for its reply.</summary>
+    private static readonly TimeSpan DisconnectTimeout = TimeSpan.FromSeconds(90);
+
+    public static Command Create()
+    {
+        var config = new Option<FileInfo>("--config") { Description = "HOCON file with sip-actors.accounts (merged over SipActors' config.hocon defaults; the file wins).", Required = true, HelpName = "FILE.hocon" };
+        var json = new Option<bool>("--json") { Description = "One JSON object per event and line instead of 'time topic account summary'." };
+        var exitOnFailure = new Option<bool>("--exit-on-failure") { Description = "Stop with exit code 1 as soon as an account's connect failed (the others are disconnected first)." };
+        var command = new Command("run", "Connect the accounts of a configuration file and print their connection:* events until Ctrl+C.") { config, json, exitOnFailure };
+        command.SetAction((result, cancellationToken) => RunAsync(
+            result.GetValue(config)!.FullName,
+            result.GetValue(json),
+            result.GetValue(exitOnFailure),
+            result.InvocationConfiguration.Output,
+            result.InvocationConfiguration.Error,
+            cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string path, bool json, bool exitOnFailure, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var run = RunConfiguration.Load(path);
+        var settings = run.Settings;
+        // The file wins; then quiet Akka logging on standard error (standard output is for events); then the defaults.
+        var akkaConfig = run.Config
+            .WithFallback(ConfigurationFactory.ParseString("akka.loglevel = WARNING\n" + StandardErrorLogger.Config))
+            .WithFallback(SipActorsSettings.DefaultConfig);
+        var system = ActorSystem.Create("sipactors-run", akkaConfig);
+        var stack = SipStackFactory.Create(settings);
+        try
+        {
+            var failure = exitOnFailure ? new TaskCompletionSource<ConnectFailed>(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+            var printer = system.ActorOf(EventPrinterActor.Props(output, json, failure), "event-printer");
+            ConnectionTopics.Subscribe(system.EventStream, printer, ConnectionTopics.All);
+            var supervisor = system.ActorOf(ConnectionSupervisor.Props(stack, settings.Supervisor), "accounts");
+            await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"sipactors run: {settings.Accounts.Count} accounts from {path}; Ctrl+C to disconnect them and stop")).ConfigureAwait(false);
+            await supervisor.Ask<CommandResult>(new ConnectAll(settings.Accounts), TimeSpan.FromMinutes(1)).ConfigureAwait(false);
+
+            var stopped = Task.Delay(Timeout.Infinite, cancellationToken);
+            await Task.WhenAny(stopped, failure?.Task ?? stopped).ConfigureAwait(false);
+            var failed = failure is { Task.IsCompletedSuccessfully: true } ? await failure.Task.ConfigureAwait(false) : null;
+            await error.WriteLineAsync(failed is null
+                ? "sipactors run: stopping, disconnecting every account"
+                : $"sipactors run: {failed.Account}'s connect failed ({failed.Cause ?? failed.Error}); disconnecting every account").ConfigureAwait(false);
+            try
+            {
+                await supervisor.Ask<CommandResult>(DisconnectAll.Instance, DisconnectTimeout).ConfigureAwait(false);
+            }
+            catch (AskTimeoutException)
+            {
+                await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"sipactors run: the accounts did not all disconnect within {DisconnectTimeout.TotalSeconds:0} s")).ConfigureAwait(false);
+            }
+            // The disconnect events were published before the supervisor answered: they are queued ahead of this.
+            await printer.Ask<EventPrinterActor.Flushed>(EventPrinterActor.Flush.Instance, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            return failed is null ? ExitCodes.Success : ExitCodes.Failure;
+        }
+        finally
+        {
+            await system.Terminate().ConfigureAwait(false);
+            await stack.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

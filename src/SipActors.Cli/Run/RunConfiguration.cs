@@ -1,0 +1,50 @@
+using Akka.Configuration;
+using SipActors.Configuration;
+
+namespace SipActors.Cli.Run;
+
+/// <summary>The <c>--config</c> file of <c>sipactors run</c>: HOCON merged over SipActors' defaults, with at least one account.</summary>
+internal sealed record RunConfiguration(Config Config, SipActorsSettings Settings)
+{
+    /// <summary>Reads and checks the file; every problem is a <see cref="CliUsageException"/> naming the file and the key.</summary>
+    public static RunConfiguration Load(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new CliUsageException($"--config '{path}' cannot be read: {e.Message}");
+        }
+        Config config;
+        try
+        {
+            config = ConfigurationFactory.ParseString(text);
+        }
+        catch (Exception e)
+        {
+            throw new CliUsageException($"{path}: not valid HOCON: {e.Message}");
+        }
+        SipActorsSettings settings;
+        try
+        {
+            settings = SipActorsSettings.Create(config);
+        }
+        catch (SipActorsConfigurationException e)
+        {
+            throw new CliUsageException($"{path}: {e.Message}");
+        }
+        catch (Exception e) when (e is not CliUsageException)
+        {
+            // Akka's typed getters throw their own exceptions for a value of the wrong type.
+            throw new CliUsageException($"{path}: sip-actors: {e.Message}");
+        }
+        if (settings.Accounts.Count == 0)
+        {
+            throw new CliUsageException($"{path}: sip-actors.accounts is empty or missing: there is no account to run");
+        }
+        return new RunConfiguration(config, settings);
+    }
+}

@@ -1,0 +1,119 @@
+namespace SipActors.Cli.Tests;
+
+/// <summary>Usage errors: exit code 2 and a message naming the option, file:line or key; nothing is run.</summary>
+public sealed class CommandLineSpecs : IDisposable
+{
+    private readonly TempFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    [Theory]
+    [InlineData("--server", "load", "--server", "http://127.0.0.1:5060", "--accounts", "3")]
+    [InlineData("--server", "load", "--server", "udp://", "--accounts", "3")]
+    [InlineData("--accounts", "load", "--accounts", "0")]
+    [InlineData("--accounts", "load", "--accounts", "many")]
+    [InlineData("--extra-header", "load", "--accounts", "3", "--extra-header", "NoColonHere")]
+    [InlineData("--extra-header", "load", "--accounts", "3", "--extra-header", "Bad Name: value")]
+    [InlineData("--expires", "load", "--accounts", "3", "--expires", "0")]
+    [InlineData("--rate", "load", "--accounts", "3", "--rate", "-5")]
+    [InlineData("--concurrency", "load", "--accounts", "3", "--concurrency", "0")]
+    [InlineData("--accounts", "load")]
+    [InlineData("--bogus", "load", "--accounts", "3", "--bogus")]
+    [InlineData("--user-format", "load", "--accounts", "3", "--user-format", "sameuser")]
+    [InlineData("--user-format", "load", "--accounts", "3", "--user-format", "user{1}")]
+    [InlineData("--password-format", "load", "--accounts", "3", "--password-format", "pw-{")]
+    [InlineData("--transport", "load", "--accounts", "3", "--transport", "sctp")]
+    [InlineData("--config", "run")]
+    public async Task Should_exit_2_naming_the_option(string named, params string[] args)
+    {
+        var result = await CliInvocation.RunAsync(args);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(named, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_exit_2_when_both_accounts_and_a_file_are_given()
+    {
+        var file = _files.Write("accounts.csv", "alice,pw-alice\n");
+
+        var result = await CliInvocation.RunAsync(["load", "--accounts", "3", "--accounts-file", file]);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("--accounts-file", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_exit_2_when_the_report_directory_does_not_exist()
+    {
+        var result = await CliInvocation.RunAsync(["load", "--accounts", "3", "--report", _files.PathOf("missing/report.json")]);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("--report", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("alice,pw-alice\n# comment\n\nbob\n", 4)]
+    [InlineData("alice,pw-alice\nbad user,pw\n", 2)]
+    [InlineData("alice,pw-alice\nbob,\n", 2)]
+    [InlineData("alice,pw-alice\n\nalice,pw-again\n", 3)]
+    public async Task Should_exit_2_naming_the_file_and_line_of_a_malformed_account(string content, int line)
+    {
+        var file = _files.Write("accounts.csv", content);
+
+        var result = await CliInvocation.RunAsync(["load", "--accounts-file", file]);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains($"{file}:{line}:", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("pw-", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_exit_2_when_the_accounts_file_is_missing()
+    {
+        var missing = _files.PathOf("none.csv");
+
+        var result = await CliInvocation.RunAsync(["load", "--accounts-file", missing]);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(missing, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_exit_2_when_the_config_file_is_missing()
+    {
+        var missing = _files.PathOf("none.hocon");
+
+        var result = await CliInvocation.RunAsync(["run", "--config", missing]);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(missing, result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sip-actors { register-expires = 60 }", "sip-actors.accounts")]
+    [InlineData("sip-actors { accounts = [ { id = a, sip-server-url = \"udp://127.0.0.1:5060\", register = true, user = a, password = p } ] }", "sip-actors.accounts[0].sip-server-ip")]
+    [InlineData("sip-actors { connect-timeout = soon, accounts = [] }", "sip-actors.connect-timeout")]
+    [InlineData("sip-actors { accounts = [ { id = a, sip-server-ip = 127.0.0.1, sip-server-url = \"http://x\", register = true, user = a, password = p } ] }", "sip-actors.accounts[0]")]
+    public async Task Should_exit_2_naming_the_file_and_key_of_a_bad_config(string hocon, string key)
+    {
+        var file = _files.Write("run.hocon", hocon);
+
+        var result = await CliInvocation.RunAsync(["run", "--config", file]);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(file, result.Error, StringComparison.Ordinal);
+        Assert.Contains(key, result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("load")]
+    [InlineData("run")]
+    public async Task Should_list_the_options_in_help(string command)
+    {
+        var result = await CliInvocation.RunAsync([command, "--help"]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains(command == "load" ? "--accounts-file" : "--exit-on-failure", result.Output, StringComparison.Ordinal);
+    }
+}
