@@ -209,6 +209,13 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
             }
         }
         Interlocked.Increment(ref _registrations);
+        if (_options.RegisterResponseDelay > TimeSpan.Zero)
+        {
+            // A slow server: the binding is saved now, the answer leaves later.
+            _ = Task.Delay(_options.RegisterResponseDelay, _options.TimeProvider)
+                .ContinueWith(_ => Respond(transaction, ok), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            return;
+        }
         Respond(transaction, ok);
     }
 

@@ -31,4 +31,10 @@ public sealed class EmbeddedRegistrarOptions
 
     /// <summary>The clock; tests pass a fake one.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// Delay before the 200 to a REGISTER that changed bindings, zero by default: a slow server
+    /// that saves the binding and answers later, for tests and demos of clients under latency.
+    /// </summary>
+    public TimeSpan RegisterResponseDelay { get; set; }
 }

@@ -42,6 +42,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
     private bool _recovering;
     private int _attempt;
     private Exception? _restartingAfter;
+    private Task<RegistrationResult>? _registering; // the last REGISTER exchange sent, so a teardown can wait for it
 
     private readonly Receive _idleState;
     private readonly Receive _connectingState;
@@ -441,7 +442,8 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
     {
         var generation = _generation;
         var contact = _ua!.Contact ?? "";
-        _ua.RegisterAsync().PipeTo(Self,
+        _registering = _ua.RegisterAsync();
+        _registering.PipeTo(Self,
             success: r => new RegistrationDone(generation, r, refresh, replyTo),
             failure: e => new RegistrationDone(generation, new RegistrationResult
             {
@@ -748,7 +750,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
         var generation = _generation;
         var wasRegistered = _registered;
         var ua = _ua;
-        TeardownAsync(ua, wasRegistered).PipeTo(Self,
+        TeardownAsync(ua, wasRegistered, _registering).PipeTo(Self,
             success: r => new TeardownDone(generation, replyTo, reply, r, wasRegistered),
             failure: e => new TeardownDone(generation, replyTo, reply, new RegistrationResult
             {
@@ -756,11 +758,26 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             }, wasRegistered));
     }
 
-    private static async Task<RegistrationResult?> TeardownAsync(SipUserAgent? ua, bool registered)
+    private static async Task<RegistrationResult?> TeardownAsync(SipUserAgent? ua, bool registered, Task<RegistrationResult>? registering = null)
     {
         if (ua is null)
         {
             return null;
+        }
+        if (registering is { IsCompleted: false })
+        {
+            // A REGISTER still in flight may yet create a binding: wait for its answer (bounded by
+            // Timer F) and remove what it made. Un-registering alongside it could race its
+            // authenticated retry and leave the binding behind.
+            try
+            {
+                registered |= (await registering.ConfigureAwait(false)).Success;
+            }
+#pragma warning disable CA1031 // its failure is the connect's to report; here only the binding matters
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
         }
         RegistrationResult? result = null;
         if (registered)
@@ -838,6 +855,13 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             _ = incoming.Transaction.RespondAsync(incoming.Transaction.CreateResponse(480, toTag: SipIdentifiers.NewTag()));
             return true;
         }
+        if (message is ConnectPermit && !_holdingPermit && _supervised)
+        {
+            // Granted to an attempt that was cancelled while it waited: hand the slot back, or the
+            // supervisor would count it in flight forever.
+            Context.Parent.Tell(new ConnectAttemptFinished(_account));
+            return true;
+        }
         // A result of a superseded attempt: dropped. Anything else is unhandled (dead letters, logs).
         return message is ConnectPermit or ParametersResolved or ParametersFailed or TransportUp or TransportFailed or TransportLost or RegistrationDone or TeardownDone or RefreshTick or RecoveryTick;
     }
@@ -891,7 +915,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             else
             {
                 // Removed: release the binding and the flow without waiting for it.
-                _ = TeardownAsync(ua, registered);
+                _ = TeardownAsync(ua, registered, _registering);
             }
         }
         base.PostStop();

@@ -58,7 +58,9 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
     protected override SupervisorStrategy SupervisorStrategy()
         => new OneForOneStrategy(10, TimeSpan.FromMinutes(1), _ => Directive.Restart);
 
-    private double Burst => Math.Max(1, _settings.ConnectRateLimit * PermitTick.TotalSeconds);
+    // 50 ms worth of permits, and never less than 2: with a burst of one token, a tick that fires
+    // late loses its refill, and a low rate (50/s) fell to about 30/s.
+    private double Burst => Math.Max(2, _settings.ConnectRateLimit * 0.05);
 
     private sealed class PermitTickMessage : INotInfluenceReceiveTimeout
     {

@@ -471,6 +471,34 @@ public sealed class ConnectionActorSpecs : TestKit, IAsyncLifetime
         Assert.Single(_registrar.GetBindings("alice"));
     }
 
+    [Fact]
+    public async Task Should_leave_no_binding_when_disconnected_while_its_register_is_in_flight()
+    {
+        // A slow server saves the binding at once and answers 300 ms later: the Disconnect lands in between.
+        await using var slow = EmbeddedRegistrar.Start(new EmbeddedRegistrarOptions { RegisterResponseDelay = TimeSpan.FromMilliseconds(300) });
+        var account = Account();
+
+        account.Tell(new Connect("a1", Parameters() with { SipServerIp = slow.Domain, SipServerUrl = $"udp://127.0.0.1:{slow.UdpEndPoint.Port}" }), TestActor);
+        ExpectTopics(ConnectionTopics.ConnectStarted, ConnectionTopics.ConnectParametersResolveSuccess, ConnectionTopics.Connecting,
+            ConnectionTopics.ConnectedWithConfiguration, ConnectionTopics.Connected);
+        while (slow.GetBindings("alice").Count == 0)
+        {
+            await Task.Delay(5);
+        }
+        account.Tell(new Disconnect("a1"), TestActor);
+
+        var topics = new List<string>();
+        while (topics.LastOrDefault() != ConnectionTopics.Disconnected)
+        {
+            if (ExpectMsg<object>(Wait) is ConnectionEvent e)
+            {
+                topics.Add(e.Topic);
+            }
+        }
+        Assert.Equal([ConnectionTopics.Disconnecting, ConnectionTopics.Disconnected], topics); // the Disconnect came before the 200
+        Assert.Empty(slow.GetBindings("alice"));
+    }
+
     private static int FreeTcpPort()
     {
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
