@@ -22,7 +22,7 @@ internal static class LoadCommand
         var extraHeader = new Option<string[]>("--extra-header") { Description = "Extra 'Name: value' header on every REGISTER; repeatable.", AllowMultipleArgumentsPerToken = false, HelpName = "\"Name: value\"" };
         var expires = new Option<int?>("--expires") { Description = "Requested registration lifetime, seconds (default: sip-actors.register-expires, 300).", HelpName = "S" };
         var rate = new Option<double?>("--rate") { Description = "New registrations started per second. Default: as fast as the server answers, bounded by --concurrency.", HelpName = "R" };
-        var concurrency = new Option<int>("--concurrency") { Description = "Registrations in flight at once.", DefaultValueFactory = _ => 500, HelpName = "C" };
+        var concurrency = new Option<int>("--concurrency") { Description = "Registrations in flight at once (sip-actors.max-concurrent-connects). More is not faster: a server that drops requests under a burst costs a 500 ms retransmission each.", DefaultValueFactory = _ => SipActors.Configuration.SipActorsSettings.Create().Supervisor.MaxConcurrentConnects, HelpName = "C" };
         var duration = new Option<double>("--duration") { Description = "Seconds to hold the accounts registered after the ramp (refreshes happen).", DefaultValueFactory = _ => 0, HelpName = "S" };
         var noUnregister = new Option<bool>("--no-unregister") { Description = "Leave the accounts registered at the end (no un-REGISTER)." };
         var report = new Option<FileInfo>("--report") { Description = "Write the report as JSON to this file.", HelpName = "FILE.json" };

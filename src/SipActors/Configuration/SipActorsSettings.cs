@@ -51,7 +51,12 @@ public sealed record SipActorsSettings
             RegisterExpires = Int(section, "register-expires", 1, 86400),
             ConnectionRecoveryMinInterval = min,
             ConnectionRecoveryMaxInterval = max,
-            Supervisor = new ConnectionSupervisorSettings { ConnectRateLimit = Int(section, "connect-rate-limit", 1, 1_000_000), Account = account },
+            Supervisor = new ConnectionSupervisorSettings
+            {
+                ConnectRateLimit = Int(section, "connect-rate-limit", 1, 1_000_000),
+                MaxConcurrentConnects = Int(section, "max-concurrent-connects", 1, 1_000_000),
+                Account = account,
+            },
             Timers = timers,
             UdpReceiveBufferSize = Int(section, "transport.udp.receive-buffer-size", 65536, int.MaxValue),
             UdpReceiveThreads = Int(section, "transport.udp.receive-threads", 1, 16),

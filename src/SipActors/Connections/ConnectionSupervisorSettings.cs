@@ -9,12 +9,12 @@ public sealed record ConnectionSupervisorSettings
     public double ConnectRateLimit { get; init; } = 2000;
 
     /// <summary>
-    /// Transport attempts in flight at once (from permit to registered or failed), 500 by default. A
+    /// Transport attempts in flight at once (from permit to registered or failed), 200 by default. A
     /// rate alone lets attempts pile up when the server or this process answers slower than the
     /// rate: replies then arrive after T1, every late reply costs a retransmission, and the load
     /// feeds on itself. Bounding what is in flight keeps the exchange at the speed both ends manage.
     /// </summary>
-    public int MaxConcurrentConnects { get; init; } = 500;
+    public int MaxConcurrentConnects { get; init; } = 200;
 
     public ConnectionActorSettings Account { get; init; } = ConnectionActorSettings.Default;
 }
