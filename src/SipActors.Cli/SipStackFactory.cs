@@ -12,5 +12,8 @@ internal static class SipStackFactory
         {
             ReceiveBufferSize = settings.UdpReceiveBufferSize,
             ReceiveThreads = settings.UdpReceiveThreads,
-        });
+        })
+        {
+            UdpServerCheck = settings.UdpServerCheck,
+        };
 }

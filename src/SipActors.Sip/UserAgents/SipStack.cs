@@ -15,6 +15,7 @@ public sealed class SipStack : IAsyncDisposable
     private readonly ConcurrentDictionary<IPAddress, Lazy<UdpTransport>> _udp = new();
     private readonly UdpTransportOptions _udpOptions;
     private readonly ConcurrentDictionary<IPEndPoint, long> _udpServerHeardAt = new();
+    private UdpServerMonitor? _serverMonitor;
 
     public SipStack(SipTimerSettings? timers = null, UdpTransportOptions? udpOptions = null, TlsOptions? tls = null, SipTargetResolver? resolver = null)
     {
@@ -40,6 +41,15 @@ public sealed class SipStack : IAsyncDisposable
     /// </summary>
     public TimeSpan UdpServerLivenessWindow { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How a UDP server that stopped answering is noticed (one OPTIONS per silent server, not per account).</summary>
+    public UdpServerCheckOptions UdpServerCheck { get; init; } = UdpServerCheckOptions.Default;
+
+    /// <summary>The clock of the stack's own delays (the server checks).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    internal UdpServerMonitor ServerMonitor
+        => LazyInitializer.EnsureInitialized(ref _serverMonitor, () => new UdpServerMonitor(this, UdpServerCheck));
+
     /// <summary>Turns targets into addresses (RFC 3263 SRV when no port is given).</summary>
     public SipTargetResolver Resolver { get; }
 
@@ -56,11 +66,19 @@ public sealed class SipStack : IAsyncDisposable
     public void NoteUdpServerAnswered(IPEndPoint server) => _udpServerHeardAt[server] = Environment.TickCount64;
 
     /// <summary>Whether the UDP server at <paramref name="server"/> answered within <see cref="UdpServerLivenessWindow"/>.</summary>
-    public bool UdpServerAnsweredRecently(IPEndPoint server)
-        => _udpServerHeardAt.TryGetValue(server, out var at) && Environment.TickCount64 - at < (long)UdpServerLivenessWindow.TotalMilliseconds;
+    public bool UdpServerAnsweredRecently(IPEndPoint server) => UdpServerAnsweredWithin(server, UdpServerLivenessWindow);
+
+    internal void ForgetUdpServer(IPEndPoint server) => _udpServerHeardAt.TryRemove(server, out _);
+
+    internal bool UdpServerAnsweredWithin(IPEndPoint server, TimeSpan window)
+        => _udpServerHeardAt.TryGetValue(server, out var at) && Environment.TickCount64 - at < (long)window.TotalMilliseconds;
 
     public async ValueTask DisposeAsync()
     {
+        if (_serverMonitor is not null)
+        {
+            await _serverMonitor.DisposeAsync().ConfigureAwait(false);
+        }
         foreach (var transport in _udp.Values)
         {
             if (transport.IsValueCreated)

@@ -68,9 +68,13 @@ public sealed class SipUserAgent : IAsyncDisposable
             UserAgent = Options.UserAgent,
             ExtraHeaders = Options.ExtraHeaders,
         });
-        if (target.Kind == SipTransportKind.Udp && !_stack.UdpServerAnsweredRecently(remote))
+        if (target.Kind == SipTransportKind.Udp)
         {
-            await PingAsync(cancellationToken).ConfigureAwait(false);
+            if (!_stack.UdpServerAnsweredRecently(remote))
+            {
+                await PingAsync(cancellationToken).ConfigureAwait(false);
+            }
+            _stack.ServerMonitor.Add(remote, this);
         }
     }
 
@@ -131,10 +135,23 @@ public sealed class SipUserAgent : IAsyncDisposable
         if (channel is not null)
         {
             channel.Closed -= OnChannelClosed;
+            if (channel.Kind == SipTransportKind.Udp)
+            {
+                _stack.ServerMonitor.Remove(channel.RemoteEndPoint, this);
+            }
             if (channel is IAsyncDisposable disposable)
             {
                 await disposable.DisposeAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>The stack's server check found the UDP server silent: the flow is lost, as a closed connection would be.</summary>
+    internal void OnUdpServerLost(Exception error)
+    {
+        if (!_disconnecting)
+        {
+            ConnectionLost?.Invoke(this, error);
         }
     }
 

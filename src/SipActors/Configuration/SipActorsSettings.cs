@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using SipActors.Connections;
 using SipActors.Sip.Transactions;
+using SipActors.Sip.UserAgents;
 
 namespace SipActors.Configuration;
 
@@ -18,6 +19,9 @@ public sealed record SipActorsSettings
     public required SipTimerSettings Timers { get; init; }
     public required int UdpReceiveBufferSize { get; init; }
     public required int UdpReceiveThreads { get; init; }
+
+    /// <summary>How a silent UDP server is noticed (<c>transport.udp.server-check-*</c>).</summary>
+    public required UdpServerCheckOptions UdpServerCheck { get; init; }
 
     /// <summary>Accounts declared in <c>sip-actors.accounts</c>, as Connect commands.</summary>
     public required IReadOnlyList<Connect> Accounts { get; init; }
@@ -60,6 +64,12 @@ public sealed record SipActorsSettings
             Timers = timers,
             UdpReceiveBufferSize = Int(section, "transport.udp.receive-buffer-size", 65536, int.MaxValue),
             UdpReceiveThreads = Int(section, "transport.udp.receive-threads", 1, 16),
+            UdpServerCheck = new UdpServerCheckOptions
+            {
+                Interval = Duration(section, "transport.udp.server-check-interval", allowZero: true),
+                Timeout = Duration(section, "transport.udp.server-check-timeout"),
+                FailuresToLose = Int(section, "transport.udp.server-check-failures", 1, 100),
+            },
             Accounts = [],
         };
         return settings with { Accounts = ReadAccounts(section, settings) };
@@ -99,12 +109,14 @@ public sealed record SipActorsSettings
         return accounts;
     }
 
-    private static TimeSpan Duration(Config section, string key)
+    private static TimeSpan Duration(Config section, string key, bool allowZero = false)
     {
         try
         {
             var value = section.GetTimeSpan(key, null, allowInfinite: false);
-            return value > TimeSpan.Zero ? value : throw new SipActorsConfigurationException("sip-actors." + key, "must be a positive duration");
+            return value > TimeSpan.Zero || (allowZero && value == TimeSpan.Zero)
+                ? value
+                : throw new SipActorsConfigurationException("sip-actors." + key, allowZero ? "must be zero or a positive duration" : "must be a positive duration");
         }
         catch (Exception e) when (e is not SipActorsConfigurationException)
         {

@@ -16,6 +16,9 @@ public class SipActorsSettingsSpecs
         Assert.Equal(TimeSpan.FromSeconds(10), settings.Supervisor.Account.ConnectTimeout);
         Assert.Equal(TimeSpan.FromMilliseconds(500), settings.Timers.T1);
         Assert.Equal(8388608, settings.UdpReceiveBufferSize);
+        Assert.Equal(200, settings.Supervisor.MaxConcurrentConnects);
+        Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5), 2),
+            (settings.UdpServerCheck.Interval, settings.UdpServerCheck.Timeout, settings.UdpServerCheck.FailuresToLose));
         Assert.Empty(settings.Accounts);
     }
 
@@ -26,6 +29,7 @@ public class SipActorsSettingsSpecs
             sip-actors {
               connect-rate-limit = 50
               timers.t1 = 250ms
+              transport.udp.server-check-interval = 0s
               accounts = [
                 { id = alice, sip-server-ip = 127.0.0.1, sip-server-url = "udp://127.0.0.1:5060", register = true,
                   user = alice, password = pw-alice, display-name = "Alice", extra-headers = ["X-Test: 1"] }
@@ -37,6 +41,7 @@ public class SipActorsSettingsSpecs
 
         Assert.Equal(50, settings.Supervisor.ConnectRateLimit);
         Assert.Equal(TimeSpan.FromMilliseconds(250), settings.Timers.T1);
+        Assert.Equal(TimeSpan.Zero, settings.UdpServerCheck.Interval); // zero turns the check off
         var alice = Assert.Single(settings.Accounts);
         Assert.Equal("alice", alice.Account.Value);
         Assert.Equal(("udp://127.0.0.1:5060", true, "alice", 300, "X-Test: 1"),
@@ -47,6 +52,8 @@ public class SipActorsSettingsSpecs
     [Theory]
     [InlineData("sip-actors.connect-rate-limit = -5", "sip-actors.connect-rate-limit")]
     [InlineData("sip-actors.timers.t1 = banana", "sip-actors.timers.t1")]
+    [InlineData("sip-actors.transport.udp.server-check-timeout = 0s", "sip-actors.transport.udp.server-check-timeout")]
+    [InlineData("sip-actors.max-concurrent-connects = 0", "sip-actors.max-concurrent-connects")]
     [InlineData("sip-actors.connection-recovery-max-interval = 1s", "sip-actors.connection-recovery-max-interval")]
     [InlineData("sip-actors.accounts = [ { id = x, sip-server-url = \"udp://127.0.0.1:5060\" } ]", "sip-actors.accounts[0].sip-server-ip")]
     [InlineData("sip-actors.accounts = [ { id = x, sip-server-ip = h, sip-server-url = \"udp://h:5060\", register = true } ]", "sip-actors.accounts[0]")]

@@ -308,6 +308,36 @@ public sealed class ConnectionActorSpecs : TestKit, IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_notice_a_silent_udp_server_and_recover_when_it_comes_back()
+    {
+        // UDP has no connection to break: the stack's server check (one OPTIONS per silent server) finds the loss.
+        await using var stack = new SipStack
+        {
+            UdpServerCheck = new UdpServerCheckOptions { Interval = TimeSpan.FromMilliseconds(200), Timeout = TimeSpan.FromMilliseconds(300), FailuresToLose = 2 },
+        };
+        var first = EmbeddedRegistrar.Start();
+        var udp = first.UdpEndPoint;
+        var account = Sys.ActorOf(ConnectionActor.Props("u1", stack, new ConnectionActorSettings { ConnectTimeout = TimeSpan.FromSeconds(1) }), "u1");
+        var parameters = Parameters() with
+        {
+            SipServerUrl = $"udp://127.0.0.1:{udp.Port}", ConnectionRecoveryMinInterval = 0.2, ConnectionRecoveryMaxInterval = 0.5,
+        };
+        Assert.Equal(CommandStatus.Ok, (await AskAsync(account, new Connect("u1", parameters))).Status);
+        ReceiveN(7, Wait);
+
+        await first.DisposeAsync();
+        var lost = Assert.IsType<SipActors.Events.Disconnected>(ExpectTopics(ConnectionTopics.Disconnected, ConnectionTopics.Unregistered)[0]);
+        Assert.True(lost.Error);
+        Assert.Contains("stopped answering", lost.Reason, StringComparison.Ordinal);
+        await using var second = EmbeddedRegistrar.Start(new EmbeddedRegistrarOptions { UdpEndPoint = udp });
+
+        FishForMessage<ConnectionEvent>(e => e is ConnectedWithConfiguration, TimeSpan.FromSeconds(15));
+        ExpectTopics(ConnectionTopics.Connected, ConnectionTopics.Registered);
+        Assert.Single(second.GetBindings("alice"));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(600)); // the server answers again: no further loss
+    }
+
+    [Fact]
     public async Task Should_receive_a_message_relayed_by_the_registrar_and_its_answer_goes_back()
     {
         var account = Account();
