@@ -32,6 +32,8 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
     private volatile bool _disposed;
     private long _challenges;
     private long _authFailures;
+    private int _heldResponses;
+    private int _peakHeldResponses;
     private long _registrations;
 
     private EmbeddedRegistrar(EmbeddedRegistrarOptions options)
@@ -86,6 +88,12 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
     public long Challenges => Interlocked.Read(ref _challenges);
     public long AuthenticationFailures => Interlocked.Read(ref _authFailures);
     public long SuccessfulRegistrations => Interlocked.Read(ref _registrations);
+
+    /// <summary>
+    /// With <see cref="EmbeddedRegistrarOptions.RegisterResponseDelay"/>: the most REGISTERs held
+    /// unanswered at once, i.e. how many a client had in flight together.
+    /// </summary>
+    public int PeakHeldResponses => Volatile.Read(ref _peakHeldResponses);
 
     /// <summary>Raised after each successful REGISTER: user, contact, granted seconds (0 for an un-REGISTER). On a receive loop: keep it short.</summary>
     public event Action<string, string, int>? Registered;
@@ -212,8 +220,14 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
         if (_options.RegisterResponseDelay > TimeSpan.Zero)
         {
             // A slow server: the binding is saved now, the answer leaves later.
+            var held = Interlocked.Increment(ref _heldResponses);
+            InterlockedMax(ref _peakHeldResponses, held);
             _ = Task.Delay(_options.RegisterResponseDelay, _options.TimeProvider)
-                .ContinueWith(_ => Respond(transaction, ok), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                .ContinueWith(_ =>
+                {
+                    Interlocked.Decrement(ref _heldResponses);
+                    Respond(transaction, ok);
+                }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
             return;
         }
         Respond(transaction, ok);
@@ -380,6 +394,20 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
         if (!_disposed)
         {
             _sweep = _wheel.Schedule(TimeSpan.FromSeconds(1), static s => ((EmbeddedRegistrar)s!).Sweep(), this);
+        }
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var current = Volatile.Read(ref target);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+            current = seen;
         }
     }
 

@@ -144,13 +144,11 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
 
     private void OnDisconnectAll()
     {
-        var children = Context.GetChildren().ToList();
-        var replyTo = Sender;
-        var tasks = children.Select(c => c.Ask<CommandResult>(new Disconnect(new AccountId(Uri.UnescapeDataString(c.Path.Name))), TimeSpan.FromSeconds(40)));
+        // Accounts only: a run of an earlier DisconnectAll is an anonymous child ($-named, which an
+        // escaped account id never is).
+        var accounts = Context.GetChildren().Where(c => !c.Path.Name.StartsWith('$')).ToList();
         _lastConnect.Clear();
-        Task.WhenAll(tasks).PipeTo(replyTo,
-            success: results => new CommandResult(new AccountId("*"), results.All(r => r.IsSuccess) ? CommandStatus.Ok : CommandStatus.Failed),
-            failure: e => new CommandResult(new AccountId("*"), CommandStatus.Failed, e.Message));
+        Context.ActorOf(DisconnectAllRun.Props(accounts, _settings.MaxConcurrentConnects, Sender, TimeSpan.FromSeconds(40)));
     }
 
     private void OnRemove(RemoveAccount message)

@@ -132,6 +132,29 @@ public sealed class ConnectionSupervisorSpecs : TestKit, IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_unregister_everyone_on_disconnect_all_with_no_more_in_flight_than_the_bound()
+    {
+        // A slow server holds each 200 for 200 ms: the registrar sees how many REGISTERs were unanswered at once.
+        await using var slow = EmbeddedRegistrar.Start(new EmbeddedRegistrarOptions { RegisterResponseDelay = TimeSpan.FromMilliseconds(200) });
+        var supervisor = Sys.ActorOf(ConnectionSupervisor.Props(_stack, new ConnectionSupervisorSettings { MaxConcurrentConnects = 4 }), "paced");
+        var connects = Enumerable.Range(0, 24).Select(i => ConnectFor($"paced{i}") with
+        {
+            Parameters = ConnectFor($"paced{i}").Parameters! with { SipServerIp = slow.Domain, SipServerUrl = $"udp://127.0.0.1:{slow.UdpEndPoint.Port}" },
+        }).ToList();
+        await supervisor.Ask<CommandResult>(new ConnectAll(connects), TimeSpan.FromSeconds(10));
+        await AwaitConditionAsync(async () => (await StatusAsync(supervisor)).Count(ConnectionStatus.Registered) == 24, TimeSpan.FromSeconds(20));
+        var peakWhileConnecting = slow.PeakHeldResponses;
+
+        var result = await supervisor.Ask<CommandResult>(DisconnectAll.Instance, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(CommandStatus.Ok, result.Status);
+        Assert.Equal(0, slow.RegisteredUsers);
+        Assert.InRange(peakWhileConnecting, 1, 4);
+        Assert.InRange(slow.PeakHeldResponses, 1, 4);
+        Assert.Equal(0, (await StatusAsync(supervisor)).Count(ConnectionStatus.Registered));
+    }
+
+    [Fact]
     public async Task Should_restart_a_crashed_account_and_register_it_again_with_its_last_connect()
     {
         var supervisor = Sys.ActorOf(ConnectionSupervisor.Props(_stack), "crash");
