@@ -117,6 +117,10 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
                 case SipMethod.Ack:
                     break; // an ACK to a relayed 2xx goes end to end, not through us
                 default:
+                    if (_options.AuthenticateRelayedRequests && transaction.Request.Method is not SipMethod.Cancel && !AuthenticateSender(transaction))
+                    {
+                        break;
+                    }
                     if (!TryRelay(transaction))
                     {
                         Respond(transaction, transaction.Request.Method == SipMethod.Options
@@ -311,10 +315,41 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
 
     private enum AuthResult { Ok, Missing, Stale, Wrong }
 
-    private AuthResult Authenticate(SipRequest request, string user, string password)
+    /// <summary>As a proxy would: the sender (From user) answers a 407 with its credentials before anything is relayed.</summary>
+    private bool AuthenticateSender(SipServerTransaction transaction)
     {
-        var header = request.Headers.GetFirst(SipHeaderId.Authorization);
-        if (header is null || !DigestParameters.TryParse(header, out var p, out _))
+        var request = transaction.Request;
+        var user = (request.From?.Uri as SipUri)?.User;
+        var password = user is null ? null : _options.PasswordRule(user);
+        if (user is null || password is null)
+        {
+            Respond(transaction, transaction.CreateResponse(403, toTag: SipIdentifiers.NewTag()));
+            return false;
+        }
+        switch (Authenticate(request, user, password, SipHeaderId.ProxyAuthorization))
+        {
+            case AuthResult.Ok:
+                request.Headers.Remove(SipHeaderId.ProxyAuthorization); // consumed here, not passed on
+                return true;
+            case AuthResult.Wrong:
+                Interlocked.Increment(ref _authFailures);
+                Respond(transaction, transaction.CreateResponse(403, toTag: SipIdentifiers.NewTag()));
+                return false;
+            case var result:
+                Challenge(transaction, stale: result == AuthResult.Stale, proxy: true);
+                return false;
+        }
+    }
+
+    private AuthResult Authenticate(SipRequest request, string user, string password, SipHeaderId header = SipHeaderId.Authorization)
+    {
+        var value = request.Headers.GetFirst(header);
+        return value is null ? AuthResult.Missing : Authenticate(request, user, password, value);
+    }
+
+    private AuthResult Authenticate(SipRequest request, string user, string password, string header)
+    {
+        if (!DigestParameters.TryParse(header, out var p, out _))
         {
             return AuthResult.Missing;
         }
@@ -351,11 +386,11 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
             : AuthResult.Wrong;
     }
 
-    private void Challenge(SipServerTransaction transaction, bool stale)
+    private void Challenge(SipServerTransaction transaction, bool stale, bool proxy = false)
     {
         Interlocked.Increment(ref _challenges);
-        var response = transaction.CreateResponse(401, toTag: SipIdentifiers.NewTag());
-        response.Headers.Add(SipHeaderId.WwwAuthenticate,
+        var response = transaction.CreateResponse(proxy ? 407 : 401, toTag: SipIdentifiers.NewTag());
+        response.Headers.Add(proxy ? SipHeaderId.ProxyAuthenticate : SipHeaderId.WwwAuthenticate,
             $"Digest realm=\"{_options.Realm}\", nonce=\"{_nonces.Issue()}\", qop=\"auth\", algorithm=MD5{(stale ? ", stale=true" : "")}");
         Respond(transaction, response);
     }

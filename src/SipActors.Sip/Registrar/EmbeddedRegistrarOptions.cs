@@ -37,4 +37,10 @@ public sealed class EmbeddedRegistrarOptions
     /// that saves the binding and answers later, for tests and demos of clients under latency.
     /// </summary>
     public TimeSpan RegisterResponseDelay { get; set; }
+
+    /// <summary>
+    /// Challenge the sender of every request it relays (407, Proxy-Authorization, the same password
+    /// rule), as a proxy guarding its users would. Off by default.
+    /// </summary>
+    public bool AuthenticateRelayedRequests { get; set; }
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
+using SipActors.Sip.Auth;
 using SipActors.Sip.Headers;
+using SipActors.Sip.Messaging;
 using SipActors.Sip.Registration;
 using SipActors.Sip.Transactions;
 using SipActors.Sip.Transports;
@@ -18,6 +20,7 @@ public sealed class SipUserAgent : IAsyncDisposable
     private readonly SipStack _stack;
     private SipChannel? _channel;
     private RegistrationClient? _registration;
+    private OutOfDialogClient? _requests;
     private ISipRequestHandler? _handler;
     private bool _disconnecting;
 
@@ -68,6 +71,8 @@ public sealed class SipUserAgent : IAsyncDisposable
             UserAgent = Options.UserAgent,
             ExtraHeaders = Options.ExtraHeaders,
         });
+        _requests = new OutOfDialogClient(_stack.Transactions, channel, new SipNameAddress(AddressOfRecord, Options.DisplayName).ToString(),
+            _registration.SentBy, Options.UserAgent, Options.Password is null ? null : new DigestCredentials(Options.User, Options.Password));
         if (target.Kind == SipTransportKind.Udp)
         {
             if (!_stack.UdpServerAnsweredRecently(remote))
@@ -98,6 +103,17 @@ public sealed class SipUserAgent : IAsyncDisposable
         NoteAnswered();
         return response;
     }
+
+    /// <summary>The account's address of record, <c>sip:user@domain</c>.</summary>
+    public string AddressOfRecord => $"sip:{Options.User}@{Options.Domain}";
+
+    /// <summary>A MESSAGE (RFC 3428) to <paramref name="target"/> through the account's server; a digest challenge is answered once.</summary>
+    public Task<SipRequestOutcome> SendMessageAsync(string target, ReadOnlyMemory<byte> body, string contentType, CancellationToken cancellationToken = default)
+        => (_requests ?? throw new InvalidOperationException("Not connected.")).SendMessageAsync(target, body, contentType, cancellationToken);
+
+    /// <summary>An OPTIONS to <paramref name="target"/> through the account's server.</summary>
+    public Task<SipRequestOutcome> SendOptionsAsync(string target, CancellationToken cancellationToken = default)
+        => (_requests ?? throw new InvalidOperationException("Not connected.")).SendOptionsAsync(target, cancellationToken);
 
     public async Task<RegistrationResult> RegisterAsync()
     {

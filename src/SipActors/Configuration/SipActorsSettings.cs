@@ -49,6 +49,7 @@ public sealed record SipActorsSettings
         var account = new ConnectionActorSettings
         {
             ConnectTimeout = Duration(section, "connect-timeout"),
+            OptionsTimeout = Duration(section, "options-timeout"),
         };
         var settings = new SipActorsSettings
         {

@@ -5,6 +5,7 @@ using Akka.Event;
 using SipActors.Diagnostics;
 using SipActors.Events;
 using SipActors.Sip;
+using SipActors.Sip.Messaging;
 using SipActors.Sip.Registration;
 using SipActors.Sip.Transports;
 using SipActors.Sip.UserAgents;
@@ -129,7 +130,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             case Disconnect or Unregister:
                 Sender.Tell(new CommandResult(_account, CommandStatus.NoOp));
                 return true;
-            case Register:
+            case Register or SendMessage or SendOptions or Ping:
                 Sender.Tell(new CommandResult(_account, CommandStatus.Failed, "not connected: send Connect first"));
                 return true;
             case GetState:
@@ -169,7 +170,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             case Disconnect disconnect:
                 OnDisconnectWhileConnecting(disconnect);
                 return true;
-            case Register or Unregister:
+            case Register or Unregister or SendMessage or SendOptions or Ping:
                 // Answered once the connect settles: registered, failed or superseded.
                 Stash.Stash();
                 return true;
@@ -208,6 +209,15 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             case Unregister:
                 OnUnregisterCommand();
                 return true;
+            case SendMessage send:
+                OnSendMessage(send);
+                return true;
+            case SendOptions options:
+                SendOptionsTo(options.Target);
+                return true;
+            case Ping:
+                SendOptionsTo(_ua!.AddressOfRecord);
+                return true;
             case UnregistrationDone m when m.Generation == _generation:
                 OnUnregistrationDone(m);
                 return true;
@@ -239,6 +249,9 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             case Unregister:
                 Sender.Tell(new CommandResult(_account, CommandStatus.NoOp));
                 return true;
+            case SendMessage or SendOptions or Ping:
+                Sender.Tell(new CommandResult(_account, CommandStatus.Failed, "the transport is down and recovering"));
+                return true;
             case Disconnect:
                 StartTeardown(Sender);
                 return true;
@@ -266,6 +279,9 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
                 return true;
             case Connect or Disconnect or Register or Unregister:
                 Stash.Stash();
+                return true;
+            case SendMessage or SendOptions or Ping:
+                Sender.Tell(new CommandResult(_account, CommandStatus.Failed, "the account is disconnecting"));
                 return true;
             case AccountRequestHandler.IncomingRequest incoming:
                 OnIncomingRequest(incoming);
@@ -626,6 +642,41 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
         _caller = null;
         StartTeardown(Sender);
     }
+
+    // ---- requests outside dialogs ----------------------------------------------------------
+
+    private void OnSendMessage(SendMessage command)
+    {
+        if (!OutOfDialogClient.IsValidTarget(command.Target, out var error) || string.IsNullOrWhiteSpace(command.ContentType))
+        {
+            Sender.Tell(new CommandResult(_account, CommandStatus.Failed, error ?? "ContentType is required"));
+            return;
+        }
+        var ua = _ua!;
+        Publish(new NewMessage(_account, Now, "local", ua.AddressOfRecord, command.Target, command.ContentType, command.Body));
+        ua.SendMessageAsync(command.Target, Encoding.UTF8.GetBytes(command.Body), command.ContentType)
+            .PipeTo(Sender, success: ToResult, failure: e => new CommandResult(_account, CommandStatus.Failed, Describe(e)));
+    }
+
+    private void SendOptionsTo(string target)
+    {
+        if (!OutOfDialogClient.IsValidTarget(target, out var error))
+        {
+            Sender.Tell(new CommandResult(_account, CommandStatus.Failed, error));
+            return;
+        }
+        OptionsWithTimeoutAsync(_ua!, target, _settings.OptionsTimeout)
+            .PipeTo(Sender, success: ToResult, failure: e => new CommandResult(_account, CommandStatus.Failed, Describe(e)));
+    }
+
+    private static async Task<SipRequestOutcome> OptionsWithTimeoutAsync(SipUserAgent ua, string target, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        return await ua.SendOptionsAsync(target, cts.Token).ConfigureAwait(false);
+    }
+
+    private CommandResult ToResult(SipRequestOutcome outcome)
+        => new(_account, outcome.Success ? CommandStatus.Ok : CommandStatus.Failed, outcome.Error) { StatusCode = outcome.StatusCode };
 
     // ---- registered life --------------------------------------------------------------------
 

@@ -11,6 +11,9 @@ public sealed record ConnectionActorSettings
     /// <summary>A parameter provider that has not answered within this time fails the connect.</summary>
     public TimeSpan ProviderTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long SendOptions and Ping wait for an answer (CONTRACT.md §4), 10 s by default.</summary>
+    public TimeSpan OptionsTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>User-Agent when the parameters name none.</summary>
     public string DefaultUserAgent { get; init; } = "SipActors/" + (typeof(ConnectionActorSettings).Assembly.GetName().Version?.ToString(3) ?? "0");
 }

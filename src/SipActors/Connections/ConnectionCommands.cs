@@ -29,6 +29,19 @@ public sealed record Register(AccountId Account) : IWithAccountId;
 /// </summary>
 public sealed record Unregister(AccountId Account) : IWithAccountId;
 
+/// <summary>
+/// A MESSAGE (RFC 3428) to <paramref name="Target"/> (a sip: or sips: URI) through the account's
+/// server. Publishes <c>connection:newMessage</c> with originator <c>local</c>; answered with the
+/// outcome (<see cref="CommandResult.StatusCode"/> holds the final status).
+/// </summary>
+public sealed record SendMessage(AccountId Account, string Target, string Body, string ContentType = "text/plain") : IWithAccountId;
+
+/// <summary>An OPTIONS to <paramref name="Target"/> through the account's server; answered with the outcome within the options timeout.</summary>
+public sealed record SendOptions(AccountId Account, string Target) : IWithAccountId;
+
+/// <summary>An OPTIONS to the account's own address of record: is the account reachable through its server?</summary>
+public sealed record Ping(AccountId Account) : IWithAccountId;
+
 /// <summary>Asks for <see cref="ConnectionStateResult"/>.</summary>
 public sealed record GetState(AccountId Account) : IWithAccountId;
 
@@ -44,6 +57,9 @@ public enum CommandStatus
 public sealed record CommandResult(AccountId Account, CommandStatus Status, string? Error = null)
 {
     public bool IsSuccess => Status is CommandStatus.Ok or CommandStatus.NoOp;
+
+    /// <summary>For commands that send a request (SendMessage, SendOptions, Ping): the final SIP status, if one came.</summary>
+    public int? StatusCode { get; init; }
 }
 
 public enum ConnectionStatus

@@ -104,4 +104,25 @@ public sealed class ConnectionActorKamailioSpecs : TestKit, IAsyncLifetime
         Assert.Equal(1, await _kamailio.GetRegisteredUsersAsync());
         ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // no connect-* and no disconnecting for a recovery
     }
+
+    [Fact]
+    public async Task Should_exchange_messages_between_a_udp_and_a_websocket_account_through_kamailio()
+    {
+        var udp = Sys.ActorOf(ConnectionActor.Props("m-udp", _stack), "m-udp");
+        var ws = Sys.ActorOf(ConnectionActor.Props("m-ws", _stack), "m-ws");
+        Assert.True((await udp.Ask<CommandResult>(new Connect("m-udp", Parameters($"udp://127.0.0.1:{_kamailio.UdpPort}", "msg-udp")), Wait)).IsSuccess);
+        Assert.True((await ws.Ask<CommandResult>(new Connect("m-ws", Parameters($"ws://127.0.0.1:{_kamailio.WsPort}", "msg-ws")), Wait)).IsSuccess);
+        ReceiveN(14, Wait);
+
+        // The port makes the Request-URI Kamailio's own ("myself"); a bare 127.0.0.1 would mean port 5060.
+        var toWs = await udp.Ask<CommandResult>(new SendMessage("m-udp", $"sip:msg-ws@{_kamailio.Domain}:{_kamailio.UdpPort}", "udp to ws"), Wait);
+        var toUdp = await ws.Ask<CommandResult>(new SendMessage("m-ws", $"sip:msg-udp@{_kamailio.Domain}:{_kamailio.UdpPort}", "ws to udp", "text/plain;charset=utf-8"), Wait);
+
+        Assert.Equal((CommandStatus.Ok, 200), (toWs.Status, toWs.StatusCode));
+        Assert.Equal((CommandStatus.Ok, 200), (toUdp.Status, toUdp.StatusCode));
+        var messages = ReceiveN(4, Wait).Cast<NewMessage>().ToList();
+        Assert.Contains(messages, m => m.Account.Value == "m-ws" && m.Originator == "remote" && m.Body == "udp to ws" && m.From.Contains("msg-udp", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Account.Value == "m-udp" && m.Originator == "remote" && m.Body == "ws to udp" && m.ContentType == "text/plain;charset=utf-8");
+        Assert.Equal(2, messages.Count(m => m.Originator == "local"));
+    }
 }

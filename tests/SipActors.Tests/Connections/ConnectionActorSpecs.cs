@@ -529,6 +529,85 @@ public sealed class ConnectionActorSpecs : TestKit, IAsyncLifetime
         Assert.Empty(slow.GetBindings("alice"));
     }
 
+    [Fact]
+    public async Task Should_send_a_message_to_another_account_and_publish_it_on_both_sides()
+    {
+        var alice = Account("alice");
+        var bob = Account("bob");
+        Assert.Equal(CommandStatus.Ok, (await AskAsync(alice, new Connect("alice", Parameters("alice")))).Status);
+        Assert.Equal(CommandStatus.Ok, (await AskAsync(bob, new Connect("bob", Parameters("bob")))).Status);
+        ReceiveN(14, Wait);
+
+        var sent = await AskAsync(alice, new SendMessage("alice", $"sip:bob@{_registrar.Domain}", "hello bob", "text/plain;charset=utf-8"));
+
+        Assert.Equal((CommandStatus.Ok, 200), (sent.Status, sent.StatusCode));
+        var local = ExpectMsg<NewMessage>(Wait);
+        var remote = ExpectMsg<NewMessage>(Wait);
+        Assert.Equal(("alice", "local", $"sip:alice@{_registrar.Domain}", $"sip:bob@{_registrar.Domain}", "hello bob"),
+            (local.Account.Value, local.Originator, local.From, local.To, local.Body));
+        Assert.Equal(("bob", "remote", "text/plain;charset=utf-8", "hello bob"), (remote.Account.Value, remote.Originator, remote.ContentType, remote.Body));
+        Assert.Equal($"sip:alice@{_registrar.Domain}", remote.From);
+    }
+
+    [Fact]
+    public async Task Should_answer_a_proxy_challenge_to_a_message_with_the_account_credentials()
+    {
+        await using var proxy = EmbeddedRegistrar.Start(new EmbeddedRegistrarOptions { AuthenticateRelayedRequests = true });
+        var alice = Account("alice");
+        var bob = Account("bob");
+        ConnectionParameters At(string user) => Parameters(user) with { SipServerIp = proxy.Domain, SipServerUrl = $"udp://127.0.0.1:{proxy.UdpEndPoint.Port}" };
+        Assert.Equal(CommandStatus.Ok, (await AskAsync(alice, new Connect("alice", At("alice")))).Status);
+        Assert.Equal(CommandStatus.Ok, (await AskAsync(bob, new Connect("bob", At("bob")))).Status);
+        ReceiveN(14, Wait);
+        var challengesBefore = proxy.Challenges;
+
+        var sent = await AskAsync(alice, new SendMessage("alice", $"sip:bob@{proxy.Domain}", "after a 407"));
+
+        Assert.Equal((CommandStatus.Ok, 200), (sent.Status, sent.StatusCode));
+        Assert.Equal(challengesBefore + 1, proxy.Challenges);
+        Assert.Equal("local", ExpectMsg<NewMessage>(Wait).Originator);
+        Assert.Equal(("bob", "after a 407"), ExpectMsg<NewMessage>(Wait) is var m ? (m.Account.Value, m.Body) : default);
+    }
+
+    [Fact]
+    public async Task Should_answer_message_and_options_commands_with_their_outcome()
+    {
+        var alice = Account("alice");
+        var whileIdle = await AskAsync(alice, new SendMessage("alice", "sip:bob@example.test", "x"));
+        Assert.Equal(CommandStatus.Ok, (await AskAsync(alice, new Connect("alice", Parameters("alice")))).Status);
+        ReceiveN(7, Wait);
+
+        var toNobody = await AskAsync(alice, new SendMessage("alice", $"sip:nobody@{_registrar.Domain}", "lost"));
+        var badTarget = await AskAsync(alice, new SendOptions("alice", "not a uri"));
+        var ping = await AskAsync(alice, new Ping("alice"));
+        var options = await AskAsync(alice, new SendOptions("alice", $"sip:{_registrar.Domain}:{_registrar.UdpEndPoint.Port}"));
+
+        Assert.Equal(CommandStatus.Failed, whileIdle.Status);
+        Assert.Contains("not connected", whileIdle.Error, StringComparison.Ordinal);
+        Assert.Equal((CommandStatus.Failed, 404), (toNobody.Status, toNobody.StatusCode));
+        Assert.Equal(CommandStatus.Failed, badTarget.Status);
+        Assert.Contains("'not a uri' is not a sip: or sips: URI", badTarget.Error, StringComparison.Ordinal);
+        Assert.Equal((CommandStatus.Ok, 200), (ping.Status, ping.StatusCode)); // relayed back to alice, who answers her own OPTIONS
+        Assert.Equal((CommandStatus.Ok, 200), (options.Status, options.StatusCode));
+    }
+
+    [Fact]
+    public async Task Should_fail_a_ping_within_the_options_timeout_when_nobody_answers()
+    {
+        var gone = EmbeddedRegistrar.Start();
+        var alice = Account("alice", new ConnectionActorSettings { OptionsTimeout = TimeSpan.FromMilliseconds(700) });
+        var parameters = Parameters("alice") with { SipServerIp = gone.Domain, SipServerUrl = $"udp://127.0.0.1:{gone.UdpEndPoint.Port}" };
+        Assert.Equal(CommandStatus.Ok, (await AskAsync(alice, new Connect("alice", parameters))).Status);
+        ReceiveN(7, Wait);
+        await gone.DisposeAsync(); // requests go through the account's server, which is now silent
+
+        var result = await AskAsync(alice, new Ping("alice"));
+
+        Assert.Equal(CommandStatus.Failed, result.Status);
+        Assert.Null(result.StatusCode);
+        Assert.Contains("no answer", result.Error, StringComparison.Ordinal);
+    }
+
     private static int FreeTcpPort()
     {
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
