@@ -240,7 +240,7 @@ public sealed class ConnectionActorSpecs : TestKit, IAsyncLifetime
         var account = Account();
         Assert.Equal(CommandStatus.Ok, (await AskAsync(account, new Connect("a1", Parameters()))).Status);
         ReceiveN(7, Wait);
-        using var peerStack = new SipStackScope();
+        await using var peerStack = new SipStackScope();
         // Another account of the same process sends a MESSAGE straight to alice's contact.
         var alice = _registrar.GetBindings("alice")[0].ContactUri;
         var response = await peerStack.SendMessageAsync(alice, "hello alice");
@@ -343,7 +343,7 @@ public sealed class ConnectionActorSpecs : TestKit, IAsyncLifetime
         var account = Account();
         Assert.Equal(CommandStatus.Ok, (await AskAsync(account, new Connect("a1", Parameters()))).Status);
         ReceiveN(7, Wait);
-        using var peer = new SipStackScope();
+        await using var peer = new SipStackScope();
         var registrar = $"sip:alice@127.0.0.1:{_registrar.UdpEndPoint.Port}";
 
         var response = await peer.SendMessageAsync(registrar, "via the registrar");
@@ -365,7 +365,7 @@ public sealed class ConnectionActorSpecs : TestKit, IAsyncLifetime
         Assert.Equal(CommandStatus.Ok, (await AskAsync(account, new Connect("a1", parameters))).Status);
         ReceiveN(7, Wait);
         Assert.EndsWith(";transport=ws", Assert.Single(registrar.GetBindings("alice")).ContactUri, StringComparison.Ordinal);
-        using var peer = new SipStackScope();
+        await using var peer = new SipStackScope();
         var response = await peer.SendMessageAsync($"sip:alice@127.0.0.1:{registrar.UdpEndPoint.Port}", "from udp to ws");
 
         Assert.Equal(200, response.StatusCode);

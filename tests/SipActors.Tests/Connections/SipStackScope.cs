@@ -9,7 +9,7 @@ using SipActors.Sip.Uris;
 namespace SipActors.Tests.Connections;
 
 /// <summary>A bare SIP peer for tests: its own socket and transaction layer, to send requests to an account.</summary>
-internal sealed class SipStackScope : IDisposable
+internal sealed class SipStackScope : IAsyncDisposable
 {
     private readonly SipTimerWheel _wheel = new();
     private readonly SipTransactionLayer _transactions;
@@ -36,9 +36,9 @@ internal sealed class SipStackScope : IDisposable
         return _transactions.SendRequestAsync(request, _udp.GetChannel(new IPEndPoint(IPAddress.Parse(uri.Host), uri.Port ?? 5060)));
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        _udp.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        await _udp.DisposeAsync();
         _wheel.Dispose();
     }
 }
