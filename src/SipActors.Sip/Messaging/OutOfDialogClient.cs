@@ -22,7 +22,7 @@ public sealed class OutOfDialogClient
     private readonly string _sentBy;
     private readonly string? _userAgent;
     private readonly DigestCredentials? _credentials;
-    private readonly DigestAuthenticator _authenticator = new();
+    private DigestAuthenticator? _authenticator; // made on the first challenge: most accounts never send a request
 
     /// <param name="transactions">The stack's transaction layer.</param>
     /// <param name="channel">The account's flow to its server.</param>
@@ -79,7 +79,7 @@ public sealed class OutOfDialogClient
             if (challenge is not null)
             {
                 request.Headers.Add(proxyChallenge ? SipHeaderId.ProxyAuthorization : SipHeaderId.Authorization,
-                    _authenticator.CreateAuthorization(challenge, _credentials!, method.ToName(), target, body.Span));
+                    LazyInitializer.EnsureInitialized(ref _authenticator).CreateAuthorization(challenge, _credentials!, method.ToName(), target, body.Span));
             }
             SipResponse response;
             try

@@ -520,6 +520,12 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
 
     private void OnRegistrationDone(RegistrationDone message)
     {
+        if (_registering is { IsCompleted: true })
+        {
+            // A finished async method's task keeps its state machine, request and response with it:
+            // 2 KB per idle account if held.
+            _registering = null;
+        }
         var result = message.Result;
         if (result.Success)
         {
