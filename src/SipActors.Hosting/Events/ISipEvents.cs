@@ -1,0 +1,25 @@
+using SipActors.Events;
+
+namespace SipActors.Hosting.Events;
+
+/// <summary>
+/// The <c>connection:*</c> events for code outside actors, filtered by topic string
+/// (<see cref="ConnectionTopics"/>). Registered by <c>AddSipActorsServices</c> / <c>AddSipActors</c>.
+/// </summary>
+public interface ISipEvents
+{
+    /// <summary>
+    /// Subscribes now (events published from this call on are kept) and returns the subscription
+    /// to read and dispose. Subscribing before the host starts sees the configured accounts'
+    /// first events.
+    /// </summary>
+    /// <param name="topic"><c>connection:*</c> or one topic, e.g. <c>connection:registered</c>; an unknown topic throws <see cref="ArgumentException"/>.</param>
+    /// <param name="capacity">Events held for a slow reader before the oldest is dropped; <see cref="SipActorsOptions.EventBufferCapacity"/> when null.</param>
+    SipEventSubscription Subscribe(string topic = ConnectionTopics.All, int? capacity = null);
+
+    /// <summary>
+    /// The events of <paramref name="topic"/> from the moment enumeration starts until
+    /// <paramref name="cancellationToken"/> fires or the actor system stops.
+    /// </summary>
+    IAsyncEnumerable<ConnectionEvent> Events(string topic = ConnectionTopics.All, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,44 @@
+using SipActors.Connections;
+
+namespace SipActors.Hosting;
+
+/// <summary>
+/// The accounts of <c>WithSipActors</c> for code outside actors. Every call asks the supervisor
+/// (never blocking a thread) and waits at most its timeout (<see cref="SipActorsOptions.CommandTimeout"/>
+/// when null), then throws <see cref="TimeoutException"/> naming the command and account.
+/// Commands answer with a <see cref="CommandResult"/> (Ok, NoOp, Superseded or Failed) rather than
+/// throwing for SIP-level failures. Sending messages and placing calls come with issue #6.
+/// </summary>
+public interface ISipAccounts
+{
+    /// <summary>
+    /// Adds an account (or replaces its parameters) and connects it; answered when the connect
+    /// finished (registered, when <see cref="ConnectionParameters.Register"/> is set).
+    /// Invalid parameters throw <see cref="ArgumentException"/> naming each field.
+    /// </summary>
+    Task<CommandResult> AddAccountAsync(AccountId account, ConnectionParameters parameters, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Disconnects (un-REGISTER first) and forgets an account; <see cref="CommandStatus.NoOp"/> when unknown.</summary>
+    Task<CommandResult> RemoveAccountAsync(AccountId account, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Connects a known account again with its last parameters; <see cref="CommandStatus.Failed"/> for an account never added.</summary>
+    Task<CommandResult> ConnectAsync(AccountId account, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Un-registers if registered and closes the account's transport; the account stays known.</summary>
+    Task<CommandResult> DisconnectAsync(AccountId account, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>REGISTERs a connected account; <see cref="CommandStatus.NoOp"/> when already registered.</summary>
+    Task<CommandResult> RegisterAsync(AccountId account, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Un-REGISTERs and stays connected; <see cref="CommandStatus.NoOp"/> when not registered.</summary>
+    Task<CommandResult> UnregisterAsync(AccountId account, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The account's state and configuration (the password inside is redacted when printed).</summary>
+    Task<ConnectionStateResult> GetStateAsync(AccountId account, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Accounts per state across the supervisor.</summary>
+    Task<SupervisorStatus> GetStatusAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The ids of the accounts added through configuration or <see cref="AddAccountAsync"/> and not removed.</summary>
+    Task<IReadOnlyCollection<AccountId>> GetAccountsAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+}

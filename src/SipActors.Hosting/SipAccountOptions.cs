@@ -1,0 +1,76 @@
+using SipActors.Connections;
+
+namespace SipActors.Hosting;
+
+/// <summary>
+/// One account in <see cref="SipActorsOptions.Accounts"/> (configuration key
+/// <c>SipActors:Accounts:N</c>): the fields of <see cref="ConnectionParameters"/> plus its id.
+/// Keep the password out of appsettings.json in production: environment variables
+/// (<c>SipActors__Accounts__0__Password</c>) or a secret store bind the same key.
+/// </summary>
+public sealed class SipAccountOptions
+{
+    /// <summary>The account id (the actor's name); required and unique.</summary>
+    public string? Id { get; set; }
+
+    /// <summary>Host of the account's SIP URIs; see <see cref="ConnectionParameters.SipServerIp"/>.</summary>
+    public string? SipServerIp { get; set; }
+
+    /// <summary>Where to connect, e.g. <c>udp://127.0.0.1:5060</c>; see <see cref="ConnectionParameters.SipServerUrl"/>.</summary>
+    public string? SipServerUrl { get; set; }
+
+    /// <summary>Display name in From/Contact.</summary>
+    public string? DisplayName { get; set; }
+
+    /// <summary>REGISTER after connecting (needs <see cref="User"/> and <see cref="Password"/>), false by default as in HOCON.</summary>
+    public bool Register { get; set; }
+
+    /// <summary>SIP user name.</summary>
+    public string? User { get; set; }
+
+    /// <summary>Digest password; never logged or printed.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>Value of an <c>X-Vinteo-Remote</c> header on REGISTER requests.</summary>
+    public string? RemoteAddress { get; set; }
+
+    /// <summary>User-Agent header; the library's own when null.</summary>
+    public string? UserAgent { get; set; }
+
+    /// <summary>Session timers (RFC 4028) on calls.</summary>
+    public bool SessionTimers { get; set; }
+
+    /// <summary>Requested registration lifetime in seconds; <see cref="SipActorsOptions.RegisterExpires"/> when null.</summary>
+    public int? RegisterExpires { get; set; }
+
+    /// <summary>Extra <c>Name: value</c> header lines on REGISTER requests.</summary>
+    public List<string> ExtraHeaders { get; set; } = [];
+
+    /// <summary>The connect parameters, with the global defaults for what the account does not set.</summary>
+    internal ConnectionParameters ToParameters(int defaultRegisterExpires, TimeSpan recoveryMin, TimeSpan recoveryMax) => new()
+    {
+        SipServerIp = SipServerIp ?? "",
+        SipServerUrl = SipServerUrl ?? "",
+        DisplayName = DisplayName ?? "",
+        Register = Register,
+        User = User,
+        Password = Password,
+        RemoteAddress = RemoteAddress,
+        UserAgent = UserAgent,
+        SessionTimers = SessionTimers,
+        RegisterExpires = RegisterExpires ?? defaultRegisterExpires,
+        ConnectionRecoveryMinInterval = recoveryMin.TotalSeconds,
+        ConnectionRecoveryMaxInterval = recoveryMax.TotalSeconds,
+        ExtraHeaders = [.. ExtraHeaders],
+    };
+
+    internal SipAccountOptions Clone()
+    {
+        var copy = (SipAccountOptions)MemberwiseClone();
+        copy.ExtraHeaders = [.. ExtraHeaders];
+        return copy;
+    }
+
+    /// <summary>Id, server and user; never the password.</summary>
+    public override string ToString() => $"{Id} ({User}@{SipServerUrl}, password {(Password is null ? "not set" : "***")})";
+}
