@@ -7,7 +7,7 @@ namespace SipActors.Hosting;
 /// (never blocking a thread) and waits at most its timeout (<see cref="SipActorsOptions.CommandTimeout"/>
 /// when null), then throws <see cref="TimeoutException"/> naming the command and account.
 /// Commands answer with a <see cref="CommandResult"/> (Ok, NoOp, Superseded or Failed) rather than
-/// throwing for SIP-level failures. Sending messages and placing calls come with issue #6.
+/// throwing for SIP-level failures. Placing calls comes with issue #6.
 /// </summary>
 public interface ISipAccounts
 {
@@ -34,6 +34,12 @@ public interface ISipAccounts
     Task<CommandResult> UnregisterAsync(AccountId account, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 
     /// <summary>The account's state and configuration (the password inside is redacted when printed).</summary>
+    /// <summary>A MESSAGE to <paramref name="target"/> (sip: URI) through the account's server; the result carries the final status.</summary>
+    Task<CommandResult> SendMessageAsync(AccountId account, string target, string body, string contentType = "text/plain", TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>An OPTIONS to <paramref name="target"/> (or, with null, to the account's own address: a ping); the result carries the final status.</summary>
+    Task<CommandResult> SendOptionsAsync(AccountId account, string? target = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
     Task<ConnectionStateResult> GetStateAsync(AccountId account, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 
     /// <summary>Accounts per state across the supervisor.</summary>

@@ -55,6 +55,13 @@ internal sealed class SipAccounts(IServiceProvider services) : ISipAccounts
     public Task<CommandResult> UnregisterAsync(AccountId account, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
         => AskAsync<CommandResult>("Unregister", account, timeout, _ => new Unregister(account), cancellationToken);
 
+    public Task<CommandResult> SendMessageAsync(AccountId account, string target, string body, string contentType = "text/plain", TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        => AskAsync<CommandResult>("SendMessage", account, timeout, _ => new SendMessage(account, target, body, contentType), cancellationToken);
+
+    public Task<CommandResult> SendOptionsAsync(AccountId account, string? target = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        => AskAsync<CommandResult>(target is null ? "Ping" : "SendOptions", account, timeout,
+            _ => target is null ? new Ping(account) : new SendOptions(account, target), cancellationToken);
+
     public Task<ConnectionStateResult> GetStateAsync(AccountId account, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
         => AskAsync<ConnectionStateResult>("GetState", account, timeout, _ => new GetState(account), cancellationToken);
 

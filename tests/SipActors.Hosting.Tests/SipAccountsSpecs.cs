@@ -46,6 +46,13 @@ public sealed class SipAccountsSpecs
         Assert.Equal(CommandStatus.Ok, (await accounts.ConnectAsync("dave", Timeout)).Status);
         Assert.Single(registrar.GetBindings("dave"));
 
+        Assert.Equal(CommandStatus.Ok, (await accounts.AddAccountAsync("erin", Parameters(registrar, "erin"), Timeout)).Status);
+        var message = await accounts.SendMessageAsync("dave", $"sip:erin@{registrar.Domain}", "hello erin", timeout: Timeout);
+        Assert.Equal((CommandStatus.Ok, 200), (message.Status, message.StatusCode));
+        var ping = await accounts.SendOptionsAsync("dave", timeout: Timeout);
+        Assert.Equal((CommandStatus.Ok, 200), (ping.Status, ping.StatusCode));
+        Assert.Equal(CommandStatus.Ok, (await accounts.RemoveAccountAsync("erin", Timeout)).Status);
+
         Assert.Equal(CommandStatus.Ok, (await accounts.RemoveAccountAsync("dave", Timeout)).Status);
         Assert.Empty(await accounts.GetAccountsAsync(Timeout));
         await TestHost.AwaitConditionAsync(() => registrar.RegisteredUsers == 0, Timeout, "a removed account un-registers");

@@ -73,8 +73,23 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
         if (message is Connect connect)
         {
             _lastConnect[connect.Account] = connect;
+            ChildFor(connect.Account).Forward(message);
+            return;
         }
-        ChildFor(message.Account).Forward(message);
+        var child = Context.Child(Uri.EscapeDataString(message.Account.Value));
+        if (!child.IsNobody())
+        {
+            child.Forward(message);
+            return;
+        }
+        // Only a Connect makes an account: a query or command for an unknown id is answered here,
+        // so it neither creates an idle account nor shows up in the counts.
+        Sender.Tell(message switch
+        {
+            GetState => new ConnectionStateResult(message.Account, ConnectionStatus.Disconnected, null),
+            Disconnect or Unregister => new CommandResult(message.Account, CommandStatus.NoOp),
+            _ => new CommandResult(message.Account, CommandStatus.Failed, $"account '{message.Account.Value}' is not known: send Connect first"),
+        });
     }
 
     private IActorRef ChildFor(AccountId account)

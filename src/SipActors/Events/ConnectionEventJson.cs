@@ -9,11 +9,15 @@ namespace SipActors.Events;
 /// <summary>Events as one JSON object each, for logs and <c>sipactors run --json</c>. Passwords never appear.</summary>
 public static class ConnectionEventJson
 {
+    // JSON lines for logs and pipes, never pasted into HTML: '+' (times, +sip.instance) and '<'
+    // (name-addrs) stay readable instead of becoming \u002B and \u003C.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static string Serialize(ConnectionEvent connectionEvent)
     {
         ArgumentNullException.ThrowIfNull(connectionEvent);
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("topic", connectionEvent.Topic);

@@ -54,6 +54,22 @@ public sealed class ConnectionSupervisorSpecs : TestKit, IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_answer_commands_for_unknown_accounts_without_creating_them()
+    {
+        var supervisor = Sys.ActorOf(ConnectionSupervisor.Props(_stack), "unknown");
+
+        var state = await supervisor.Ask<ConnectionStateResult>(new GetState("ghost"), TimeSpan.FromSeconds(5));
+        var disconnect = await supervisor.Ask<CommandResult>(new Disconnect("ghost"), TimeSpan.FromSeconds(5));
+        var message = await supervisor.Ask<CommandResult>(new SendMessage("ghost", "sip:bob@example.test", "boo"), TimeSpan.FromSeconds(5));
+
+        Assert.Equal(ConnectionStatus.Disconnected, state.Status);
+        Assert.Equal(CommandStatus.NoOp, disconnect.Status);
+        Assert.Equal(CommandStatus.Failed, message.Status);
+        Assert.Contains("'ghost' is not known", message.Error, StringComparison.Ordinal);
+        Assert.Equal(0, (await StatusAsync(supervisor)).Accounts);
+    }
+
+    [Fact]
     public async Task Should_register_ten_thousand_accounts_and_unregister_them_all()
     {
         var supervisor = Sys.ActorOf(ConnectionSupervisor.Props(_stack, new ConnectionSupervisorSettings { ConnectRateLimit = 5000 }), "load");

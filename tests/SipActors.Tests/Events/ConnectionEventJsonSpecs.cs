@@ -85,6 +85,15 @@ public sealed class ConnectionEventJsonSpecs
     }
 
     [Fact]
+    public void Should_keep_plus_signs_and_angle_brackets_readable()
+    {
+        var json = ConnectionEventJson.Serialize(new Registered(Account, Time, 200, "OK", 300, "<sip:alice@127.0.0.1>;+sip.instance=\"<urn:uuid:1>\""));
+
+        Assert.Contains("\"time\":\"2026-11-25T06:30:15.1230000+00:00\"", json, StringComparison.Ordinal);
+        Assert.Contains("<sip:alice@127.0.0.1>;+sip.instance", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Should_say_whether_a_password_was_given_without_giving_it()
     {
         using var document = JsonDocument.Parse(ConnectionEventJson.Serialize(new ConnectParametersResolveSucceeded(Account, Time, Parameters)));
