@@ -975,6 +975,10 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
                 _ = TeardownAsync(ua, registered, _registering);
             }
         }
+        if (_supervised && _restartingAfter is null)
+        {
+            Context.Parent.Tell(new AccountStopped(_account));
+        }
         base.PostStop();
     }
 }

