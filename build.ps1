@@ -192,9 +192,10 @@ function Invoke-Bench {
         Install-TestPeers
         Write-Step 'Load comparison with SIPp against Kamailio: tests/load/run.ps1'
         & ./tests/load/run.ps1
+        if (-not $?) { exit 1 }
     }
     else {
-        Write-Host 'tests/load/run.ps1 does not exist yet: the SIPp load comparison lands with the load command (issue #5).'
+        throw 'tests/load/run.ps1 is missing'
     }
 }
 

@@ -494,8 +494,9 @@ function Invoke-SipActorsLoad($kamailio, [string] $dll, [string] $label, [int] $
     $hwmKb = 0L; $ticks = 0L
     $samples = [System.Collections.Generic.List[object]]::new()
     if (-not $Hold) {
-        # Read every 10 ms in compiled code: the last VmHWM and CPU reading before the exit.
-        $hwmKb, $ticks, $timedOut = [LoadProc]::Watch($process, 10, $timeoutSeconds * 1000)
+        # Read every 50 ms in compiled code: the last VmHWM and CPU reading before the exit (the
+        # peak memory figure is the report's own; the CPU figure misses at most the last 50 ms).
+        $hwmKb, $ticks, $timedOut = [LoadProc]::Watch($process, 50, $timeoutSeconds * 1000)
         if ($timedOut) { $deadline = [DateTime]::MinValue }
     }
     while (-not $process.WaitForExit(1000)) {
@@ -734,7 +735,7 @@ $comparison = [ordered]@{
     results    = $rows
     ratio      = $ratio
     memoryMethod = 'peak resident set (VmHWM): SIPp read from /proc/<pid>/status every 10 ms; sipactors from its report (peakWorkingSetBytes = Process.PeakWorkingSet64, read from the same VmHWM)'
-    cpuMethod  = 'utime+stime of the tool process (/proc/<pid>/stat), the last reading before it exited (read every 10 ms, 1 s in the hold, whose figure includes the .NET start-up and JIT), divided by the accounts registered'
+    cpuMethod  = 'utime+stime of the tool process (/proc/<pid>/stat), the last reading before it exited (read every 10 ms for SIPp, 50 ms for sipactors, 1 s in the hold; the sipactors figure includes the .NET start-up and JIT), divided by the accounts registered'
     rateMethod = "SIPp: SuccessfulCall(C) / (CurrentTime - StartTime) of the last line of its statistics file; sipactors: the report's registrationRate (initial registrations / first connect to last registered)"
     attempts   = [ordered]@{ sipp = $sippAttempts; sipactors = $sipactorsAttempts }
     hold       = $hold
