@@ -29,19 +29,13 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Random _random = new();
 
-    private int _generation;
+    private AccountState _state;
+    private int _refreshFailures;
     private IActorRef? _caller;
-    private ConnectionParameters? _parameters;
-    private ConnectionConfiguration? _configuration;
     private SipUserAgent? _ua;
     private CancellationTokenSource? _cts;
     private readonly bool _supervised;
     private bool _holdingPermit;
-    private ConnectionStatus _status = ConnectionStatus.Disconnected;
-    private bool _transportUp;
-    private bool _registered;
-    private bool _recovering;
-    private int _attempt;
     private Exception? _restartingAfter;
     private Task<RegistrationResult>? _registering; // the last REGISTER exchange sent, so a teardown can wait for it
 
@@ -57,6 +51,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
         _stack = stack;
         _settings = settings;
         _supervised = supervised;
+        _state = AccountState.Initial(account);
         _idleState = Idle;
         _connectingState = Connecting;
         _connectedState = Connected;
@@ -145,23 +140,23 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
     {
         switch (message)
         {
-            case ParametersResolved m when m.Generation == _generation:
+            case ParametersResolved m when m.Generation == _state.Generation:
                 OnParametersResolved(m);
                 return true;
-            case ParametersFailed m when m.Generation == _generation:
+            case ParametersFailed m when m.Generation == _state.Generation:
                 OnParametersFailed(m);
                 return true;
-            case ConnectPermit m when m.Generation == _generation:
+            case ConnectPermit m when m.Generation == _state.Generation:
                 _holdingPermit = true;
                 Attempt();
                 return true;
-            case TransportUp m when m.Generation == _generation:
+            case TransportUp m when m.Generation == _state.Generation:
                 OnTransportUp();
                 return true;
-            case TransportFailed m when m.Generation == _generation:
+            case TransportFailed m when m.Generation == _state.Generation:
                 OnTransportFailed(m.Error);
                 return true;
-            case RegistrationDone m when m.Generation == _generation:
+            case RegistrationDone m when m.Generation == _state.Generation:
                 OnRegistrationDone(m);
                 return true;
             case Connect connect:
@@ -200,7 +195,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             case RefreshTick:
                 Refresh();
                 return true;
-            case RegistrationDone m when m.Generation == _generation:
+            case RegistrationDone m when m.Generation == _state.Generation:
                 OnRegistrationDone(m);
                 return true;
             case Register:
@@ -218,10 +213,10 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             case Ping:
                 SendOptionsTo(_ua!.AddressOfRecord);
                 return true;
-            case UnregistrationDone m when m.Generation == _generation:
+            case UnregistrationDone m when m.Generation == _state.Generation:
                 OnUnregistrationDone(m);
                 return true;
-            case TransportLost m when ReferenceEquals(m.UserAgent, _ua) && _transportUp:
+            case TransportLost m when ReferenceEquals(m.UserAgent, _ua) && _state.TransportUp:
                 OnTransportLost(m.Error);
                 return true;
             case GetState:
@@ -271,7 +266,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
     {
         switch (message)
         {
-            case TeardownDone m when m.Generation == _generation:
+            case TeardownDone m when m.Generation == _state.Generation:
                 OnTeardownDone(m);
                 return true;
             case GetState:
@@ -296,7 +291,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
 
     private void BecomeIdle()
     {
-        SetStatus(ConnectionStatus.Disconnected);
+        SetState(_state.Dropped());
         Become(_idleState);
     }
 
@@ -304,16 +299,12 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
 
     private void StartConnect(Connect command)
     {
-        _generation++;
         _caller = Sender;
-        _recovering = false;
-        _attempt = 0;
-        SetStatus(ConnectionStatus.Connecting);
         _cts = new CancellationTokenSource();
         Become(_connectingState);
-        Publish(new ConnectStarted(_account, Now));
+        Apply(_state.ConnectStarted(Now));
 
-        var generation = _generation;
+        var generation = _state.Generation;
         if (command.Parameters is { } parameters)
         {
             Self.Tell(new ParametersResolved(generation, parameters));
@@ -347,15 +338,14 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
 
     private void OnParametersFailed(ParametersFailed message)
     {
-        Publish(new ConnectParametersResolveFailed(_account, Now, message.Error));
+        Apply(_state.ParametersFailed(message.Error, Now));
         FailConnect(message.Error, cause: null);
     }
 
     private void OnParametersResolved(ParametersResolved message)
     {
         var parameters = message.Parameters;
-        _parameters = parameters;
-        Publish(new ConnectParametersResolveSucceeded(_account, Now, parameters));
+        Apply(_state.ParametersResolved(parameters, Now));
         var errors = parameters.Validate();
         if (errors.Count > 0)
         {
@@ -399,12 +389,11 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
     /// <summary>One transport attempt: the first of a connect, or a recovery attempt after a loss. Under a supervisor it waits for a permit first.</summary>
     private void StartAttempt()
     {
-        var generation = ++_generation;
-        SetStatus(ConnectionStatus.Connecting);
+        SetState(_state.AttemptDue());
         Become(_connectingState);
         if (_supervised)
         {
-            Context.Parent.Tell(new ConnectPermitRequest(_account, generation));
+            Context.Parent.Tell(new ConnectPermitRequest(_account, _state.Generation));
             return;
         }
         Attempt();
@@ -413,8 +402,8 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
     private void Attempt()
     {
         var ua = _ua!;
-        var generation = _generation;
-        Publish(new Events.Connecting(_account, Now, _attempt, ua.Options.Target.ToString()));
+        var generation = _state.Generation;
+        Apply(_state.AttemptStarted(ua.Options.Target.ToString(), Now));
         ConnectWithTimeoutAsync(ua, _cts!.Token).PipeTo(Self,
             success: () => new TransportUp(generation),
             failure: e => new TransportFailed(generation, Describe(e)));
@@ -437,13 +426,10 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
     private void OnTransportUp()
     {
         var ua = _ua!;
-        var parameters = _parameters!;
-        _transportUp = true;
-        SetStatus(ConnectionStatus.Connected);
-        _configuration = new ConnectionConfiguration(parameters.SipServerIp, parameters.SipServerUrl, parameters.NormalizedDisplayName,
+        var parameters = _state.Parameters!;
+        var configuration = new ConnectionConfiguration(parameters.SipServerIp, parameters.SipServerUrl, parameters.NormalizedDisplayName,
             parameters.Register, ua.Options.User, parameters.Password, ua.Contact, ua.LocalEndPoint?.ToString());
-        Publish(new ConnectedWithConfiguration(_account, Now, _configuration));
-        Publish(new Events.Connected(_account, Now, ua.Options.Target.ToString(), ua.LocalEndPoint?.ToString()));
+        Apply(_state.TransportOpened(configuration, ua.Options.Target.ToString(), ua.LocalEndPoint?.ToString(), Now));
         if (parameters.Register)
         {
             SendRegister(refresh: false);
@@ -456,7 +442,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
 
     private void SendRegister(bool refresh, IActorRef? replyTo = null)
     {
-        var generation = _generation;
+        var generation = _state.Generation;
         var contact = _ua!.Contact ?? "";
         _registering = _ua.RegisterAsync();
         _registering.PipeTo(Self,
@@ -469,14 +455,9 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
 
     private void OnRegisterCommand()
     {
-        if (_registered)
+        if (_state.DecideRegister() is { } answer)
         {
-            Sender.Tell(new CommandResult(_account, CommandStatus.NoOp));
-            return;
-        }
-        if (_parameters is not { Register: true })
-        {
-            Sender.Tell(new CommandResult(_account, CommandStatus.Failed, "connected without registration (Register = false): connect with Register = true, User and Password"));
+            Sender.Tell(answer);
             return;
         }
         // A registration already under way (a refresh retry) answers this command too when it lands.
@@ -486,13 +467,13 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
 
     private void OnUnregisterCommand()
     {
-        if (!_registered)
+        if (_state.DecideUnregister() is { } answer)
         {
-            Sender.Tell(new CommandResult(_account, CommandStatus.NoOp));
+            Sender.Tell(answer);
             return;
         }
         Timers.Cancel(RefreshTimer);
-        var generation = _generation;
+        var generation = _state.Generation;
         var replyTo = Sender;
         _ua!.UnregisterAsync().PipeTo(Self,
             success: r => new UnregistrationDone(generation, r, replyTo),
@@ -505,12 +486,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
     private void OnUnregistrationDone(UnregistrationDone message)
     {
         var r = message.Result;
-        if (_registered)
-        {
-            _registered = false;
-            SetStatus(ConnectionStatus.Connected);
-            Publish(new Unregistered(_account, Now, r.StatusCode, r.Success ? "Unregistered" : r.Cause?.ToDisplayName() ?? "Connection Error"));
-        }
+        Apply(_state.RegistrationEnded(r, Now));
         // The binding is gone either way from this account's point of view: a failed un-REGISTER
         // lets it expire at the server. The caller hears which.
         message.ReplyTo.Tell(r.Success
@@ -529,22 +505,10 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
         var result = message.Result;
         if (result.Success)
         {
-            var wasRegistered = _registered;
-            _registered = true;
-            SetStatus(ConnectionStatus.Registered);
+            (message.Refresh && _state.Registered ? SipActorsMetrics.RefreshesCounter : SipActorsMetrics.RegistrationsCounter).Add(1);
+            _refreshFailures = 0;
+            Apply(_state.RegistrationSucceeded(result, Now));
             Timers.StartSingleTimer(RefreshTimer, RefreshTick.Instance, RefreshPolicy.NextRefresh(Math.Max(1, result.GrantedExpires), _random));
-            if (message.Refresh && wasRegistered)
-            {
-                SipActorsMetrics.RefreshesCounter.Add(1);
-            }
-            else
-            {
-                SipActorsMetrics.RegistrationsCounter.Add(1);
-            }
-            if (!wasRegistered)
-            {
-                Publish(new Events.Registered(_account, Now, result.StatusCode ?? 200, result.ReasonPhrase ?? "OK", result.GrantedExpires, result.Contact));
-            }
             if (message.ReplyTo is { } replyTo)
             {
                 replyTo.Tell(new CommandResult(_account, CommandStatus.Ok));
@@ -565,14 +529,14 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             OnRefreshFailed(result, cause);
             return;
         }
-        Publish(new RegistrationFailed(_account, Now, result.StatusCode, cause.ToDisplayName()));
+        Apply(_state.RegistrationFailed(result.StatusCode, cause, Now));
         if (message.ReplyTo is { } commandCaller)
         {
             // A Register command that failed: the transport stays up, registration is its sub-state (CONTRACT.md §5.3).
             commandCaller.Tell(new CommandResult(_account, CommandStatus.Failed, result.Error ?? $"registration failed: {result.StatusCode} {result.ReasonPhrase}".Trim()));
             return;
         }
-        if (_recovering)
+        if (_state.Recovering)
         {
             // A recovery attempt that cannot register: retry later, unless the server refuses us outright.
             ScheduleRecoveryOrGiveUp(cause);
@@ -585,22 +549,19 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
     {
         ReleasePermit();
         Become(_connectedState);
-        if (_recovering)
+        var recovered = _state.Recovering;
+        Apply(_state.ConnectCompleted(Now));
+        if (!recovered)
         {
-            _recovering = false;
-            _attempt = 0;
-            Stash.UnstashAll();
-            return;
+            _caller?.Tell(new CommandResult(_account, CommandStatus.Ok));
+            _caller = null;
         }
-        Publish(new ConnectSucceeded(_account, Now, _configuration!));
-        _caller?.Tell(new CommandResult(_account, CommandStatus.Ok));
-        _caller = null;
         Stash.UnstashAll();
     }
 
     private void OnTransportFailed(string error)
     {
-        if (_recovering)
+        if (_state.Recovering)
         {
             ScheduleRecoveryOrGiveUp(RegistrationFailureCause.ConnectionError);
             return;
@@ -611,11 +572,11 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
     private void FailConnect(string error, string? cause)
     {
         ReleasePermit();
-        Publish(new ConnectFailed(_account, Now, error, cause));
+        Apply(_state.ConnectFailed(error, cause, Now));
         var caller = _caller;
         _caller = null;
         var failed = new CommandResult(_account, CommandStatus.Failed, error);
-        if (_transportUp)
+        if (_state.TransportUp)
         {
             // The caller hears of the failure once the account has settled, after its teardown events.
             StartTeardown(caller, failed);
@@ -632,7 +593,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
         _caller?.Tell(new CommandResult(_account, CommandStatus.Superseded, "a newer Connect superseded this one"));
         _caller = null;
         Stash.Stash();
-        if (_transportUp)
+        if (_state.TransportUp)
         {
             StartTeardown(null);
             return;
@@ -697,12 +658,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
 
     private void OnRefreshFailed(RegistrationResult result, RegistrationFailureCause cause)
     {
-        if (_registered)
-        {
-            _registered = false;
-            SetStatus(ConnectionStatus.Connected);
-            Publish(new Unregistered(_account, Now, result.StatusCode, cause.ToDisplayName()));
-        }
+        Apply(_state.RegistrationEnded(result, Now));
         // 401/403 mean the server refuses us: say so and stop. Anything else is retried with
         // backoff, honouring Retry-After (CONTRACT.md §5.6).
         if (cause is RegistrationFailureCause.AuthenticationError or RegistrationFailureCause.Rejected)
@@ -710,22 +666,14 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             _log.Warning("Account {Account}: refresh refused ({Cause}); not retrying", _account, cause.ToDisplayName());
             return;
         }
-        var delay = result.RetryAfter ?? Backoff(++_attempt);
+        var delay = result.RetryAfter ?? _state.Backoff(++_refreshFailures, _random.NextDouble());
         Timers.StartSingleTimer(RefreshTimer, RefreshTick.Instance, delay);
     }
 
     private void OnTransportLost(string? error)
     {
-        _transportUp = false;
         Timers.Cancel(RefreshTimer);
-        SetStatus(ConnectionStatus.Connecting);
-        Publish(new Events.Disconnected(_account, Now, true, error ?? "connection lost"));
-        if (_registered)
-        {
-            _registered = false;
-            Publish(new Unregistered(_account, Now, null, RegistrationFailureCause.ConnectionError.ToDisplayName()));
-        }
-        _recovering = true;
+        Apply(_state.TransportLost(error ?? "connection lost", Now));
         _ = _ua?.DisconnectAsync();
         ScheduleRecoveryOrGiveUp(RegistrationFailureCause.ConnectionError);
     }
@@ -733,32 +681,21 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
     private void ScheduleRecoveryOrGiveUp(RegistrationFailureCause cause)
     {
         ReleasePermit();
-        _transportUp = false;
         if (cause is RegistrationFailureCause.AuthenticationError or RegistrationFailureCause.Rejected)
         {
             _log.Warning("Account {Account}: recovery stopped, the server refuses the account ({Cause})", _account, cause.ToDisplayName());
-            _recovering = false;
             _ = _ua?.DisconnectAsync();
-            Publish(new Events.Disconnected(_account, Now, true, cause.ToDisplayName()));
+            Apply(_state.RecoveryAbandoned(cause, Now));
             DropUserAgent();
             BecomeIdle();
             Stash.UnstashAll();
             return;
         }
         _ = _ua?.DisconnectAsync();
-        _attempt++;
+        SetState(_state.RecoveryScheduled());
         Become(_recoveringState);
-        Timers.StartSingleTimer(RecoveryTimer, RecoveryTick.Instance, Backoff(_attempt));
+        Timers.StartSingleTimer(RecoveryTimer, RecoveryTick.Instance, _state.Backoff(_state.Attempt, _random.NextDouble()));
         Stash.UnstashAll();
-    }
-
-    /// <summary>Randomized exponential backoff between the account's recovery bounds (CONTRACT.md §3, §5.8).</summary>
-    private TimeSpan Backoff(int attempt)
-    {
-        var min = _parameters?.ConnectionRecoveryMinInterval ?? 2;
-        var max = _parameters?.ConnectionRecoveryMaxInterval ?? 6;
-        var ceiling = Math.Min(max, min * Math.Pow(2, Math.Max(0, attempt - 1)));
-        return TimeSpan.FromSeconds(min + _random.NextDouble() * (ceiling - min));
     }
 
     // ---- incoming requests ------------------------------------------------------------------
@@ -796,16 +733,13 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
     private void StartTeardown(IActorRef? replyTo, CommandResult? reply = null)
     {
         ReleasePermit();
-        _generation++;
         _cts?.Cancel();
         Timers.Cancel(RefreshTimer);
         Timers.Cancel(RecoveryTimer);
-        SetStatus(ConnectionStatus.Disconnecting);
-        _recovering = false;
+        var wasRegistered = _state.Registered;
         Become(_disconnectingState);
-        Publish(new Events.Disconnecting(_account, Now));
-        var generation = _generation;
-        var wasRegistered = _registered;
+        Apply(_state.TeardownStarted(Now));
+        var generation = _state.Generation;
         var ua = _ua;
         TeardownAsync(ua, wasRegistered, _registering).PipeTo(Self,
             success: r => new TeardownDone(generation, replyTo, reply, r, wasRegistered),
@@ -847,17 +781,8 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
 
     private void OnTeardownDone(TeardownDone message)
     {
-        _registered = false;
-        _transportUp = false;
-        if (message.WasRegistered)
-        {
-            var r = message.Unregistration;
-            Publish(new Unregistered(_account, Now, r?.StatusCode,
-                r is { Success: true } ? "Unregistered" : r?.Cause?.ToDisplayName() ?? "Connection Error"));
-        }
         _ua = null;
-        SetStatus(ConnectionStatus.Disconnected);
-        Publish(new Events.Disconnected(_account, Now, false, "disconnect"));
+        Apply(_state.TeardownFinished(message.WasRegistered, message.Unregistration, Now));
         message.ReplyTo?.Tell(message.Reply ?? new CommandResult(_account, CommandStatus.Ok));
         BecomeIdle();
         Stash.UnstashAll();
@@ -871,8 +796,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
         _cts?.Cancel();
         var ua = _ua;
         _ua = null;
-        _registered = false;
-        _transportUp = false;
+        SetState(_state.Dropped());
         if (ua is not null)
         {
             _ = ua.DisposeAsync().AsTask();
@@ -889,21 +813,28 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
         }
     }
 
-    private void SetStatus(ConnectionStatus status)
+    /// <summary>Moves to the transition's state, then publishes its events: the state is already updated when an event is seen (CONTRACT.md §2).</summary>
+    private void Apply(AccountTransition transition)
     {
-        if (_status == status)
+        SetState(transition.State);
+        foreach (var connectionEvent in transition.Events)
         {
-            return;
-        }
-        _status = status;
-        if (_supervised)
-        {
-            Context.Parent.Tell(new AccountStatusChanged(_account, status));
+            Publish(connectionEvent);
         }
     }
 
-    private void ReplyState()
-        => Sender.Tell(new ConnectionStateResult(_account, _status, _configuration));
+    /// <summary>Moves to <paramref name="state"/>; a new status is reported to the supervisor, which keeps the counts.</summary>
+    private void SetState(AccountState state)
+    {
+        var previous = _state.Status;
+        _state = state;
+        if (_supervised && state.Status != previous)
+        {
+            Context.Parent.Tell(new AccountStatusChanged(_account, state.Status));
+        }
+    }
+
+    private void ReplyState() => Sender.Tell(_state.ToStateResult());
 
     private bool IgnoreStale(object message)
     {
@@ -952,22 +883,14 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
     {
         _cts?.Cancel();
         var ua = _ua;
-        var registered = _registered;
+        var registered = _state.Registered;
         _ua = null;
         if (ua is not null)
         {
             if (_restartingAfter is { } reason)
             {
                 _ = ua.DisposeAsync().AsTask();
-                // The same order as a transport loss, so observers' view of the account stays consistent.
-                if (_transportUp)
-                {
-                    Publish(new Events.Disconnected(_account, Now, true, $"account restarted after a failure: {reason.GetType().Name}: {reason.Message}"));
-                }
-                if (registered)
-                {
-                    Publish(new Unregistered(_account, Now, null, RegistrationFailureCause.ConnectionError.ToDisplayName()));
-                }
+                Apply(_state.Crashed(reason, Now));
             }
             else
             {
