@@ -128,11 +128,8 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             case Register or SendMessage or SendOptions or Ping:
                 Sender.Tell(new CommandResult(_account, CommandStatus.Failed, "not connected: send Connect first"));
                 return true;
-            case GetState:
-                ReplyState();
-                return true;
             default:
-                return IgnoreStale(message);
+                return Otherwise(message, flowExists: false);
         }
     }
 
@@ -169,14 +166,8 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
                 // Answered once the connect settles: registered, failed or superseded.
                 Stash.Stash();
                 return true;
-            case GetState:
-                ReplyState();
-                return true;
-            case AccountRequestHandler.IncomingRequest incoming:
-                OnIncomingRequest(incoming);
-                return true;
             default:
-                return IgnoreStale(message);
+                return Otherwise(message, flowExists: true);
         }
     }
 
@@ -219,14 +210,8 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             case TransportLost m when ReferenceEquals(m.UserAgent, _ua) && _state.TransportUp:
                 OnTransportLost(m.Error);
                 return true;
-            case GetState:
-                ReplyState();
-                return true;
-            case AccountRequestHandler.IncomingRequest incoming:
-                OnIncomingRequest(incoming);
-                return true;
             default:
-                return IgnoreStale(message);
+                return Otherwise(message, flowExists: true);
         }
     }
 
@@ -254,11 +239,8 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
                 Stash.Stash();
                 StartTeardown(null);
                 return true;
-            case GetState:
-                ReplyState();
-                return true;
             default:
-                return IgnoreStale(message);
+                return Otherwise(message, flowExists: false);
         }
     }
 
@@ -269,16 +251,26 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             case TeardownDone m when m.Generation == _state.Generation:
                 OnTeardownDone(m);
                 return true;
-            case GetState:
-                ReplyState();
-                return true;
             case Connect or Disconnect or Register or Unregister:
                 Stash.Stash();
                 return true;
             case SendMessage or SendOptions or Ping:
                 Sender.Tell(new CommandResult(_account, CommandStatus.Failed, "the account is disconnecting"));
                 return true;
-            case AccountRequestHandler.IncomingRequest incoming:
+            default:
+                return Otherwise(message, flowExists: true);
+        }
+    }
+
+    /// <summary>What every state answers alike: state queries, incoming requests while there is a flow (480 otherwise), stale results.</summary>
+    private bool Otherwise(object message, bool flowExists)
+    {
+        switch (message)
+        {
+            case GetState:
+                ReplyState();
+                return true;
+            case AccountRequestHandler.IncomingRequest incoming when flowExists:
                 OnIncomingRequest(incoming);
                 return true;
             default:
