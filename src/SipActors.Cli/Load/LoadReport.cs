@@ -40,6 +40,9 @@ public sealed record LoadReport
 
     [JsonPropertyName("peakWorkingSetBytes")] public required long PeakWorkingSetBytes { get; init; }
 
+    /// <summary>CPU time of the whole process over the run (user + system, all threads), seconds: what a registration costs, next to its rate.</summary>
+    [JsonPropertyName("cpuSeconds")] public double CpuSeconds { get; init; }
+
     /// <summary>Topic (e.g. <c>connection:registered</c>) → events published during the run.</summary>
     [JsonPropertyName("events")] public required IReadOnlyDictionary<string, long> Events { get; init; }
 

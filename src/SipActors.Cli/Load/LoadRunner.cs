@@ -260,6 +260,7 @@ internal sealed class LoadRunner
             Unregistered = statistics.Unregistered,
             DurationSeconds = Math.Round(duration.TotalSeconds, 3),
             PeakWorkingSetBytes = peak,
+            CpuSeconds = Math.Round(_process.TotalProcessorTime.TotalSeconds, 3),
             Events = statistics.Events,
             Server = server,
             Domain = domain,

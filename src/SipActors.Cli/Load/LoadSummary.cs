@@ -25,7 +25,7 @@ internal static class LoadSummary
         lines.Add(options.Unregister
             ? L($"unregistered    {report.Unregistered} / {report.Registered} registered")
             : "unregistered    (not asked: --no-unregister)");
-        lines.Add(L($"duration        {report.DurationSeconds:0.###} s, peak working set {report.PeakWorkingSetBytes / 1048576.0:0.#} MiB"));
+        lines.Add(L($"duration        {report.DurationSeconds:0.###} s, peak working set {report.PeakWorkingSetBytes / 1048576.0:0.#} MiB, CPU {report.CpuSeconds:0.##} s"));
         if (options.ReportPath is { } json)
         {
             lines.Add($"report          {json}");

@@ -34,6 +34,7 @@ public sealed class LoadCommandSpecs : IDisposable
         Assert.True(report.LatencyMs.P50 <= report.LatencyMs.P90 && report.LatencyMs.P90 <= report.LatencyMs.P99 && report.LatencyMs.P99 <= report.LatencyMs.Max);
         Assert.True(report.RegistrationRate > 0);
         Assert.True(report.PeakWorkingSetBytes > 0);
+        Assert.True(report.CpuSeconds > 0, "the CPU of the run is reported");
         Assert.False(report.Interrupted);
         Assert.Equal(200, report.LatencyHistogram.Sum(b => b.Count));
         Assert.StartsWith("udp://127.0.0.1:", report.Server, StringComparison.Ordinal);
