@@ -191,7 +191,10 @@ public sealed class StreamChannel : SipChannel, IAsyncDisposable
 
     private async Task ReadLoopAsync()
     {
-        var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
+        // Zero-byte reads: the reader waits for data before it rents its buffer, so an idle account's
+        // connection (the usual state) holds none; with a 16 KiB buffer pending per connection,
+        // 5,000 TCP accounts held ~80 MiB.
+        var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true, useZeroByteReads: true));
         Exception? error = null;
         try
         {

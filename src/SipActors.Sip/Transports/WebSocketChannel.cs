@@ -111,42 +111,27 @@ public sealed class WebSocketChannel : SipChannel, IAsyncDisposable
 
     private async Task ReadLoopAsync()
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(_limits.MaxMessageBytes);
         Exception? error = null;
         try
         {
             while (true)
             {
-                var length = 0;
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    if (length == buffer.Length)
-                    {
-                        throw SipParseException.Create(SipParseError.MessageTooLarge, length, $"WebSocket message exceeds {_limits.MaxMessageBytes} bytes", default);
-                    }
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), _closing.Token).ConfigureAwait(false);
-                    length += result.Count;
-                }
-                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-                if (result.MessageType == WebSocketMessageType.Close)
+                // Wait for the next message without holding a buffer: an account's flow is idle nearly
+                // all the time, and a 64 KiB buffer held per connection cost ~64 KiB per WS account.
+                var next = await _socket.ReceiveAsync(Memory<byte>.Empty, _closing.Token).ConfigureAwait(false);
+                if (next.MessageType == WebSocketMessageType.Close)
                 {
                     error = new SipTransportException($"{this}: the peer closed the WebSocket ({_socket.CloseStatus} {_socket.CloseStatusDescription})");
                     break;
                 }
-                var data = buffer.AsSpan(0, length);
-                if (data.IndexOfAnyExcept("\r\n"u8) < 0)
+                if (next.EndOfMessage)
                 {
-                    continue; // a keep-alive
+                    continue; // an empty message
                 }
-                try
+                if (!await ReadMessageAsync().ConfigureAwait(false))
                 {
-                    _sink.OnMessage(SipMessage.Parse(data, _limits), this);
-                }
-                catch (SipParseException e)
-                {
-                    // One WebSocket message is one SIP message: a bad one does not break framing.
-                    _sink.OnMalformed(e, this);
+                    error = new SipTransportException($"{this}: the peer closed the WebSocket ({_socket.CloseStatus} {_socket.CloseStatusDescription})");
+                    break;
                 }
             }
         }
@@ -157,11 +142,58 @@ public sealed class WebSocketChannel : SipChannel, IAsyncDisposable
         {
             error = e;
         }
+        OnClosed(_closing.IsCancellationRequested ? null : error);
+    }
+
+    /// <summary>Reads one message into a pooled buffer that starts small and doubles up to the limit; false when the peer closed instead.</summary>
+    private async Task<bool> ReadMessageAsync()
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(4096, _limits.MaxMessageBytes));
+        try
+        {
+            var length = 0;
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                if (length == buffer.Length)
+                {
+                    if (length >= _limits.MaxMessageBytes)
+                    {
+                        throw SipParseException.Create(SipParseError.MessageTooLarge, length, $"WebSocket message exceeds {_limits.MaxMessageBytes} bytes", default);
+                    }
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, _limits.MaxMessageBytes));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+                result = await _socket.ReceiveAsync(buffer.AsMemory(length, Math.Min(buffer.Length, _limits.MaxMessageBytes) - length), _closing.Token).ConfigureAwait(false);
+                length += result.Count;
+            }
+            while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return false;
+            }
+            var data = buffer.AsSpan(0, length);
+            if (data.IndexOfAnyExcept("\r\n"u8) < 0)
+            {
+                return true; // a keep-alive
+            }
+            try
+            {
+                _sink.OnMessage(SipMessage.Parse(data, _limits), this);
+            }
+            catch (SipParseException e)
+            {
+                // One WebSocket message is one SIP message: a bad one does not break framing.
+                _sink.OnMalformed(e, this);
+            }
+            return true;
+        }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        OnClosed(_closing.IsCancellationRequested ? null : error);
     }
 
     /// <summary>Closes the WebSocket politely (bounded to 2 s), then drops it.</summary>

@@ -370,6 +370,12 @@ public sealed class ConnectionActorSpecs : TestKit, IAsyncLifetime
 
         Assert.Equal(200, response.StatusCode);
         Assert.Equal("from udp to ws", ExpectMsg<NewMessage>(Wait).Body);
+
+        // A message larger than the WebSocket reader's first buffer: it grows, the message arrives whole.
+        var large = string.Concat(Enumerable.Repeat("0123456789abcdef", 1500)); // 24,000 bytes
+        var largeResponse = await peer.SendMessageAsync($"sip:alice@127.0.0.1:{registrar.UdpEndPoint.Port}", large);
+        Assert.Equal(200, largeResponse.StatusCode);
+        Assert.Equal(large, ExpectMsg<NewMessage>(Wait).Body);
     }
 
     [Fact]
