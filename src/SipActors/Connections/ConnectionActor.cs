@@ -39,11 +39,12 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
     private Exception? _restartingAfter;
     private Task<RegistrationResult>? _registering; // the last REGISTER exchange sent, so a teardown can wait for it
 
-    private readonly Receive _idleState;
-    private readonly Receive _connectingState;
-    private readonly Receive _connectedState;
-    private readonly Receive _recoveringState;
-    private readonly Receive _disconnectingState;
+    // Each state's delegate is made once, when first entered: a registered idle account holds two.
+    private Receive? _idleState;
+    private Receive? _connectingState;
+    private Receive? _connectedState;
+    private Receive? _recoveringState;
+    private Receive? _disconnectingState;
 
     public ConnectionActor(AccountId account, SipStack stack, ConnectionActorSettings settings, bool supervised)
     {
@@ -52,11 +53,6 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
         _settings = settings;
         _supervised = supervised;
         _state = AccountState.Initial(account);
-        _idleState = Idle;
-        _connectingState = Connecting;
-        _connectedState = Connected;
-        _recoveringState = Recovering;
-        _disconnectingState = Disconnecting;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -284,7 +280,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
     private void BecomeIdle()
     {
         SetState(_state.Dropped());
-        Become(_idleState);
+        Become(_idleState ??= Idle);
     }
 
     // ---- connect ----------------------------------------------------------------------------
@@ -293,7 +289,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
     {
         _caller = Sender;
         _cts = new CancellationTokenSource();
-        Become(_connectingState);
+        Become(_connectingState ??= Connecting);
         Apply(_state.ConnectStarted(Now));
 
         var generation = _state.Generation;
@@ -382,7 +378,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
     private void StartAttempt()
     {
         SetState(_state.AttemptDue());
-        Become(_connectingState);
+        Become(_connectingState ??= Connecting);
         if (_supervised)
         {
             Context.Parent.Tell(new ConnectPermitRequest(_account, _state.Generation));
@@ -540,7 +536,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
     private void CompleteConnect()
     {
         ReleasePermit();
-        Become(_connectedState);
+        Become(_connectedState ??= Connected);
         var recovered = _state.Recovering;
         Apply(_state.ConnectCompleted(Now));
         if (!recovered)
@@ -685,7 +681,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
         }
         _ = _ua?.DisconnectAsync();
         SetState(_state.RecoveryScheduled());
-        Become(_recoveringState);
+        Become(_recoveringState ??= Recovering);
         Timers.StartSingleTimer(RecoveryTimer, RecoveryTick.Instance, _state.Backoff(_state.Attempt, _random.NextDouble()));
         Stash.UnstashAll();
     }
@@ -729,7 +725,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
         Timers.Cancel(RefreshTimer);
         Timers.Cancel(RecoveryTimer);
         var wasRegistered = _state.Registered;
-        Become(_disconnectingState);
+        Become(_disconnectingState ??= Disconnecting);
         Apply(_state.TeardownStarted(Now));
         var generation = _state.Generation;
         var ua = _ua;
