@@ -20,7 +20,8 @@ internal static class ActorRegistration
         var accounts = int.Parse(args[Array.IndexOf(args, "--accounts") + 1], CultureInfo.InvariantCulture);
         var concurrency = args.Contains("--concurrency") ? int.Parse(args[Array.IndexOf(args, "--concurrency") + 1], CultureInfo.InvariantCulture) : 500;
         var domain = new Uri(server).Host;
-        using var system = ActorSystem.Create("actors", "akka.loglevel = WARNING");
+        // Extra HOCON (dispatcher experiments) from SIPACTORS_BENCH_HOCON.
+        using var system = ActorSystem.Create("actors", "akka.loglevel = WARNING\n" + Environment.GetEnvironmentVariable("SIPACTORS_BENCH_HOCON"));
         await using var stack = new SipStack();
         var supervisor = system.ActorOf(ConnectionSupervisor.Props(stack, new ConnectionSupervisorSettings { ConnectRateLimit = 1_000_000, MaxConcurrentConnects = concurrency }), "accounts");
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
