@@ -270,9 +270,10 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
         {
             if (t.IsCompletedSuccessfully)
             {
-                if (!t.Result.IsSuccess)
+                // An INVITE's 2xx was passed on as it came (OnRelayedInviteResponse); every other final response goes back here.
+                if (request.Method != SipMethod.Invite || !t.Result.IsSuccess)
                 {
-                    PassBack(incoming, t.Result); // a 2xx was passed on as it came
+                    PassBack(incoming, t.Result);
                 }
             }
             else
