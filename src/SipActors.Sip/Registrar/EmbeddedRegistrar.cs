@@ -115,7 +115,8 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
                     OnRegister(transaction);
                     break;
                 case SipMethod.Ack:
-                    break; // an ACK to a relayed 2xx goes end to end, not through us
+                    RelayAck(transaction.Request); // an ACK to a relayed 2xx: passed on statelessly (no transaction of ours)
+                    break;
                 default:
                     if (_options.AuthenticateRelayedRequests && transaction.Request.Method is not SipMethod.Cancel && !AuthenticateSender(transaction))
                     {
@@ -246,13 +247,7 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
     private bool TryRelay(SipServerTransaction incoming)
     {
         var request = incoming.Request;
-        if (request.RequestUri is not SipUri { User: { } user } || !_bindings.TryGetValue(user, out var bindings))
-        {
-            return false;
-        }
-        var now = _options.TimeProvider.GetUtcNow();
-        var binding = bindings.Where(b => b.Value.ExpiresAt > now).OrderByDescending(b => b.Value.ExpiresAt).FirstOrDefault();
-        if (binding.Value is null || !_flows.TryGetValue(binding.Key, out var flow) || flow.IsClosed)
+        if (!TryFindFlow(request, out var contactUri, out var flow))
         {
             return false;
         }
@@ -262,7 +257,112 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
             return true;
         }
 
-        var relayed = new SipRequest(request.MethodName, binding.Value.ContactUri);
+        var relayed = Relayed(request, contactUri, flow);
+        var relay = request.Method == SipMethod.Invite
+            ? _transactions.SendInviteAsync(relayed, flow, response => OnRelayedInviteResponse(incoming, response))
+            : _transactions.SendRequestAsync(relayed, flow);
+        if (request.Method == SipMethod.Invite)
+        {
+            // Our transaction answered the CANCEL with 200 and the INVITE with 487; the callee must stop ringing too.
+            incoming.Cancelled += _ => SendCancel(relayed, flow);
+        }
+        _ = relay.ContinueWith(t =>
+        {
+            if (t.IsCompletedSuccessfully)
+            {
+                // An INVITE's 2xx was passed on as it came (OnRelayedInviteResponse); every other final response goes back here.
+                if (request.Method != SipMethod.Invite || !t.Result.IsSuccess)
+                {
+                    PassBack(incoming, t.Result);
+                }
+            }
+            else
+            {
+                Respond(incoming, incoming.CreateResponse(t.Exception?.InnerException is Transactions.SipTransactionTimeoutException ? 408 : 503,
+                    toTag: SipIdentifiers.NewTag()));
+            }
+        }, TaskScheduler.Default);
+        return true;
+    }
+
+    /// <summary>Provisionals and every 2xx (retransmissions too: the INVITE's 2xx is end to end) go back as they come.</summary>
+    private static void OnRelayedInviteResponse(SipServerTransaction incoming, SipResponse response)
+    {
+        if (response.StatusCode >= 300)
+        {
+            return;
+        }
+        if (response.IsSuccess && incoming.IsCompleted)
+        {
+            var top = response.Headers.IndexOf(SipHeaderId.Via);
+            if (top >= 0)
+            {
+                response.Headers.RemoveAt(top);
+            }
+            _ = SendRawQuietly(incoming.Channel, response.ToArray());
+            return;
+        }
+        PassBack(incoming, response);
+    }
+
+    /// <summary>An ACK for a 2xx we relayed: to the callee's flow, with our Via on top.</summary>
+    private void RelayAck(SipRequest ack)
+    {
+        if (TryFindFlow(ack, out var contactUri, out var flow) && ack.MaxForwards is not <= 0)
+        {
+            _ = SendRawQuietly(flow, Relayed(ack, contactUri, flow).ToArray());
+        }
+    }
+
+    /// <summary>§9.1 for the relayed INVITE: same Request-URI, top Via, Call-ID, From, To and CSeq number.</summary>
+    private void SendCancel(SipRequest relayed, SipChannel flow)
+    {
+        var cancel = new SipRequest(SipMethod.Cancel, relayed.RequestUriText);
+        foreach (var id in (ReadOnlySpan<SipHeaderId>)[SipHeaderId.Via, SipHeaderId.From, SipHeaderId.To, SipHeaderId.CallId])
+        {
+            if (relayed.Headers.TryGetValue(id, out var value))
+            {
+                cancel.Headers.Add(id, value);
+            }
+        }
+        cancel.Headers.Add(SipHeaderId.MaxForwards, "70");
+        cancel.Headers.Add(SipHeaderId.CSeq, string.Create(CultureInfo.InvariantCulture, $"{relayed.CSeq?.Number ?? 1} CANCEL"));
+        _ = _transactions.SendRequestAsync(cancel, flow).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+    }
+
+    private static async Task SendRawQuietly(SipChannel channel, ReadOnlyMemory<byte> bytes)
+    {
+        try
+        {
+            await channel.SendAsync(bytes).ConfigureAwait(false);
+        }
+        catch (SipTransportException)
+        {
+        }
+    }
+
+    private bool TryFindFlow(SipRequest request, out string contactUri, out SipChannel flow)
+    {
+        contactUri = "";
+        flow = null!;
+        if (request.RequestUri is not SipUri { User: { } user } || !_bindings.TryGetValue(user, out var bindings))
+        {
+            return false;
+        }
+        var now = _options.TimeProvider.GetUtcNow();
+        var binding = bindings.Where(b => b.Value.ExpiresAt > now).OrderByDescending(b => b.Value.ExpiresAt).FirstOrDefault();
+        if (binding.Value is null || !_flows.TryGetValue(binding.Key, out var found) || found.IsClosed)
+        {
+            return false;
+        }
+        contactUri = binding.Value.ContactUri;
+        flow = found;
+        return true;
+    }
+
+    private static SipRequest Relayed(SipRequest request, string contactUri, SipChannel flow)
+    {
+        var relayed = new SipRequest(request.MethodName, contactUri);
         var via = $"SIP/2.0/{flow.Kind.ViaToken()} {flow.LocalEndPoint};branch={SipIdentifiers.NewBranch()}";
         relayed.Headers.Add(SipHeaderId.Via, via);
         var headers = request.Headers;
@@ -283,23 +383,7 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
             }
         }
         relayed.Body = request.Body;
-
-        var relay = request.Method == SipMethod.Invite
-            ? _transactions.SendInviteAsync(relayed, flow, response => { if (response.StatusCode < 200) { PassBack(incoming, response); } })
-            : _transactions.SendRequestAsync(relayed, flow);
-        _ = relay.ContinueWith(t =>
-        {
-            if (t.IsCompletedSuccessfully)
-            {
-                PassBack(incoming, t.Result);
-            }
-            else
-            {
-                Respond(incoming, incoming.CreateResponse(t.Exception?.InnerException is Transactions.SipTransactionTimeoutException ? 408 : 503,
-                    toTag: SipIdentifiers.NewTag()));
-            }
-        }, TaskScheduler.Default);
-        return true;
+        return relayed;
     }
 
     /// <summary>A response from the relayed side, without our Via, to the original sender.</summary>

@@ -64,6 +64,13 @@ internal sealed class InviteClientTransaction(SipTransactionLayer layer, string 
                     _timerA?.Cancel();
                     if (status < 200)
                     {
+                        if (_state == State.Calling)
+                        {
+                            // Timer B covers Calling only (§17.1.1.2): a ringing phone may ring for
+                            // minutes; Timer C still bounds the wait.
+                            _timerB?.Cancel();
+                            _timerB = Layer.Wheel.Schedule(timers.TimerC, static s => ((InviteClientTransaction)s!).OnTimerB(), this);
+                        }
                         _state = State.Proceeding;
                         break;
                     }
@@ -79,8 +86,9 @@ internal sealed class InviteClientTransaction(SipTransactionLayer layer, string 
                         _state = State.Completed;
                         _ack = BuildAck(response).ToArray();
                         resendAck = _ack;
-                        Layer.Wheel.Schedule(Channel.IsReliable ? TimeSpan.FromMilliseconds(1) : TimeSpan.FromSeconds(32),
-                            static s => ((InviteClientTransaction)s!).Terminate(), this); // Timer D
+                        // Timer D: as long as the server may retransmit its final (Timer H, 64*T1 = 32 s by default).
+                        Layer.Wheel.Schedule(Channel.IsReliable ? TimeSpan.FromMilliseconds(1) : timers.TransactionTimeout,
+                            static s => ((InviteClientTransaction)s!).Terminate(), this);
                     }
                     break;
             }
@@ -164,17 +172,19 @@ internal sealed class InviteClientTransaction(SipTransactionLayer layer, string 
 
     private void OnTimerB()
     {
+        TimeSpan waited;
         lock (this)
         {
             if (_state is not (State.Calling or State.Proceeding))
             {
                 return;
             }
+            waited = _state == State.Proceeding ? timers.TimerC : timers.TransactionTimeout;
             _state = State.Terminated;
             _timerA?.Cancel();
         }
         Layer.Remove(this);
-        TrySetException(new SipTransactionTimeoutException("INVITE", timers.TransactionTimeout));
+        TrySetException(new SipTransactionTimeoutException("INVITE", waited));
     }
 
     private void Terminate()

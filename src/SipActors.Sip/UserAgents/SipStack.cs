@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using SipActors.Sip.Calls;
 using SipActors.Sip.Timers;
 using SipActors.Sip.Transactions;
 using SipActors.Sip.Transports;
@@ -22,7 +23,8 @@ public sealed class SipStack : IAsyncDisposable
         Resolver = resolver ?? new SipTargetResolver();
         Wheel = new SipTimerWheel();
         Transactions = new SipTransactionLayer(Wheel, timers);
-        Directory = new SipUserAgentDirectory(Transactions);
+        Dialogs = new SipDialogTable();
+        Directory = new SipUserAgentDirectory(Transactions) { Dialogs = Dialogs };
         _udpOptions = udpOptions ?? new UdpTransportOptions();
         Tls = tls ?? TlsOptions.Default;
     }
@@ -30,6 +32,9 @@ public sealed class SipStack : IAsyncDisposable
     public SipTimerWheel Wheel { get; }
     public SipTransactionLayer Transactions { get; }
     public SipUserAgentDirectory Directory { get; }
+
+    /// <summary>The dialogs of the stack's calls: in-dialog requests find their call here.</summary>
+    public SipDialogTable Dialogs { get; }
     public TlsOptions Tls { get; }
 
     /// <summary>

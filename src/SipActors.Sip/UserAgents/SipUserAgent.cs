@@ -1,6 +1,9 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using System.Text;
 using SipActors.Sip.Auth;
+using SipActors.Sip.Calls;
 using SipActors.Sip.Headers;
 using SipActors.Sip.Messaging;
 using SipActors.Sip.Registration;
@@ -22,6 +25,8 @@ public sealed class SipUserAgent : IAsyncDisposable
     private RegistrationClient? _registration;
     private OutOfDialogClient? _requests;
     private ISipRequestHandler? _handler;
+    private SipCallContext? _calling;
+    private readonly ConcurrentDictionary<SipCall, byte> _calls = new();
     private bool _disconnecting;
 
     public SipUserAgent(SipStack stack, SipUserAgentOptions options)
@@ -73,6 +78,18 @@ public sealed class SipUserAgent : IAsyncDisposable
         });
         _requests = new OutOfDialogClient(_stack.Transactions, channel, new SipNameAddress(AddressOfRecord, Options.DisplayName).ToString(),
             _registration.SentBy, Options.UserAgent, Options.Password is null ? null : new DigestCredentials(Options.User, Options.Password));
+        _calling = new SipCallContext
+        {
+            Transactions = _stack.Transactions,
+            Dialogs = _stack.Dialogs,
+            Channel = channel,
+            ViaPrefix = $"SIP/2.0/{channel.Kind.ViaToken()} {_registration.SentBy}",
+            Contact = "<" + SipNameAddress.Parse(Encoding.UTF8.GetBytes(_registration.Contact)).UriText + ">",
+            LocalIdentity = new SipNameAddress(AddressOfRecord, Options.DisplayName).ToString(),
+            UserAgent = Options.UserAgent,
+            Credentials = Options.Password is null ? null : new DigestCredentials(Options.User, Options.Password),
+            CallEnded = call => _calls.TryRemove(call, out _),
+        };
         if (target.Kind == SipTransportKind.Udp)
         {
             if (!_stack.UdpServerAnsweredRecently(remote))
@@ -115,6 +132,45 @@ public sealed class SipUserAgent : IAsyncDisposable
     public Task<SipRequestOutcome> SendOptionsAsync(string target, CancellationToken cancellationToken = default)
         => (_requests ?? throw new InvalidOperationException("Not connected.")).SendOptionsAsync(target, cancellationToken);
 
+    /// <summary>
+    /// Places a call to <paramref name="target"/> (a sip:/sips: URI) through the account's server:
+    /// an INVITE offering <paramref name="sdp"/>, a digest challenge answered once. Returns at
+    /// once; the call's steps come through <paramref name="onEvent"/> (see <see cref="SipCall"/>).
+    /// </summary>
+    public SipCall PlaceCall(string target, ReadOnlyMemory<byte> sdp, Action<SipCallEvent> onEvent, SipCallOptions? options = null)
+        => Track(SipCall.Place(_calling ?? throw new InvalidOperationException("Not connected."), target, sdp, options, onEvent));
+
+    /// <summary>
+    /// Wraps an incoming INVITE (as handed to <see cref="ISipRequestHandler.OnRequest"/>) in a call
+    /// to Ring, Answer, Reject or HangUp; a CANCEL or BYE from the peer ends it.
+    /// </summary>
+    public SipCall AcceptCall(SipServerTransaction invite, Action<SipCallEvent> onEvent, SipCallOptions? options = null)
+        => Track(SipCall.Receive(_calling ?? throw new InvalidOperationException("Not connected."), invite, options, onEvent));
+
+    /// <summary>Calls of this account that have not ended.</summary>
+    public int CallCount => _calls.Count;
+
+    private SipCall Track(SipCall call)
+    {
+        if (call.State != SipCallState.Ended)
+        {
+            _calls.TryAdd(call, 0);
+            if (call.State == SipCallState.Ended)
+            {
+                _calls.TryRemove(call, out _); // it ended while being added
+            }
+        }
+        return call;
+    }
+
+    private void EndCalls()
+    {
+        foreach (var call in _calls.Keys)
+        {
+            call.OnConnectionLost();
+        }
+    }
+
     public async Task<RegistrationResult> RegisterAsync()
     {
         var result = await (_registration ?? throw new InvalidOperationException("Not connected.")).RegisterAsync().ConfigureAwait(false);
@@ -146,6 +202,7 @@ public sealed class SipUserAgent : IAsyncDisposable
     public async Task DisconnectAsync()
     {
         _disconnecting = true;
+        EndCalls();
         var channel = _channel;
         _channel = null;
         if (channel is not null)
@@ -167,6 +224,7 @@ public sealed class SipUserAgent : IAsyncDisposable
     {
         if (!_disconnecting)
         {
+            EndCalls();
             ConnectionLost?.Invoke(this, error);
         }
     }
@@ -175,6 +233,7 @@ public sealed class SipUserAgent : IAsyncDisposable
     {
         if (!_disconnecting)
         {
+            EndCalls();
             ConnectionLost?.Invoke(this, error);
         }
     }

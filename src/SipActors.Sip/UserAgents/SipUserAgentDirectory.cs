@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using SipActors.Sip.Calls;
 using SipActors.Sip.Headers;
 using SipActors.Sip.Transactions;
 using SipActors.Sip.Uris;
@@ -28,6 +29,9 @@ public sealed class SipUserAgentDirectory
 
     public int Count => _handlers.Count;
 
+    /// <summary>Where in-dialog requests and ACKs look for their call first; the account's handler gets the rest.</summary>
+    public SipDialogTable? Dialogs { get; init; }
+
     public long RequestsForUnknownUsers => Interlocked.Read(ref _unknownUser);
 
     /// <summary>Routes requests for <paramref name="user"/> to <paramref name="handler"/>; false if the user is taken.</summary>
@@ -51,8 +55,12 @@ public sealed class SipUserAgentDirectory
             return;
         }
 
-        var handler = Find(request);
         var inDialog = request.Method == SipMethod.Ack || NameAddressValue.TryParse(ToValue(request), out var to) && !to.Tag.IsEmpty;
+        if (inDialog && Dialogs is { } dialogs && dialogs.TryDispatch(transaction))
+        {
+            return;
+        }
+        var handler = Find(request);
         if (handler is null)
         {
             Interlocked.Increment(ref _unknownUser);
