@@ -189,6 +189,9 @@ public sealed class StreamChannel : SipChannel, IAsyncDisposable
         });
     }
 
+    private static readonly Exception NoError = new SipTransportException("closed");
+    private Exception? _lossReason;
+
     private async Task ReadLoopAsync()
     {
         // Zero-byte reads: the reader waits for data before it rents its buffer, so an idle account's
@@ -260,6 +263,10 @@ public sealed class StreamChannel : SipChannel, IAsyncDisposable
 
     private void Lose(Exception? error)
     {
+        // The first reason wins: shutting the socket down wakes the read loop, whose own (consequential)
+        // error must not be reported in place of this one.
+        Interlocked.CompareExchange(ref _lossReason, error ?? NoError, null);
+        error = _lossReason == NoError ? null : _lossReason;
         try
         {
             _socket.Shutdown(SocketShutdown.Both);
