@@ -102,6 +102,21 @@ public sealed class DigestChallenge
     }
 
     /// <summary>
+    /// The first challenge we can answer in a 401 (WWW-Authenticate) or 407 (Proxy-Authenticate);
+    /// null for any other status or when none is supported.
+    /// </summary>
+    public static DigestChallenge? SelectFirstSupported(SipResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        return response.StatusCode switch
+        {
+            401 => SelectFirstSupported(response.WwwAuthenticate),
+            407 => SelectFirstSupported(response.ProxyAuthenticate),
+            _ => null,
+        };
+    }
+
+    /// <summary>
     /// The first challenge among <paramref name="headerValues"/> that parses, has the Digest scheme and
     /// is <see cref="IsSupported"/>. Servers list their challenges in order of preference
     /// (RFC 7616 §3.7, RFC 8760 §2.4), so the first one we can answer is the one to use.

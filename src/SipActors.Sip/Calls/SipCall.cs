@@ -496,7 +496,7 @@ public sealed class SipCall
         }
         var status = response.StatusCode;
         if (status is 401 or 407 && !_authRetried && !_cancelRequested && _context.Credentials is { } credentials
-            && DigestChallenge.SelectFirstSupported(status == 401 ? response.WwwAuthenticate : response.ProxyAuthenticate) is { } challenge)
+            && DigestChallenge.SelectFirstSupported(response) is { } challenge)
         {
             // Answered once, as OutOfDialogClient does: same Call-ID and tag, next CSeq, new branch.
             _authRetried = true;
@@ -885,7 +885,7 @@ public sealed class SipCall
             return;
         }
         var response = sent.Result;
-        if (DigestChallenge.SelectFirstSupported(response.StatusCode == 401 ? response.WwwAuthenticate : response.ProxyAuthenticate) is not { } challenge)
+        if (DigestChallenge.SelectFirstSupported(response) is not { } challenge)
         {
             return;
         }

@@ -101,7 +101,7 @@ public sealed class OutOfDialogClient
 
             var status = response.StatusCode;
             if (status is 401 or 407 && challenge is null && _credentials is not null
-                && DigestChallenge.SelectFirstSupported(status == 401 ? response.WwwAuthenticate : response.ProxyAuthenticate) is { } offered)
+                && DigestChallenge.SelectFirstSupported(response) is { } offered)
             {
                 // Answered once: a second challenge means the credentials are not accepted.
                 challenge = offered;

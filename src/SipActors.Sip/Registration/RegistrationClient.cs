@@ -106,7 +106,7 @@ public sealed class RegistrationClient
             }
             if (status is 401 or 407)
             {
-                var challenge = DigestChallenge.SelectFirstSupported(status == 401 ? response.WwwAuthenticate : response.ProxyAuthenticate);
+                var challenge = DigestChallenge.SelectFirstSupported(response);
                 // Once per exchange, plus once more when the server only says our nonce went stale
                 // (RFC 7616 §3.3): anything else means the credentials are wrong. No retry storm.
                 if (challenge is null || _credentials is null || (answeredChallenge && !challenge.Stale))
