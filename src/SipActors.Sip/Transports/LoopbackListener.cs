@@ -54,8 +54,15 @@ internal sealed class LoopbackListener : IAsyncDisposable
         }
     }
 
+    private int _disposed;
+
+    /// <summary>Stops accepting; a second call does nothing (DisposeAsync may be called more than once).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         await _stopping.CancelAsync().ConfigureAwait(false);
         _listener.Dispose();
         await _accepting.ConfigureAwait(false);

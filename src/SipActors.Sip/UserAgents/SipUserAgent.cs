@@ -163,6 +163,18 @@ public sealed class SipUserAgent : IAsyncDisposable
         return call;
     }
 
+    /// <summary>
+    /// Hangs up every call that has not ended (CANCEL, 480 or BYE, as <see cref="SipCall.HangUp"/>):
+    /// a user agent that goes away on purpose says so to its peers before its flow closes.
+    /// </summary>
+    public void HangUpCalls()
+    {
+        foreach (var call in _calls.Keys)
+        {
+            call.HangUp();
+        }
+    }
+
     private void EndCalls()
     {
         foreach (var call in _calls.Keys)

@@ -2,11 +2,14 @@ using System.Globalization;
 using System.Text;
 using Akka.Actor;
 using Akka.Event;
+using SipActors.Calls;
 using SipActors.Diagnostics;
 using SipActors.Events;
 using SipActors.Sip;
+using SipActors.Sip.Calls;
 using SipActors.Sip.Messaging;
 using SipActors.Sip.Registration;
+using SipActors.Sip.Transactions;
 using SipActors.Sip.Transports;
 using SipActors.Sip.UserAgents;
 
@@ -38,6 +41,9 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
     private bool _holdingPermit;
     private Exception? _restartingAfter;
     private Task<RegistrationResult>? _registering; // the last REGISTER exchange sent, so a teardown can wait for it
+    private CallSessionSetup? _callSetup;
+    private Dictionary<string, CallSession>? _calls; // made on the first call: most accounts never have one
+    private int _callSequence;
 
     // Each state's delegate is made once, when first entered: a registered idle account holds two.
     private Receive? _idleState;
@@ -121,7 +127,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             case Disconnect or Unregister:
                 Sender.Tell(new CommandResult(_account, CommandStatus.NoOp));
                 return true;
-            case Register or SendMessage or SendOptions or Ping:
+            case Register or SendMessage or SendOptions or Ping or Call:
                 Sender.Tell(new CommandResult(_account, CommandStatus.Failed, "not connected: send Connect first"));
                 return true;
             default:
@@ -158,7 +164,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             case Disconnect disconnect:
                 OnDisconnectWhileConnecting(disconnect);
                 return true;
-            case Register or Unregister or SendMessage or SendOptions or Ping:
+            case Register or Unregister or SendMessage or SendOptions or Ping or Call:
                 // Answered once the connect settles: registered, failed or superseded.
                 Stash.Stash();
                 return true;
@@ -200,6 +206,9 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             case Ping:
                 SendOptionsTo(_ua!.AddressOfRecord);
                 return true;
+            case Call call:
+                PlaceCall(call);
+                return true;
             case UnregistrationDone m when m.Generation == _state.Generation:
                 OnUnregistrationDone(m);
                 return true;
@@ -225,7 +234,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             case Unregister:
                 Sender.Tell(new CommandResult(_account, CommandStatus.NoOp));
                 return true;
-            case SendMessage or SendOptions or Ping:
+            case SendMessage or SendOptions or Ping or Call:
                 Sender.Tell(new CommandResult(_account, CommandStatus.Failed, "the transport is down and recovering"));
                 return true;
             case Disconnect:
@@ -250,7 +259,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             case Connect or Disconnect or Register or Unregister:
                 Stash.Stash();
                 return true;
-            case SendMessage or SendOptions or Ping:
+            case SendMessage or SendOptions or Ping or Call:
                 Sender.Tell(new CommandResult(_account, CommandStatus.Failed, "the account is disconnecting"));
                 return true;
             default:
@@ -258,13 +267,28 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
         }
     }
 
-    /// <summary>What every state answers alike: state queries, incoming requests while there is a flow (480 otherwise), stale results.</summary>
+    /// <summary>What every state answers alike: state queries, commands for calls, incoming requests while there is a flow (480 otherwise), stale results.</summary>
     private bool Otherwise(object message, bool flowExists)
     {
         switch (message)
         {
             case GetState:
                 ReplyState();
+                return true;
+            case Answer or Reject or HangUp:
+                RouteToCall((IWithAccountId)message);
+                return true;
+            case GetCalls:
+                Sender.Tell(new CallsResult(_account, _calls is null ? [] : [.. _calls.Values]));
+                return true;
+            case SessionStarted started:
+                (_calls ??= new Dictionary<string, CallSession>(StringComparer.Ordinal))[started.Session.CallId] = started.Session;
+                return true;
+            case SessionStopped stopped:
+                if (_calls is not null && _calls.TryGetValue(stopped.CallId, out var session) && session.Actor.Equals(stopped.Actor))
+                {
+                    _calls.Remove(stopped.CallId);
+                }
                 return true;
             case AccountRequestHandler.IncomingRequest incoming when flowExists:
                 OnIncomingRequest(incoming);
@@ -354,6 +378,10 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             var colon = header.IndexOf(':');
             extra.Add(new(header[..colon].Trim(), header[(colon + 1)..].Trim()));
         }
+        _callSetup = new CallSessionSetup(
+            new SipCallOptions { NoAnswerTimeout = TimeSpan.FromSeconds(parameters.NoAnswerTimeout) },
+            parameters.IncomingCalls,
+            parameters.AnswerSdp);
         _ua = new SipUserAgent(_stack, new SipUserAgentOptions
         {
             User = user,
@@ -706,15 +734,66 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
                 Publish(new SipEvent(_account, Now, evt?.Package ?? "", evt?.Id, request.ContentType, Encoding.UTF8.GetString(request.Body.Span)));
                 break;
             case SipMethod.Invite:
-                // Calls arrive with issue #6; until then an incoming call is announced and declined busy.
-                Publish(new NewRtcSession(_account, Now, "remote", request.CallId ?? "", request.From?.UriText ?? "", request.To?.UriText ?? ""));
-                _ = transaction.RespondAsync(transaction.CreateResponse(486, toTag: tag));
+                OnIncomingCall(transaction, tag);
                 break;
             default:
                 _ = transaction.RespondAsync(transaction.CreateResponse(405, toTag: tag));
                 break;
         }
     }
+
+    // ---- calls ------------------------------------------------------------------------------
+
+    private void PlaceCall(Call command)
+    {
+        if (!OutOfDialogClient.IsValidTarget(command.Target, out var error))
+        {
+            Sender.Tell(new CommandResult(_account, CommandStatus.Failed, error));
+            return;
+        }
+        // The session actor answers the command once the INVITE is out, with the call's handle.
+        Context.ActorOf(CallSessionActor.Outgoing(_account, _ua!, _callSetup!, command, Sender), NextCallName());
+    }
+
+    private void OnIncomingCall(SipServerTransaction invite, string tag)
+    {
+        var setup = _callSetup!;
+        if (setup.Policy == IncomingCallPolicy.IgnoreEvent)
+        {
+            // The seed library's answer when nobody listens for calls; no event.
+            _ = invite.RespondAsync(invite.CreateResponse(405, toTag: tag));
+            return;
+        }
+        if (_ua is null || _state.Status is not (ConnectionStatus.Connected or ConnectionStatus.Registered))
+        {
+            _ = invite.RespondAsync(invite.CreateResponse(480, toTag: tag));
+            return;
+        }
+        Context.ActorOf(CallSessionActor.Incoming(_account, _ua, setup, invite), NextCallName());
+    }
+
+    private string NextCallName() => "call-" + (++_callSequence).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Answer, Reject and HangUp by Call-ID: to the call's session actor, or answered here when the account has no such call.</summary>
+    private void RouteToCall(IWithAccountId command)
+    {
+        var callId = command switch
+        {
+            Answer a => a.CallId,
+            Reject r => r.CallId,
+            HangUp h => h.CallId,
+            _ => throw new ArgumentOutOfRangeException(nameof(command)),
+        };
+        if (_calls is not null && _calls.TryGetValue(callId, out var session))
+        {
+            session.Actor.Forward(command);
+            return;
+        }
+        Sender.Tell(new CommandResult(_account, CommandStatus.Failed, $"the account has no call with Call-ID '{callId}' (it may have ended)"));
+    }
+
+    /// <summary>A call that crashes its session actor ends there (its PostStop hangs up); restarting it would place or accept the call again.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
     // ---- disconnect -------------------------------------------------------------------------
 
@@ -758,6 +837,8 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             {
             }
         }
+        // Calls end with their BYE (or CANCEL) before the flow goes, not with a silent loss.
+        ua.HangUpCalls();
         RegistrationResult? result = null;
         if (registered)
         {

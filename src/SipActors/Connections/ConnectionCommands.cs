@@ -60,6 +60,9 @@ public sealed record CommandResult(AccountId Account, CommandStatus Status, stri
 
     /// <summary>For commands that send a request (SendMessage, SendOptions, Ping): the final SIP status, if one came.</summary>
     public int? StatusCode { get; init; }
+
+    /// <summary>For <see cref="Calls.Call"/>: the handle of the call placed.</summary>
+    public Calls.CallSession? Session { get; init; }
 }
 
 public enum ConnectionStatus

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SipActors.Calls;
 using SipActors.Sip.Transports;
 
 namespace SipActors.Connections;
@@ -27,7 +28,18 @@ public sealed record ConnectionParameters
     public string? RemoteAddress { get; init; }
 
     public string? UserAgent { get; init; }
+
+    /// <summary>RFC 4028 session timers on calls.</summary>
     public bool SessionTimers { get; init; }
+
+    /// <summary>What the account does with an incoming INVITE; <see cref="IncomingCallPolicy.Ring"/> by default.</summary>
+    public IncomingCallPolicy IncomingCalls { get; init; } = IncomingCallPolicy.Ring;
+
+    /// <summary>SDP of answers given without one (auto-answer, Answer with no SDP); a minimal inactive answer when null.</summary>
+    public string? AnswerSdp { get; init; }
+
+    /// <summary>Seconds a call may go unanswered: an incoming one is then answered 480, an outgoing one cancelled.</summary>
+    public int NoAnswerTimeout { get; init; } = 60;
     public int RegisterExpires { get; init; } = 300;
     public double ConnectionRecoveryMinInterval { get; init; } = 2;
     public double ConnectionRecoveryMaxInterval { get; init; } = 6;
@@ -86,6 +98,14 @@ public sealed record ConnectionParameters
                 errors.Add($"ExtraHeaders entry '{header}' is not 'Name: value'");
             }
         }
+        if (NoAnswerTimeout is < 1 or > 3600)
+        {
+            errors.Add($"NoAnswerTimeout must be 1..3600 seconds, not {NoAnswerTimeout.ToString(CultureInfo.InvariantCulture)}");
+        }
+        if (!Enum.IsDefined(IncomingCalls))
+        {
+            errors.Add($"IncomingCalls must be {IncomingCallPolicyNames.Expected}");
+        }
         if (RemoteAddress is { } remote && remote.AsSpan().IndexOfAny('\r', '\n') >= 0)
         {
             errors.Add("RemoteAddress must not contain line breaks");
@@ -101,7 +121,8 @@ public sealed record ConnectionParameters
             .Append(", Register = ").Append(Register)
             .Append(", User = ").Append(User)
             .Append(", Password = ").Append(Password is null ? "null" : "***")
-            .Append(", RegisterExpires = ").Append(RegisterExpires);
+            .Append(", RegisterExpires = ").Append(RegisterExpires)
+            .Append(", IncomingCalls = ").Append(IncomingCalls.ToConfigName());
         return true;
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using SipActors.Calls;
 using SipActors.Connections;
 
 namespace SipActors.Events;
@@ -13,7 +14,7 @@ public static class ConnectionEventJson
     // (name-addrs) stay readable instead of becoming \u002B and \u003C.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string Serialize(ConnectionEvent connectionEvent)
+    public static string Serialize(AccountEvent connectionEvent)
     {
         ArgumentNullException.ThrowIfNull(connectionEvent);
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -53,6 +54,8 @@ public static class ConnectionEventJson
         writer.WriteString("remoteAddress", p.RemoteAddress);
         writer.WriteString("userAgent", p.UserAgent);
         writer.WriteBoolean("sessionTimers", p.SessionTimers);
+        writer.WriteString("incomingCalls", p.IncomingCalls.ToConfigName());
+        writer.WriteNumber("noAnswerTimeout", p.NoAnswerTimeout);
         writer.WriteNumber("registerExpires", p.RegisterExpires);
         writer.WriteNumber("connectionRecoveryMinInterval", p.ConnectionRecoveryMinInterval);
         writer.WriteNumber("connectionRecoveryMaxInterval", p.ConnectionRecoveryMaxInterval);

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using SipActors.Calls;
 using SipActors.Connections;
+using SipActors.Sip;
 
 namespace SipActors.Events;
 
@@ -126,16 +128,40 @@ public sealed record Disconnected(AccountId Account, DateTimeOffset Time, bool E
     }
 }
 
-/// <summary>An INVITE arrived for the account, or the account placed a call (issue #6 adds the session handle).</summary>
-public sealed record NewRtcSession(AccountId Account, DateTimeOffset Time, string Originator, string CallId, string From, string To) : ConnectionEvent(Account, Time)
+/// <summary>
+/// An INVITE arrived for the account (<see cref="Originator"/> <c>remote</c>), or the account
+/// placed a call (<c>local</c>). <see cref="Session"/> is the call's handle; the call's steps
+/// follow as <c>session:*</c> events with the same Call-ID.
+/// </summary>
+public sealed record NewRtcSession(AccountId Account, DateTimeOffset Time, string Originator, CallSession Session, SipRequest Request) : ConnectionEvent(Account, Time)
 {
     public override string Topic => ConnectionTopics.NewRtcSession;
+
+    public string CallId => Session.CallId;
+    public string From => Session.From;
+    public string To => Session.To;
+
     protected internal override void WritePayload(Utf8JsonWriter writer)
     {
         writer.WriteString("originator", Originator);
         writer.WriteString("callId", CallId);
         writer.WriteString("from", From);
         writer.WriteString("to", To);
+        writer.WriteStartObject("request");
+        writer.WriteString("method", Request.MethodName);
+        writer.WriteString("requestUri", Request.RequestUriText);
+        writer.WriteString("contentType", Request.ContentType);
+        writer.WriteString("body", System.Text.Encoding.UTF8.GetString(Request.Body.Span));
+        writer.WriteEndObject();
+    }
+
+    protected override bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Account = ").Append(Account).Append(", Time = ").Append(Time.ToString("O", System.Globalization.CultureInfo.InvariantCulture))
+            .Append(", Originator = ").Append(Originator).Append(", CallId = ").Append(CallId)
+            .Append(", From = ").Append(From).Append(", To = ").Append(To)
+            .Append(", Request = ").Append(Request.MethodName).Append(' ').Append(Request.RequestUriText);
+        return true;
     }
 }
 

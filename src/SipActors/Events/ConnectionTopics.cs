@@ -4,9 +4,15 @@ using Akka.Event;
 
 namespace SipActors.Events;
 
-/// <summary>The 16 topic strings of the seed, and subscription by topic string (including <c>connection:*</c>).</summary>
+/// <summary>
+/// The 16 topic strings of the seed, and subscription by topic string: <c>connection:*</c>, one
+/// topic, the <c>session:*</c> topics of calls (<see cref="SessionTopics"/>), or <c>*</c> for
+/// every account event.
+/// </summary>
 public static class ConnectionTopics
 {
+    /// <summary>Every event an account publishes: <c>connection:*</c> and <c>session:*</c>.</summary>
+    public const string Everything = "*";
     public const string All = "connection:*";
     public const string Connecting = "connection:connecting";
     public const string Connected = "connection:connected";
@@ -44,16 +50,24 @@ public static class ConnectionTopics
         [ConnectSucceeded] = typeof(Events.ConnectSucceeded),
         [ConnectedWithConfiguration] = typeof(Events.ConnectedWithConfiguration),
         [ConnectFailed] = typeof(Events.ConnectFailed),
+        [Everything] = typeof(AccountEvent),
+        [SessionTopics.All] = typeof(SessionEvent),
+        [SessionTopics.Ringing] = typeof(SessionRinging),
+        [SessionTopics.Progress] = typeof(SessionProgress),
+        [SessionTopics.Answered] = typeof(SessionAnswered),
+        [SessionTopics.Confirmed] = typeof(SessionConfirmed),
+        [SessionTopics.Updated] = typeof(SessionUpdated),
+        [SessionTopics.Ended] = typeof(SessionEnded),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The 16 topics (without <c>connection:*</c>).</summary>
-    public static IEnumerable<string> Topics => Types.Keys.Where(k => k != All);
+    public static IEnumerable<string> Topics => Types.Keys.Where(k => k.StartsWith("connection:", StringComparison.Ordinal) && k != All);
 
     /// <summary>The event type of a topic string; throws naming the topic when it is unknown.</summary>
     public static Type TypeOf(string topic)
         => Types.TryGetValue(topic ?? throw new ArgumentNullException(nameof(topic)), out var type)
             ? type
-            : throw new ArgumentException($"'{topic}' is not a connection topic (known: {string.Join(", ", Types.Keys.Order(StringComparer.Ordinal))}).", nameof(topic));
+            : throw new ArgumentException($"'{topic}' is not a topic (known: {string.Join(", ", Types.Keys.Order(StringComparer.Ordinal))}).", nameof(topic));
 
     /// <summary>Subscribes <paramref name="subscriber"/> to a topic string on the event stream.</summary>
     public static bool Subscribe(EventStream eventStream, IActorRef subscriber, string topic)

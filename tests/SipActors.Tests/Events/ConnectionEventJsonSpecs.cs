@@ -1,10 +1,13 @@
 using System.Text.Json;
+using Akka.Actor;
+using SipActors.Calls;
 using SipActors.Connections;
 using SipActors.Events;
+using SipActors.Sip;
 
 namespace SipActors.Tests.Events;
 
-/// <summary>Every one of the 16 event types as JSON and as text: the fixed keys, its payload, and never the password.</summary>
+/// <summary>Every one of the 16 connection event types and the 6 session ones as JSON and as text: the fixed keys, its payload, and never the password.</summary>
 public sealed class ConnectionEventJsonSpecs
 {
     private const string Secret = "s3cret-Pa55";
@@ -25,7 +28,17 @@ public sealed class ConnectionEventJsonSpecs
         "<sip:alice@127.0.0.1:40000;transport=udp>", "127.0.0.1:40000");
 
     /// <summary>One instance of each event type with the payload values the JSON must carry.</summary>
-    public static TheoryData<ConnectionEvent, string[]> Events() => new()
+    private static readonly SipRequest Invite = CreateInvite();
+
+    private static SipRequest CreateInvite()
+    {
+        var invite = new SipRequest(SipMethod.Invite, "sip:alice@host");
+        invite.Headers.Add(Sip.Headers.SipHeaderId.ContentType, "application/sdp");
+        invite.Body = "v=0\r\nm=audio 4000 RTP/AVP 0\r\n"u8.ToArray();
+        return invite;
+    }
+
+    public static TheoryData<AccountEvent, string[]> Events() => new()
     {
         { new ConnectStarted(Account, Time), [] },
         { new ConnectParametersResolveSucceeded(Account, Time, Parameters), ["sip.example.test", "udp://127.0.0.1:5060", "X-Test: 1"] },
@@ -40,23 +53,43 @@ public sealed class ConnectionEventJsonSpecs
         { new ConnectFailed(Account, Time, "registration failed: 401 Unauthorized", "Authentication Error"), ["registration failed: 401 Unauthorized", "Authentication Error"] },
         { new Disconnecting(Account, Time), [] },
         { new Disconnected(Account, Time, true, "connection lost"), ["connection lost"] },
-        { new NewRtcSession(Account, Time, "remote", "call-1@host", "<sip:bob@host>", "<sip:alice@host>"), ["remote", "call-1@host", "<sip:bob@host>"] },
+        { new NewRtcSession(Account, Time, "remote", new CallSession(Account, "call-1@host", "remote", "<sip:bob@host>", "<sip:alice@host>", ActorRefs.Nobody), Invite),
+            ["remote", "call-1@host", "<sip:bob@host>", "INVITE", "sip:alice@host", "application/sdp", "v=0\r\nm=audio 4000 RTP/AVP 0\r\n"] },
         { new NewMessage(Account, Time, "remote", "<sip:bob@host>", "<sip:alice@host>", "text/plain", "hello \"alice\""), ["text/plain", "hello \"alice\""] },
         { new SipEvent(Account, Time, "message-summary", "7", "application/simple-message-summary", "Messages-Waiting: yes"), ["message-summary", "Messages-Waiting: yes"] },
+        { new SessionRinging(Account, Time, "call-1@host", "remote"), ["call-1@host", "remote"] },
+        { new SessionProgress(Account, Time, "call-1@host", 183, "Session Progress", "v=0"), ["Session Progress", "v=0"] },
+        { new SessionAnswered(Account, Time, "call-1@host", "local", "v=0"), ["local", "v=0"] },
+        { new SessionConfirmed(Account, Time, "call-1@host", "remote"), ["call-1@host"] },
+        { new SessionUpdated(Account, Time, "call-1@host", "remote", "v=0 updated"), ["v=0 updated"] },
+        { new SessionEnded(Account, Time, "call-1@host", "remote", SessionEndCauses.Busy, 486, "Busy Here"), ["Busy", "Busy Here"] },
     };
 
     [Fact]
     public void Should_cover_every_topic_once()
     {
-        var topics = Events().Select(row => ((ConnectionEvent)row[0]).Topic).ToList();
+        var topics = Events().Select(row => ((AccountEvent)row[0]).Topic).ToList();
 
-        Assert.Equal(16, topics.Distinct().Count());
-        Assert.Equal(ConnectionTopics.Topics.Order(StringComparer.Ordinal), topics.Order(StringComparer.Ordinal));
+        Assert.Equal(16, topics.Count(t => t.StartsWith("connection:", StringComparison.Ordinal)));
+        Assert.Equal(ConnectionTopics.Topics.Concat(SessionTopics.Topics).Order(StringComparer.Ordinal), topics.Order(StringComparer.Ordinal));
+        Assert.Equal(topics.Count, topics.Distinct().Count());
     }
 
     [Theory]
+    [InlineData(ConnectionTopics.Everything, typeof(AccountEvent))]
+    [InlineData(ConnectionTopics.All, typeof(ConnectionEvent))]
+    [InlineData(SessionTopics.All, typeof(SessionEvent))]
+    [InlineData(SessionTopics.Ended, typeof(SessionEnded))]
+    public void Should_resolve_wildcard_and_session_topics(string topic, Type expected)
+        => Assert.Equal(expected, ConnectionTopics.TypeOf(topic));
+
+    [Fact]
+    public void Should_name_the_topic_it_does_not_know()
+        => Assert.Contains("'session:bogus'", Assert.Throws<ArgumentException>(() => ConnectionTopics.TypeOf("session:bogus")).Message, StringComparison.Ordinal);
+
+    [Theory]
     [MemberData(nameof(Events))]
-    public void Should_serialize_to_one_object_with_topic_account_time_and_payload(ConnectionEvent connectionEvent, string[] payloadValues)
+    public void Should_serialize_to_one_object_with_topic_account_time_and_payload(AccountEvent connectionEvent, string[] payloadValues)
     {
         var json = ConnectionEventJson.Serialize(connectionEvent);
 
@@ -76,7 +109,7 @@ public sealed class ConnectionEventJsonSpecs
 
     [Theory]
     [MemberData(nameof(Events))]
-    public void Should_never_print_the_password(ConnectionEvent connectionEvent, string[] payloadValues)
+    public void Should_never_print_the_password(AccountEvent connectionEvent, string[] payloadValues)
     {
         _ = payloadValues;
 
