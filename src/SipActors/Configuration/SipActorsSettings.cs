@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using SipActors.Calls;
 using SipActors.Connections;
 using SipActors.Sip.Transactions;
 using SipActors.Sip.UserAgents;
@@ -95,6 +96,10 @@ public sealed record SipActorsSettings
                 Password = item.GetString("password", null),
                 RemoteAddress = item.GetString("remote-address", null),
                 UserAgent = item.GetString("user-agent", null),
+                SessionTimers = item.GetBoolean("session-timers", false),
+                IncomingCalls = Policy(item, path),
+                AnswerSdp = item.GetString("answer-sdp", null),
+                NoAnswerTimeout = item.HasPath("no-answer-timeout") ? item.GetInt("no-answer-timeout") : 60,
                 RegisterExpires = item.HasPath("register-expires") ? item.GetInt("register-expires") : settings.RegisterExpires,
                 ConnectionRecoveryMinInterval = settings.ConnectionRecoveryMinInterval.TotalSeconds,
                 ConnectionRecoveryMaxInterval = settings.ConnectionRecoveryMaxInterval.TotalSeconds,
@@ -108,6 +113,18 @@ public sealed record SipActorsSettings
             accounts.Add(new Connect(Required("id"), parameters));
         }
         return accounts;
+    }
+
+    private static IncomingCallPolicy Policy(Config item, string path)
+    {
+        var text = item.GetString("incoming-calls", null);
+        if (text is null)
+        {
+            return IncomingCallPolicy.Ring;
+        }
+        return IncomingCallPolicyNames.TryParse(text, out var policy)
+            ? policy
+            : throw new SipActorsConfigurationException($"{path}.incoming-calls", $"'{text}' is not one of {IncomingCallPolicyNames.Expected}");
     }
 
     private static TimeSpan Duration(Config section, string key, bool allowZero = false)

@@ -1,3 +1,4 @@
+using SipActors.Calls;
 using Akka.Configuration;
 using SipActors.Configuration;
 
@@ -32,7 +33,9 @@ public class SipActorsSettingsSpecs
               transport.udp.server-check-interval = 0s
               accounts = [
                 { id = alice, sip-server-ip = 127.0.0.1, sip-server-url = "udp://127.0.0.1:5060", register = true,
-                  user = alice, password = pw-alice, display-name = "Alice", extra-headers = ["X-Test: 1"] }
+                  user = alice, password = pw-alice, display-name = "Alice", extra-headers = ["X-Test: 1"],
+                  incoming-calls = auto-answer, answer-sdp = "v=0", no-answer-timeout = 20, session-timers = true }
+                { id = bob, sip-server-ip = 127.0.0.1, sip-server-url = "udp://127.0.0.1:5060" }
               ]
             }
             """);
@@ -42,8 +45,13 @@ public class SipActorsSettingsSpecs
         Assert.Equal(50, settings.Supervisor.ConnectRateLimit);
         Assert.Equal(TimeSpan.FromMilliseconds(250), settings.Timers.T1);
         Assert.Equal(TimeSpan.Zero, settings.UdpServerCheck.Interval); // zero turns the check off
-        var alice = Assert.Single(settings.Accounts);
+        Assert.Equal(2, settings.Accounts.Count);
+        var alice = settings.Accounts[0];
         Assert.Equal("alice", alice.Account.Value);
+        Assert.Equal((IncomingCallPolicy.AutoAnswer, "v=0", 20, true),
+            (alice.Parameters!.IncomingCalls, alice.Parameters.AnswerSdp, alice.Parameters.NoAnswerTimeout, alice.Parameters.SessionTimers));
+        var bob = settings.Accounts[1].Parameters!;
+        Assert.Equal((IncomingCallPolicy.Ring, null, 60, false), (bob.IncomingCalls, bob.AnswerSdp, bob.NoAnswerTimeout, bob.SessionTimers));
         Assert.Equal(("udp://127.0.0.1:5060", true, "alice", 300, "X-Test: 1"),
             (alice.Parameters!.SipServerUrl, alice.Parameters.Register, alice.Parameters.User, alice.Parameters.RegisterExpires, alice.Parameters.ExtraHeaders[0]));
         Assert.DoesNotContain("pw-alice", alice.Parameters.ToString(), StringComparison.Ordinal);
@@ -57,6 +65,8 @@ public class SipActorsSettingsSpecs
     [InlineData("sip-actors.connection-recovery-max-interval = 1s", "sip-actors.connection-recovery-max-interval")]
     [InlineData("sip-actors.accounts = [ { id = x, sip-server-url = \"udp://127.0.0.1:5060\" } ]", "sip-actors.accounts[0].sip-server-ip")]
     [InlineData("sip-actors.accounts = [ { id = x, sip-server-ip = h, sip-server-url = \"udp://h:5060\", register = true } ]", "sip-actors.accounts[0]")]
+    [InlineData("sip-actors.accounts = [ { id = x, sip-server-ip = h, sip-server-url = \"udp://h:5060\", incoming-calls = answer-machine } ]", "sip-actors.accounts[0].incoming-calls")]
+    [InlineData("sip-actors.accounts = [ { id = x, sip-server-ip = h, sip-server-url = \"udp://h:5060\", no-answer-timeout = 0 } ]", "sip-actors.accounts[0]")]
     public void Should_name_the_bad_key(string hocon, string key)
     {
         var error = Assert.Throws<SipActorsConfigurationException>(() => SipActorsSettings.Create(ConfigurationFactory.ParseString(hocon)));
