@@ -181,7 +181,15 @@ internal sealed class CallSessionActor : ReceiveActor
     {
         if (!_ended)
         {
-            _call?.HangUp();
+            try
+            {
+                _call?.HangUp();
+            }
+            catch (Exception e) when (e is ObjectDisposedException or SipTransportException or InvalidOperationException)
+            {
+                // The stack went first (a process shutting down): the peer finds out by its own timers.
+                Context.GetLogger().Debug("Call {0} not hung up: {1}", _call!.CallId, e.Message);
+            }
         }
         if (_session is not null)
         {
