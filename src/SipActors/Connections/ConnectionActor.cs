@@ -731,7 +731,11 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             case SipMethod.Notify:
                 _ = transaction.RespondAsync(transaction.CreateResponse(200, toTag: tag));
                 var evt = request.Event;
-                Publish(new SipEvent(_account, Now, evt?.Package ?? "", evt?.Id, request.ContentType, Encoding.UTF8.GetString(request.Body.Span)));
+                Publish(new SipEvent(_account, Now, evt?.Package ?? "", evt?.Id, request.ContentType, Encoding.UTF8.GetString(request.Body.Span))
+                {
+                    EventParameters = evt?.Parameters ?? [],
+                    Request = request,
+                });
                 break;
             case SipMethod.Invite:
                 OnIncomingCall(transaction, tag);

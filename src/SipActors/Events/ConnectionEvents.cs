@@ -179,15 +179,40 @@ public sealed record NewMessage(AccountId Account, DateTimeOffset Time, string O
     }
 }
 
-/// <summary>An out-of-dialog NOTIFY arrived for the account (answered 200).</summary>
+/// <summary>
+/// An out-of-dialog NOTIFY arrived for the account (answered 200): the Event header's package,
+/// id and parameters, the body, and the request itself.
+/// </summary>
 public sealed record SipEvent(AccountId Account, DateTimeOffset Time, string Event, string? EventId, string? ContentType, string Body) : ConnectionEvent(Account, Time)
 {
     public override string Topic => ConnectionTopics.SipEvent;
+
+    /// <summary>Every parameter of the Event header (<c>id</c> included), in order; a parameter without a value has null.</summary>
+    public IReadOnlyList<KeyValuePair<string, string?>> EventParameters { get; init; } = [];
+
+    /// <summary>The NOTIFY as received (null when the event was made by hand).</summary>
+    public SipRequest? Request { get; init; }
+
     protected internal override void WritePayload(Utf8JsonWriter writer)
     {
         writer.WriteString("event", Event);
         writer.WriteString("eventId", EventId);
+        writer.WriteStartObject("eventParams");
+        foreach (var (name, value) in EventParameters)
+        {
+            writer.WriteString(name, value);
+        }
+        writer.WriteEndObject();
         writer.WriteString("contentType", ContentType);
         writer.WriteString("body", Body);
+    }
+
+    protected override bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Account = ").Append(Account).Append(", Time = ").Append(Time.ToString("O", System.Globalization.CultureInfo.InvariantCulture))
+            .Append(", Event = ").Append(Event).Append(", EventId = ").Append(EventId)
+            .Append(", EventParameters = [").AppendJoin(", ", EventParameters.Select(p => p.Value is null ? p.Key : p.Key + "=" + p.Value)).Append(']')
+            .Append(", ContentType = ").Append(ContentType).Append(", Body = ").Append(Body.Length).Append(" chars");
+        return true;
     }
 }

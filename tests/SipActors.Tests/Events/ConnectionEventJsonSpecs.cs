@@ -56,7 +56,10 @@ public sealed class ConnectionEventJsonSpecs
         { new NewRtcSession(Account, Time, "remote", new CallSession(Account, "call-1@host", "remote", "<sip:bob@host>", "<sip:alice@host>", ActorRefs.Nobody), Invite),
             ["remote", "call-1@host", "<sip:bob@host>", "INVITE", "sip:alice@host", "application/sdp", "v=0\r\nm=audio 4000 RTP/AVP 0\r\n"] },
         { new NewMessage(Account, Time, "remote", "<sip:bob@host>", "<sip:alice@host>", "text/plain", "hello \"alice\""), ["text/plain", "hello \"alice\""] },
-        { new SipEvent(Account, Time, "message-summary", "7", "application/simple-message-summary", "Messages-Waiting: yes"), ["message-summary", "Messages-Waiting: yes"] },
+        { new SipEvent(Account, Time, "message-summary", "7", "application/simple-message-summary", "Messages-Waiting: yes")
+            {
+                EventParameters = [new("id", "7"), new("x-flag", null), new("x-mode", "quick")],
+            }, ["message-summary", "Messages-Waiting: yes", "quick"] },
         { new SessionRinging(Account, Time, "call-1@host", "remote"), ["call-1@host", "remote"] },
         { new SessionProgress(Account, Time, "call-1@host", 183, "Session Progress", "v=0"), ["Session Progress", "v=0"] },
         { new SessionAnswered(Account, Time, "call-1@host", "local", "v=0"), ["local", "v=0"] },
