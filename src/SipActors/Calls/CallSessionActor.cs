@@ -71,7 +71,9 @@ internal sealed class CallSessionActor : ReceiveActor
             {
                 _call = _ua.PlaceCall(command.Target, Encoding.UTF8.GetBytes(sdp), onEvent, _setup.Options);
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or SipTransportException)
+#pragma warning disable CA1031 // whatever failed, the Call command must hear of it: every command gets an answer
+            catch (Exception e)
+#pragma warning restore CA1031
             {
                 _ended = true;
                 _setup.ReplyTo!.Tell(new CommandResult(_account, CommandStatus.Failed, "the call could not be placed: " + e.Message));
@@ -84,7 +86,18 @@ internal sealed class CallSessionActor : ReceiveActor
         }
 
         var invite = _setup.Invite!;
-        _call = _ua.AcceptCall(invite, onEvent, _setup.Options);
+        try
+        {
+            _call = _ua.AcceptCall(invite, onEvent, _setup.Options);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or SipTransportException)
+        {
+            // The flow went away between the INVITE and this actor: answer it, or the caller waits for Timer B.
+            _ended = true;
+            _ = invite.RespondAsync(invite.CreateResponse(480, toTag: Sip.SipIdentifiers.NewTag()));
+            Context.Stop(Self);
+            return;
+        }
         Start("remote", invite.Request.From?.UriText ?? "", invite.Request.To?.UriText ?? "");
         switch (_setup.Policy)
         {

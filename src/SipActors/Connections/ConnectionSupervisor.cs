@@ -87,6 +87,7 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
         Sender.Tell(message switch
         {
             GetState => new ConnectionStateResult(message.Account, ConnectionStatus.Disconnected, null),
+            Calls.GetCalls => new Calls.CallsResult(message.Account, []),
             Disconnect or Unregister => new CommandResult(message.Account, CommandStatus.NoOp),
             _ => new CommandResult(message.Account, CommandStatus.Failed, $"account '{message.Account.Value}' is not known: send Connect first"),
         });

@@ -61,11 +61,15 @@ public sealed class ConnectionSupervisorSpecs : TestKit, IAsyncLifetime
         var state = await supervisor.Ask<ConnectionStateResult>(new GetState("ghost"), TimeSpan.FromSeconds(5));
         var disconnect = await supervisor.Ask<CommandResult>(new Disconnect("ghost"), TimeSpan.FromSeconds(5));
         var message = await supervisor.Ask<CommandResult>(new SendMessage("ghost", "sip:bob@example.test", "boo"), TimeSpan.FromSeconds(5));
+        var calls = await supervisor.Ask<SipActors.Calls.CallsResult>(new SipActors.Calls.GetCalls("ghost"), TimeSpan.FromSeconds(5));
+        var call = await supervisor.Ask<CommandResult>(new SipActors.Calls.Call("ghost", "sip:bob@example.test"), TimeSpan.FromSeconds(5));
 
         Assert.Equal(ConnectionStatus.Disconnected, state.Status);
         Assert.Equal(CommandStatus.NoOp, disconnect.Status);
         Assert.Equal(CommandStatus.Failed, message.Status);
         Assert.Contains("'ghost' is not known", message.Error, StringComparison.Ordinal);
+        Assert.Empty(calls.Calls);
+        Assert.Equal(CommandStatus.Failed, call.Status);
         Assert.Equal(0, (await StatusAsync(supervisor)).Accounts);
     }
 
