@@ -10,8 +10,8 @@ using SipActors.Sip.UserAgents;
 namespace SipActors.Sip.Calls;
 
 /// <summary>
-/// One basic call (RFC 3261 §13-15, no PRACK, no media) in either direction, driven by responses,
-/// requests and timers on the stack's wheel; nothing waits. Steps are reported through the
+/// One basic call (RFC 3261 §13-15, no PRACK, no media) in either direction, with RFC 4028 session
+/// timers when its options ask, driven by responses, requests and timers on the stack's wheel; nothing waits. Steps are reported through the
 /// callback given at creation, under the call's lock so they arrive in order, on a receive loop or
 /// timer thread: post them on and return. <see cref="SipCallEventKind.Ended"/> comes exactly once
 /// and last; by then the dialog has left the stack's table.
@@ -22,6 +22,8 @@ public sealed class SipCall
     private static readonly Action<object?> CancelTimeoutCallback = static s => ((SipCall)s!).OnCancelTimeout();
     private static readonly Action<object?> RetransmitCallback = static s => ((SipCall)s!).OnRetransmit2xx();
     private static readonly Action<object?> AckTimeoutCallback = static s => ((SipCall)s!).OnAckTimeout();
+    private static readonly Action<object?> SessionRefreshCallback = static s => ((SipCall)s!).OnSessionRefreshDue();
+    private static readonly Action<object?> SessionExpiryCallback = static s => ((SipCall)s!).OnSessionExpired();
 
     private readonly object _gate = new();
     private readonly SipCallContext _context;
@@ -44,6 +46,8 @@ public sealed class SipCall
     private bool _cancelSent;
     private bool _authRetried;
     private DigestAuthenticator? _authenticator;
+    private DigestChallenge? _inviteChallenge;
+    private SipHeaderId _inviteChallengeHeader;
     private ReadOnlyMemory<byte> _ack;
     private SipTimer? _cancelTimer;
 
@@ -66,6 +70,13 @@ public sealed class SipCall
     private SipRequest? _reinviteAcked;
     private ReadOnlyMemory<byte> _reinviteAck;
 
+    // RFC 4028 session timer, null when the options leave it off: the refresh we owe or the
+    // deadline we watch, and whether the INVITE in flight is already the one retry after a 422.
+    private readonly SipSessionTimer? _sessionTimer;
+    private SipTimer? _refreshTimer;
+    private SipTimer? _expiryTimer;
+    private bool _sessionRetried;
+
     private SipCall(SipCallContext context, SipCallDirection direction, string callId, string localTag, SipCallOptions? options, Action<SipCallEvent> onEvent)
     {
         _context = context;
@@ -74,6 +85,7 @@ public sealed class SipCall
         Direction = direction;
         CallId = callId;
         _localTag = localTag;
+        _sessionTimer = _options.SessionTimers ? new SipSessionTimer(_options) : null;
     }
 
     private SipCall(SipCallContext context, string target, ReadOnlyMemory<byte> sdp, SipCallOptions? options, Action<SipCallEvent> onEvent)
@@ -153,6 +165,30 @@ public sealed class SipCall
         }
     }
 
+    /// <summary>The RFC 4028 session interval the call runs; null while none runs (timers off, or the peer answered without one).</summary>
+    public TimeSpan? SessionInterval
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state != SipCallState.Ended && _sessionTimer is { Interval: > 0 } timer ? TimeSpan.FromSeconds(timer.Interval) : null;
+            }
+        }
+    }
+
+    /// <summary>True while a session interval runs and we are the side that refreshes it.</summary>
+    public bool IsSessionRefresher
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state != SipCallState.Ended && _sessionTimer is { Interval: > 0, LocalRefresher: true };
+            }
+        }
+    }
+
     /// <summary>Completes with the Ended event.</summary>
     public Task<SipCallEvent> Ended => _ended.Task;
 
@@ -189,6 +225,10 @@ public sealed class SipCall
             {
                 // The CANCEL (or another final) came before we listened.
                 call.End(SipCallEndCause.Cancelled, 487, null, byRemote: true, message: null);
+            }
+            else if (call.RefuseForSessionTimer(invite, call._localTag) is { } refusal)
+            {
+                call.RejectIncoming(refusal, SipCallEndCause.Rejected);
             }
         }
         return call;
@@ -241,10 +281,15 @@ public sealed class SipCall
                 ok.Headers.Add(SipHeaderId.RecordRoute, route);
             }
             AddSessionHeaders(ok, sdp);
+            if (_sessionTimer is { } timer)
+            {
+                timer.Apply(timer.Evaluate(request), request, ok);
+            }
             _state = SipCallState.Confirmed;
             _noAnswerTimer?.Cancel();
             AwaitAck(ok, request.CSeq?.Number ?? 0, _incoming.Channel, initial: true);
             Respond(_incoming, ok);
+            RestartSessionTimer();
             Emit(new SipCallEvent { Kind = SipCallEventKind.Answered, StatusCode = 200, ReasonPhrase = ok.ReasonPhrase, RemoteSdp = _remoteSdp });
             return true;
         }
@@ -296,7 +341,8 @@ public sealed class SipCall
 
     /// <summary>
     /// Answered: sends a re-INVITE (with <paramref name="sdp"/>, or our current SDP when empty)
-    /// and ACKs its 2xx; the Updated event follows. False when not confirmed or a re-INVITE is pending.
+    /// and ACKs its 2xx; the Updated event follows. With session timers it also refreshes the session.
+    /// False when not confirmed or a re-INVITE (ours or a session refresh) is pending.
     /// </summary>
     public bool Reinvite(ReadOnlyMemory<byte> sdp = default)
     {
@@ -306,26 +352,33 @@ public sealed class SipCall
             {
                 return false;
             }
-            var offer = sdp.IsEmpty ? _localSdp : sdp;
-            var invite = _dialog.CreateRequest(SipMethod.Invite, _context.ViaPrefix);
-            AddSessionHeaders(invite, offer);
-            AddUserAgent(invite);
-            _reinvite = invite;
-            _reinviteOffer = offer;
-            Task<SipResponse> task;
-            try
-            {
-                task = _context.Transactions.SendInviteAsync(invite, _context.Channel, r => OnReinviteResponse(invite, r));
-            }
-            catch (Exception e) when (e is SipTransportException or InvalidOperationException)
-            {
-                _reinvite = null;
-                return false;
-            }
-            _ = task.ContinueWith(t => OnReinviteFailed(invite, t.Exception?.InnerException), CancellationToken.None,
-                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            return true;
+            _sessionRetried = false;
+            return StartReinvite(sdp.IsEmpty ? _localSdp : sdp);
         }
+    }
+
+    // Under the lock, confirmed, with no INVITE transaction of the dialog in progress (§14.1).
+    private bool StartReinvite(ReadOnlyMemory<byte> offer)
+    {
+        var invite = _dialog!.CreateRequest(SipMethod.Invite, _context.ViaPrefix);
+        AddSessionHeaders(invite, offer);
+        AddUserAgent(invite);
+        _sessionTimer?.AddTo(invite);
+        _reinvite = invite;
+        _reinviteOffer = offer;
+        Task<SipResponse> task;
+        try
+        {
+            task = _context.Transactions.SendInviteAsync(invite, _context.Channel, r => OnReinviteResponse(invite, r));
+        }
+        catch (Exception e) when (e is SipTransportException or InvalidOperationException)
+        {
+            _reinvite = null;
+            return false;
+        }
+        _ = task.ContinueWith(t => OnReinviteFailed(invite, t.Exception?.InnerException), CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return true;
     }
 
     /// <summary>The account's flow is gone: the call ends ConnectionLost without sending anything more.</summary>
@@ -347,13 +400,14 @@ public sealed class SipCall
     {
         var invite = new SipRequest(SipMethod.Invite, _target!);
         var h = invite.Headers;
-        h.Add(SipHeaderId.Via, string.Concat(_context.ViaPrefix, ";branch=", SipIdentifiers.NewBranch(), ";rport"));
+        h.Add(SipHeaderId.Via, SipVia.NewTop(_context.ViaPrefix));
         h.Add(SipHeaderId.MaxForwards, "70");
         h.Add(SipHeaderId.From, string.Concat(_context.LocalIdentity, ";tag=", _localTag));
         h.Add(SipHeaderId.To, "<" + _target + ">");
         h.Add(SipHeaderId.CallId, CallId);
         h.Add(SipHeaderId.CSeq, string.Create(CultureInfo.InvariantCulture, $"{cseq} INVITE"));
         AddUserAgent(invite);
+        _sessionTimer?.AddTo(invite);
         AddSessionHeaders(invite, _localSdp);
         return invite;
     }
@@ -468,6 +522,11 @@ public sealed class SipCall
             return;
         }
         _state = SipCallState.Confirmed;
+        if (_sessionTimer is { } timer)
+        {
+            timer.OnAnswer(response);
+            RestartSessionTimer();
+        }
         Emit(new SipCallEvent
         {
             Kind = SipCallEventKind.Answered, StatusCode = response.StatusCode, ReasonPhrase = response.ReasonPhrase, ByRemote = true,
@@ -495,14 +554,24 @@ public sealed class SipCall
             return;
         }
         var status = response.StatusCode;
-        if (status is 401 or 407 && !_authRetried && !_cancelRequested && _context.Credentials is { } credentials
+        if (status is 401 or 407 && !_authRetried && !_cancelRequested && _context.Credentials is not null
             && DigestChallenge.SelectFirstSupported(response) is { } challenge)
         {
             // Answered once, as OutOfDialogClient does: same Call-ID and tag, next CSeq, new branch.
             _authRetried = true;
+            _inviteChallenge = challenge;
+            _inviteChallengeHeader = status == 401 ? SipHeaderId.Authorization : SipHeaderId.ProxyAuthorization;
             var retry = BuildInvite((invite.CSeq?.Number ?? 1) + 1);
-            retry.Headers.Add(status == 401 ? SipHeaderId.Authorization : SipHeaderId.ProxyAuthorization,
-                LazyInitializer.EnsureInitialized(ref _authenticator).CreateAuthorization(challenge, credentials, "INVITE", _target!, _localSdp.Span));
+            AddCredentials(retry);
+            StartInvite(retry);
+            return;
+        }
+        if (status == 422 && _sessionTimer is { } timer && !_sessionRetried && !_cancelRequested && timer.RaiseFrom422(response))
+        {
+            // RFC 4028 §7.3: asked again once, at the floor the 422 names, like the digest retry.
+            _sessionRetried = true;
+            var retry = BuildInvite((invite.CSeq?.Number ?? 1) + 1);
+            AddCredentials(retry);
             StartInvite(retry);
             return;
         }
@@ -514,6 +583,16 @@ public sealed class SipCall
             _ => SipCallEndCause.Rejected,
         };
         End(cause, status, response.ReasonPhrase, byRemote: true, response);
+    }
+
+    // Under the lock: a retried INVITE answers the challenge the previous one met, so a proxy that challenged once lets it through.
+    private void AddCredentials(SipRequest invite)
+    {
+        if (_inviteChallenge is { } challenge && _context.Credentials is { } credentials)
+        {
+            invite.Headers.Add(_inviteChallengeHeader,
+                LazyInitializer.EnsureInitialized(ref _authenticator).CreateAuthorization(challenge, credentials, "INVITE", _target!, _localSdp.Span));
+        }
     }
 
     private void OnInviteFailed(SipRequest invite, Exception? error)
@@ -612,9 +691,18 @@ public sealed class SipCall
         {
             return false;
         }
-        var response = _incoming.CreateResponse(statusCode, reasonPhrase, _localTag);
+        return RejectIncoming(_incoming.CreateResponse(statusCode, reasonPhrase, _localTag), cause);
+    }
+
+    // Under the lock.
+    private bool RejectIncoming(SipResponse response, SipCallEndCause cause)
+    {
+        if (_incoming is null || _dialog is not null || _state == SipCallState.Ended || _incoming.IsCompleted)
+        {
+            return false;
+        }
         Respond(_incoming, response);
-        End(cause, statusCode, response.ReasonPhrase, byRemote: false, response);
+        End(cause, response.StatusCode, response.ReasonPhrase, byRemote: false, response);
         return true;
     }
 
@@ -707,6 +795,9 @@ public sealed class SipCall
                 case SipMethod.Invite:
                     OnReinvite(transaction);
                     break;
+                case SipMethod.Update when _sessionTimer is not null:
+                    OnUpdate(transaction);
+                    break;
                 case SipMethod.Options:
                     var ok = transaction.CreateResponse(200);
                     ok.Headers.Add(SipHeaderId.Allow, SipUserAgentDirectory.Allow);
@@ -765,6 +856,11 @@ public sealed class SipCall
             Respond(transaction, transaction.CreateResponse(491)); // glare (§14.2)
             return;
         }
+        if (RefuseForSessionTimer(transaction, toTag: null) is { } refusal)
+        {
+            Respond(transaction, refusal); // the session goes on as it was
+            return;
+        }
         _dialog!.RefreshTarget(request);
         if (!request.Body.IsEmpty)
         {
@@ -772,9 +868,73 @@ public sealed class SipCall
         }
         var ok = transaction.CreateResponse(200);
         AddSessionHeaders(ok, _localSdp);
+        if (_sessionTimer is { } timer)
+        {
+            timer.Apply(timer.Evaluate(request), request, ok);
+        }
         AwaitAck(ok, request.CSeq?.Number ?? 0, transaction.Channel, initial: false);
         Respond(transaction, ok);
+        RestartSessionTimer();
         Emit(new SipCallEvent { Kind = SipCallEventKind.Updated, StatusCode = 200, ReasonPhrase = ok.ReasonPhrase, ByRemote = true, RemoteSdp = _remoteSdp, Message = request });
+    }
+
+    /// <summary>
+    /// Under the lock, session timers on: an UPDATE (RFC 3311) is how many peers refresh a session
+    /// (RFC 4028 §10). Without a body it only refreshes; with an offer it is answered with our
+    /// current SDP, as a re-INVITE is. No ACK follows its 2xx.
+    /// </summary>
+    private void OnUpdate(SipServerTransaction transaction)
+    {
+        var request = transaction.Request;
+        if (!request.Body.IsEmpty && _reinvite is not null)
+        {
+            Respond(transaction, transaction.CreateResponse(491)); // RFC 3311 §5.2: its offer crosses ours
+            return;
+        }
+        if (RefuseForSessionTimer(transaction, toTag: null) is { } refusal)
+        {
+            Respond(transaction, refusal);
+            return;
+        }
+        _dialog!.RefreshTarget(request);
+        var offered = !request.Body.IsEmpty;
+        if (offered)
+        {
+            _remoteSdp = request.Body;
+        }
+        var ok = transaction.CreateResponse(200);
+        AddSessionHeaders(ok, offered ? _localSdp : default);
+        _sessionTimer!.Apply(_sessionTimer.Evaluate(request), request, ok);
+        Respond(transaction, ok);
+        RestartSessionTimer();
+        Emit(new SipCallEvent { Kind = SipCallEventKind.Updated, StatusCode = 200, ReasonPhrase = ok.ReasonPhrase, ByRemote = true, RemoteSdp = _remoteSdp, Message = request });
+    }
+
+    /// <summary>
+    /// Under the lock: the answer a peer's INVITE, re-INVITE or UPDATE gets before anything else,
+    /// or null. 420 when it requires timers we do not run (RFC 3261 §8.2.2.3, RFC 4028 §9); 422
+    /// with our floor when it offers a shorter interval than we accept (RFC 4028 §9).
+    /// </summary>
+    private SipResponse? RefuseForSessionTimer(SipServerTransaction transaction, string? toTag)
+    {
+        var request = transaction.Request;
+        if (_sessionTimer is null)
+        {
+            if (!SipOptionTags.Contains(request, SipHeaderId.Require, SipOptionTags.Timer))
+            {
+                return null;
+            }
+            var unsupported = transaction.CreateResponse(420, toTag: toTag);
+            unsupported.Headers.Add(SipHeaderId.Unsupported, SipOptionTags.Timer);
+            return unsupported;
+        }
+        if (!_sessionTimer.Evaluate(request).TooSmall)
+        {
+            return null;
+        }
+        var tooSmall = transaction.CreateResponse(422, toTag: toTag);
+        _sessionTimer.AddFloorTo(tooSmall);
+        return tooSmall;
     }
 
     private void OnReinviteResponse(SipRequest invite, SipResponse response)
@@ -807,6 +967,11 @@ public sealed class SipCall
                 {
                     _remoteSdp = response.Body;
                 }
+                if (_sessionTimer is { } timer)
+                {
+                    timer.OnAnswer(response);
+                    RestartSessionTimer();
+                }
                 Emit(new SipCallEvent
                 {
                     Kind = SipCallEventKind.Updated, StatusCode = status, ReasonPhrase = response.ReasonPhrase, ByRemote = false,
@@ -819,16 +984,101 @@ public sealed class SipCall
                 return;
             }
             _reinvite = null;
+            if (status == 422 && _sessionTimer is { } session && !_sessionRetried && session.RaiseFrom422(response))
+            {
+                // RFC 4028 §7.4: a refresh below the peer's floor is sent again, once, at that floor.
+                _sessionRetried = true;
+                if (StartReinvite(_reinviteOffer))
+                {
+                    return;
+                }
+            }
             if (status is 408 or 481)
             {
-                // §12.2.1.2: the dialog is gone (481) or unreachable (408).
-                if (status == 408)
+                // §12.2.1.2: the dialog is gone (481) or unreachable (408). RFC 4028 §10 says BYE for both when the re-INVITE refreshed the session.
+                if (status == 408 || _sessionTimer is not null)
                 {
                     SendBye();
                 }
                 End(status == 481 ? SipCallEndCause.RemoteHangUp : SipCallEndCause.RequestTimeout, status, response.ReasonPhrase, byRemote: true, response);
+                return;
             }
-            // Anything else (491, 488, …) leaves the session as it was.
+            // Anything else (491, 488, …) leaves the session as it was; a refresher still owes a refresh.
+            RetryRefresh(status);
+        }
+    }
+
+    // Under the lock: our re-INVITE failed and the session goes on. A refresher tries again within
+    // the interval: after a quarter of it, or sooner after a glare (§14.1: the Call-ID's owner waits 2.1-4 s, the other side up to 2 s).
+    private void RetryRefresh(int status)
+    {
+        if (_state != SipCallState.Confirmed || _sessionTimer is not { Interval: > 0, LocalRefresher: true } timer)
+        {
+            return;
+        }
+        var delay = timer.RefreshDelay / 2;
+        if (status == 491)
+        {
+            var glare = TimeSpan.FromMilliseconds(Direction == SipCallDirection.Outgoing ? Random.Shared.Next(2100, 4001) : Random.Shared.Next(0, 2001));
+            delay = glare < delay ? glare : delay;
+        }
+        _refreshTimer?.Cancel();
+        _refreshTimer = Schedule(delay, SessionRefreshCallback);
+    }
+
+    // ---- session timer (RFC 4028) --------------------------------------------------------------
+
+    // Under the lock: every 2xx to an INVITE, re-INVITE or UPDATE, sent or received, starts the interval anew (§10).
+    private void RestartSessionTimer()
+    {
+        _refreshTimer?.Cancel();
+        _expiryTimer?.Cancel();
+        _refreshTimer = null;
+        _expiryTimer = null;
+        if (_state != SipCallState.Confirmed || _sessionTimer is not { Interval: > 0 } timer)
+        {
+            return;
+        }
+        if (timer.LocalRefresher)
+        {
+            _refreshTimer = Schedule(timer.RefreshDelay, SessionRefreshCallback);
+        }
+        _expiryTimer = Schedule(timer.ExpiryDelay, SessionExpiryCallback);
+    }
+
+    private void OnSessionRefreshDue()
+    {
+        lock (_gate)
+        {
+            // A deadline that fired while a newer one replaced it is stale: the newer one is still pending, or none is wanted.
+            if (_refreshTimer is not { IsPending: false } || _state != SipCallState.Confirmed
+                || _sessionTimer is not { Interval: > 0, LocalRefresher: true })
+            {
+                return;
+            }
+            if (_reinvite is not null)
+            {
+                return; // it carries Session-Expires: its 2xx is the refresh
+            }
+            _sessionRetried = false;
+            if (!_unacked2xx.IsEmpty || !StartReinvite(_localSdp))
+            {
+                // The peer's INVITE still waits for our 2xx's ACK (no new INVITE meanwhile, §14.1), or the flow refused: soon again.
+                _refreshTimer = Schedule(_context.Transactions.Timers.T2, SessionRefreshCallback);
+            }
+        }
+    }
+
+    private void OnSessionExpired()
+    {
+        lock (_gate)
+        {
+            if (_expiryTimer is not { IsPending: false } || _state != SipCallState.Confirmed)
+            {
+                return;
+            }
+            SendBye();
+            End(SipCallEndCause.SessionTimerExpired, null, "no session refresh within the session interval", byRemote: false, message: null);
         }
     }
 
@@ -864,6 +1114,7 @@ public sealed class SipCall
         }
         var bye = _dialog.CreateRequest(SipMethod.Bye, _context.ViaPrefix);
         AddUserAgent(bye);
+        AddTimerSupport(bye);
         Task<SipResponse> sent;
         try
         {
@@ -893,6 +1144,7 @@ public sealed class SipCall
         {
             var bye = _dialog!.CreateRequest(SipMethod.Bye, _context.ViaPrefix);
             AddUserAgent(bye);
+            AddTimerSupport(bye);
             bye.Headers.Add(response.StatusCode == 401 ? SipHeaderId.Authorization : SipHeaderId.ProxyAuthorization,
                 LazyInitializer.EnsureInitialized(ref _authenticator).CreateAuthorization(challenge, credentials, "BYE", bye.RequestUriText));
             SendInTransaction(bye);
@@ -911,6 +1163,8 @@ public sealed class SipCall
         _cancelTimer?.Cancel();
         _retransmitTimer?.Cancel();
         _ackTimer?.Cancel();
+        _refreshTimer?.Cancel();
+        _expiryTimer?.Cancel();
         _unacked2xx = default;
         _reinvite = null;
         if (_dialog is not null)
@@ -961,6 +1215,15 @@ public sealed class SipCall
         if (_context.UserAgent is { } userAgent)
         {
             request.Headers.Add(SipHeaderId.UserAgent, userAgent);
+        }
+    }
+
+    /// <summary>RFC 4028 §7.1: with timers on, every request but ACK (and CANCEL, a copy of its INVITE) says so; the INVITEs get it with Session-Expires.</summary>
+    private void AddTimerSupport(SipRequest request)
+    {
+        if (_sessionTimer is not null)
+        {
+            request.Headers.Add(SipHeaderId.Supported, SipOptionTags.Timer);
         }
     }
 

@@ -32,4 +32,10 @@ public enum SipCallEndCause
 
     /// <summary>The account's flow was lost or closed.</summary>
     ConnectionLost,
+
+    /// <summary>
+    /// RFC 4028 §10: no session refresh came within the session interval (we were not the
+    /// refresher), or ours got no 2xx before it ran out: we sent BYE.
+    /// </summary>
+    SessionTimerExpired,
 }

@@ -15,7 +15,10 @@ public enum SipCallEventKind
     /// <summary>The ACK for the 2xx was sent (outgoing) or received (incoming): media may flow.</summary>
     Confirmed,
 
-    /// <summary>A re-INVITE changed the session (either side); <see cref="SipCallEvent.RemoteSdp"/> is the peer's current SDP.</summary>
+    /// <summary>
+    /// A re-INVITE (or, with session timers, the peer's UPDATE) was answered 2xx, by either side: a
+    /// change of the session or a session refresh; <see cref="SipCallEvent.RemoteSdp"/> is the peer's current SDP.
+    /// </summary>
     Updated,
 
     /// <summary>The call is over; <see cref="SipCallEvent.Cause"/> says why. Always the last event, raised once.</summary>

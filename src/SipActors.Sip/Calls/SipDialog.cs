@@ -136,7 +136,7 @@ public sealed class SipDialog
         }
         var request = new SipRequest(method, requestUri);
         var h = request.Headers;
-        h.Add(SipHeaderId.Via, string.Concat(viaPrefix, ";branch=", SipIdentifiers.NewBranch(), ";rport"));
+        h.Add(SipHeaderId.Via, SipVia.NewTop(viaPrefix));
         h.Add(SipHeaderId.MaxForwards, "70");
         foreach (var route in routes)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SipActors.Sip.Transports;
 
 namespace SipActors.Sip.Headers;
 
@@ -46,6 +47,18 @@ public sealed class SipVia
 
     /// <summary>The <c>rport</c> value filled in by the server, or null when absent or empty.</summary>
     public int? RPort => int.TryParse(GetParameter("rport"), NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : null;
+
+    /// <summary>Our own Via up to the sent-by, <c>SIP/2.0/UDP host:port</c>: built once per flow, so each request only adds its branch.</summary>
+    public static string Prefix(SipTransportKind kind, string sentBy) => string.Concat("SIP/2.0/", kind.ViaToken(), " ", sentBy);
+
+    /// <summary>
+    /// The top Via of a request we originate, after <see cref="Prefix"/>: a new branch, and an empty
+    /// <c>rport</c> so responses come back to the address and port the request left from (RFC 3581 §3), through NATs too.
+    /// </summary>
+    public static string NewTop(string prefix) => string.Concat(prefix, ";branch=", SipIdentifiers.NewBranch(), ";rport");
+
+    /// <summary>The top Via of a request we originate over <paramref name="kind"/> from <paramref name="sentBy"/>; see <see cref="NewTop(string)"/>.</summary>
+    public static string NewTop(SipTransportKind kind, string sentBy) => NewTop(Prefix(kind, sentBy));
 
     public string? GetParameter(string name) => SipParameters.TryFind(Parameters, name, out var value) ? value : null;
 

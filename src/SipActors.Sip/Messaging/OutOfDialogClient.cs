@@ -124,7 +124,7 @@ public sealed class OutOfDialogClient
     {
         var request = new SipRequest(method, target);
         var h = request.Headers;
-        h.Add(SipHeaderId.Via, $"SIP/2.0/{_channel.Kind.ViaToken()} {_sentBy};branch={SipIdentifiers.NewBranch()};rport");
+        h.Add(SipHeaderId.Via, SipVia.NewTop(_channel.Kind, _sentBy));
         h.Add(SipHeaderId.MaxForwards, "70");
         h.Add(SipHeaderId.From, string.Concat(_from, ";tag=", fromTag));
         h.Add(SipHeaderId.To, "<" + target + ">");

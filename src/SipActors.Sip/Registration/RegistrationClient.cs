@@ -138,7 +138,7 @@ public sealed class RegistrationClient
     {
         var request = new SipRequest(SipMethod.Register, _requestUri);
         var h = request.Headers;
-        h.Add(SipHeaderId.Via, $"SIP/2.0/{_channel.Kind.ViaToken()} {SentBy};branch={SipIdentifiers.NewBranch()};rport");
+        h.Add(SipHeaderId.Via, SipVia.NewTop(_channel.Kind, SentBy));
         h.Add(SipHeaderId.MaxForwards, "70");
         h.Add(SipHeaderId.From, string.Concat(_addressOfRecord, ";tag=", SipIdentifiers.NewTag()));
         h.Add(SipHeaderId.To, _addressOfRecord);

@@ -83,7 +83,7 @@ public sealed class SipUserAgent : IAsyncDisposable
             Transactions = _stack.Transactions,
             Dialogs = _stack.Dialogs,
             Channel = channel,
-            ViaPrefix = $"SIP/2.0/{channel.Kind.ViaToken()} {_registration.SentBy}",
+            ViaPrefix = SipVia.Prefix(channel.Kind, _registration.SentBy),
             Contact = "<" + SipNameAddress.Parse(Encoding.UTF8.GetBytes(_registration.Contact)).UriText + ">",
             LocalIdentity = new SipNameAddress(AddressOfRecord, Options.DisplayName).ToString(),
             UserAgent = Options.UserAgent,
@@ -108,8 +108,7 @@ public sealed class SipUserAgent : IAsyncDisposable
         var target = Options.Target;
         var host = target.Host.Contains(':', StringComparison.Ordinal) ? $"[{target.Host}]" : target.Host;
         var options = new SipRequest(SipMethod.Options, string.Create(CultureInfo.InvariantCulture, $"sip:{host}:{target.Port}"));
-        var sentBy = _registration!.SentBy;
-        options.Headers.Add(SipHeaderId.Via, $"SIP/2.0/{channel.Kind.ViaToken()} {sentBy};branch={SipIdentifiers.NewBranch()};rport");
+        options.Headers.Add(SipHeaderId.Via, SipVia.NewTop(channel.Kind, _registration!.SentBy));
         options.Headers.Add(SipHeaderId.MaxForwards, "70");
         options.Headers.Add(SipHeaderId.From, $"<sip:{Options.User}@{Options.Domain}>;tag={SipIdentifiers.NewTag()}");
         options.Headers.Add(SipHeaderId.To, $"<sip:{Options.Domain}>");

@@ -379,7 +379,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             extra.Add(new(header[..colon].Trim(), header[(colon + 1)..].Trim()));
         }
         _callSetup = new CallSessionSetup(
-            new SipCallOptions { NoAnswerTimeout = TimeSpan.FromSeconds(parameters.NoAnswerTimeout) },
+            new SipCallOptions { NoAnswerTimeout = TimeSpan.FromSeconds(parameters.NoAnswerTimeout), SessionTimers = parameters.SessionTimers },
             parameters.IncomingCalls,
             parameters.AnswerSdp);
         _ua = new SipUserAgent(_stack, new SipUserAgentOptions

@@ -44,6 +44,7 @@ public static class SessionEndCauses
         SipCallEndCause.RequestTimeout => RequestTimeout,
         SipCallEndCause.NoAck => NoAck,
         SipCallEndCause.TransportError or SipCallEndCause.ConnectionLost => ConnectionError,
+        SipCallEndCause.SessionTimerExpired => SessionTimerExpired,
         _ => cause.ToString(),
     };
 }

@@ -30,6 +30,14 @@ internal sealed class CallRecorder
         }
     }
 
+    public IReadOnlyList<SipCallEvent> All(SipCallEventKind kind)
+    {
+        lock (_events)
+        {
+            return [.. _events.Where(e => e.Kind == kind)];
+        }
+    }
+
     public Task<SipCallEvent> Next(SipCallEventKind kind) => Waiter(kind).Task.WaitAsync(Patience);
 
     private TaskCompletionSource<SipCallEvent> Waiter(SipCallEventKind kind)

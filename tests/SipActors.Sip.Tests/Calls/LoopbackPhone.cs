@@ -11,12 +11,16 @@ namespace SipActors.Sip.Tests.Calls;
 internal sealed class LoopbackPhone : ISipRequestHandler
 {
     private readonly Channel<(SipCall Call, CallRecorder Events)> _incoming = Channel.CreateUnbounded<(SipCall, CallRecorder)>();
+    private readonly Channel<SipRequest> _strays = Channel.CreateUnbounded<SipRequest>();
 
     private LoopbackPhone(SipUserAgent agent) => Agent = agent;
 
     public SipUserAgent Agent { get; }
 
     public string Aor => Agent.AddressOfRecord;
+
+    /// <summary>The options of the calls it places and accepts from now on (null: the defaults).</summary>
+    public SipCallOptions? Options { get; set; }
 
     public static async Task<LoopbackPhone> RegisterAsync(SipStack stack, EmbeddedRegistrar registrar, string user)
     {
@@ -33,12 +37,16 @@ internal sealed class LoopbackPhone : ISipRequestHandler
     public (SipCall Call, CallRecorder Events) Call(LoopbackPhone callee, string sdp = "v=0 caller")
     {
         var events = new CallRecorder();
-        var call = Agent.PlaceCall(callee.Aor, System.Text.Encoding.UTF8.GetBytes(sdp), events.Record);
+        var call = Agent.PlaceCall(callee.Aor, System.Text.Encoding.UTF8.GetBytes(sdp), events.Record, Options);
         return (call, events);
     }
 
     public async Task<(SipCall Call, CallRecorder Events)> NextIncomingAsync()
         => await _incoming.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+    /// <summary>The next in-dialog request that matched none of the account's calls (it was answered 481).</summary>
+    public async Task<SipRequest> NextStrayAsync()
+        => await _strays.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
 
     public void OnRequest(SipServerTransaction transaction)
     {
@@ -48,9 +56,13 @@ internal sealed class LoopbackPhone : ISipRequestHandler
             return;
         }
         var events = new CallRecorder();
-        var call = Agent.AcceptCall(transaction, events.Record);
+        var call = Agent.AcceptCall(transaction, events.Record, Options);
         _incoming.Writer.TryWrite((call, events));
     }
 
-    public bool OnInDialogRequest(SipServerTransaction transaction) => false;
+    public bool OnInDialogRequest(SipServerTransaction transaction)
+    {
+        _strays.Writer.TryWrite(transaction.Request);
+        return false;
+    }
 }

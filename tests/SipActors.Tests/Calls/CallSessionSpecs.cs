@@ -39,7 +39,7 @@ public sealed class CallSessionSpecs : TestKit, IAsyncLifetime
         await _registrar.DisposeAsync();
     }
 
-    private async Task<IActorRef> ConnectedAccountAsync(string user, IncomingCallPolicy policy = IncomingCallPolicy.Ring, int noAnswerTimeout = 60, string? answerSdp = null, string? url = null)
+    private async Task<IActorRef> ConnectedAccountAsync(string user, IncomingCallPolicy policy = IncomingCallPolicy.Ring, int noAnswerTimeout = 60, string? answerSdp = null, string? url = null, bool sessionTimers = false)
     {
         var account = Sys.ActorOf(ConnectionActor.Props(user, _stack), user);
         var result = await account.Ask<CommandResult>(new Connect(user, new ConnectionParameters
@@ -52,6 +52,7 @@ public sealed class CallSessionSpecs : TestKit, IAsyncLifetime
             IncomingCalls = policy,
             NoAnswerTimeout = noAnswerTimeout,
             AnswerSdp = answerSdp,
+            SessionTimers = sessionTimers,
         }), Wait);
         Assert.True(result.IsSuccess, result.Error);
         return account;
@@ -276,6 +277,34 @@ public sealed class CallSessionSpecs : TestKit, IAsyncLifetime
         finally
         {
             await tcpRegistrar.DisposeAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Should_negotiate_session_timers_only_when_the_account_asks_for_them(bool sessionTimers)
+    {
+        var alice = await ConnectedAccountAsync("alice", sessionTimers: sessionTimers);
+        await ConnectedAccountAsync("bob", IncomingCallPolicy.AutoAnswer, sessionTimers: sessionTimers);
+        ConnectionTopics.Subscribe(Sys.EventStream, _events, ConnectionTopics.NewRtcSession);
+        ConnectionTopics.Subscribe(Sys.EventStream, _events, SessionTopics.All);
+
+        await CallBobAsync(alice);
+
+        var seen = ExpectPerAccount(
+            [ConnectionTopics.NewRtcSession, SessionTopics.Answered, SessionTopics.Confirmed],
+            [ConnectionTopics.NewRtcSession, SessionTopics.Answered, SessionTopics.Confirmed]);
+        var invite = ((NewRtcSession)seen.Bob[0]).Request;
+        var sessionExpires = invite.Headers.GetFirst(SipActors.Sip.Headers.SipHeaderId.SessionExpires);
+        if (sessionTimers)
+        {
+            Assert.Equal("1800", sessionExpires);
+            Assert.Contains("timer", invite.Supported);
+        }
+        else
+        {
+            Assert.Null(sessionExpires);
         }
     }
 
