@@ -1,3 +1,4 @@
+using SipActors.Calls;
 using SipActors.Connections;
 
 namespace SipActors.Hosting;
@@ -7,7 +8,9 @@ namespace SipActors.Hosting;
 /// (never blocking a thread) and waits at most its timeout (<see cref="SipActorsOptions.CommandTimeout"/>
 /// when null), then throws <see cref="TimeoutException"/> naming the command and account.
 /// Commands answer with a <see cref="CommandResult"/> (Ok, NoOp, Superseded or Failed) rather than
-/// throwing for SIP-level failures. Placing calls comes with issue #6.
+/// throwing for SIP-level failures. Calls are placed, answered, rejected and hung up here; their
+/// progress is published as <c>session:*</c> events (subscribe through <see cref="Events.ISipEvents"/>),
+/// and an incoming call first as <c>connection:newRTCSession</c>.
 /// </summary>
 public interface ISipAccounts
 {
@@ -33,14 +36,37 @@ public interface ISipAccounts
     /// <summary>Un-REGISTERs and stays connected; <see cref="CommandStatus.NoOp"/> when not registered.</summary>
     Task<CommandResult> UnregisterAsync(AccountId account, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 
-    /// <summary>The account's state and configuration (the password inside is redacted when printed).</summary>
     /// <summary>A MESSAGE to <paramref name="target"/> (sip: URI) through the account's server; the result carries the final status.</summary>
     Task<CommandResult> SendMessageAsync(AccountId account, string target, string body, string contentType = "text/plain", TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 
     /// <summary>An OPTIONS to <paramref name="target"/> (or, with null, to the account's own address: a ping); the result carries the final status.</summary>
     Task<CommandResult> SendOptionsAsync(AccountId account, string? target = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 
+    /// <summary>The account's state and configuration (the password inside is redacted when printed).</summary>
     Task<ConnectionStateResult> GetStateAsync(AccountId account, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Places a call from a connected account to <paramref name="target"/> (a sip:/sips: URI) offering
+    /// <paramref name="sdp"/> (a minimal inactive offer when null). Answered once the INVITE is on its
+    /// way, with <see cref="CommandResult.Session"/> set (its <see cref="CallSession.CallId"/> names the
+    /// call in the other commands); whether the peer answers is told by the <c>session:*</c> events.
+    /// </summary>
+    Task<CommandResult> PlaceCallAsync(AccountId account, string target, string? sdp = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Answers (200 OK) an incoming call that is ringing, with <paramref name="sdp"/>, else the account's <see cref="ConnectionParameters.AnswerSdp"/>, else a minimal inactive answer.</summary>
+    Task<CommandResult> AnswerCallAsync(AccountId account, string callId, string? sdp = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Rejects an unanswered incoming call with a final status 300..699, 486 Busy Here by default.</summary>
+    Task<CommandResult> RejectCallAsync(AccountId account, string callId, int statusCode = 486, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Ends a call however far it got (CANCEL, 480 or BYE); <see cref="CommandStatus.NoOp"/> when it is
+    /// ending already, <see cref="CommandStatus.Failed"/> when the account has no such call.
+    /// </summary>
+    Task<CommandResult> HangUpCallAsync(AccountId account, string callId, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The account's calls that have not ended; empty for an account that is not known.</summary>
+    Task<IReadOnlyList<CallSession>> GetCallsAsync(AccountId account, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 
     /// <summary>Accounts per state across the supervisor.</summary>
     Task<SupervisorStatus> GetStatusAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default);

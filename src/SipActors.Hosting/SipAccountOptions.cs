@@ -1,3 +1,4 @@
+using SipActors.Calls;
 using SipActors.Connections;
 
 namespace SipActors.Hosting;
@@ -40,6 +41,28 @@ public sealed class SipAccountOptions
     /// <summary>Session timers (RFC 4028) on calls.</summary>
     public bool SessionTimers { get; set; }
 
+    /// <summary>
+    /// What the account does with an incoming INVITE, by its configuration name: <c>ring</c> (the
+    /// default, also when null or blank), <c>auto-answer</c>, <c>reject</c> or <c>ignore-event</c>
+    /// (<see cref="IncomingCallPolicy"/>; the enum names, such as <c>AutoAnswer</c>, are accepted too).
+    /// </summary>
+    /// <remarks>
+    /// A string rather than the enum: the configuration binder only converts enum names, so the
+    /// names of HOCON (<c>auto-answer</c>) would fail while binding, with an error that lists no
+    /// accepted value; as a string, <see cref="SipActorsOptionsValidator"/> reports a bad name under
+    /// its key with the accepted names, and appsettings.json takes the same names as HOCON.
+    /// </remarks>
+    public string? IncomingCalls { get; set; }
+
+    /// <summary>
+    /// SDP of answers given without one (auto-answer, Answer with no SDP); a minimal inactive
+    /// answer mirroring the offer when null. SDP lines end with CRLF (<c>\r\n</c> in JSON).
+    /// </summary>
+    public string? AnswerSdp { get; set; }
+
+    /// <summary>Seconds a call may go unanswered (1..3600): an incoming one is then answered 480, an outgoing one cancelled; 60 when null.</summary>
+    public int? NoAnswerTimeout { get; set; }
+
     /// <summary>Requested registration lifetime in seconds; <see cref="SipActorsOptions.RegisterExpires"/> when null.</summary>
     public int? RegisterExpires { get; set; }
 
@@ -47,22 +70,38 @@ public sealed class SipAccountOptions
     public List<string> ExtraHeaders { get; set; } = [];
 
     /// <summary>The connect parameters, with the global defaults for what the account does not set.</summary>
-    internal ConnectionParameters ToParameters(int defaultRegisterExpires, TimeSpan recoveryMin, TimeSpan recoveryMax) => new()
+    internal ConnectionParameters ToParameters(int defaultRegisterExpires, TimeSpan recoveryMin, TimeSpan recoveryMax)
     {
-        SipServerIp = SipServerIp ?? "",
-        SipServerUrl = SipServerUrl ?? "",
-        DisplayName = DisplayName ?? "",
-        Register = Register,
-        User = User,
-        Password = Password,
-        RemoteAddress = RemoteAddress,
-        UserAgent = UserAgent,
-        SessionTimers = SessionTimers,
-        RegisterExpires = RegisterExpires ?? defaultRegisterExpires,
-        ConnectionRecoveryMinInterval = recoveryMin.TotalSeconds,
-        ConnectionRecoveryMaxInterval = recoveryMax.TotalSeconds,
-        ExtraHeaders = [.. ExtraHeaders],
-    };
+        var parameters = new ConnectionParameters
+        {
+            SipServerIp = SipServerIp ?? "",
+            SipServerUrl = SipServerUrl ?? "",
+            DisplayName = DisplayName ?? "",
+            Register = Register,
+            User = User,
+            Password = Password,
+            RemoteAddress = RemoteAddress,
+            UserAgent = UserAgent,
+            SessionTimers = SessionTimers,
+            RegisterExpires = RegisterExpires ?? defaultRegisterExpires,
+            ConnectionRecoveryMinInterval = recoveryMin.TotalSeconds,
+            ConnectionRecoveryMaxInterval = recoveryMax.TotalSeconds,
+            IncomingCalls = IncomingCallPolicyOrInvalid,
+            AnswerSdp = AnswerSdp,
+            ExtraHeaders = [.. ExtraHeaders],
+        };
+        // Unset keeps the default of ConnectionParameters rather than a copy of it here.
+        return NoAnswerTimeout is { } seconds ? parameters with { NoAnswerTimeout = seconds } : parameters;
+    }
+
+    /// <summary>
+    /// The policy of <see cref="IncomingCalls"/>; an unknown name gives a value outside the enum, so
+    /// <see cref="ConnectionParameters.Validate"/> refuses it rather than an account silently ringing.
+    /// </summary>
+    internal IncomingCallPolicy IncomingCallPolicyOrInvalid
+        => string.IsNullOrWhiteSpace(IncomingCalls) ? IncomingCallPolicy.Ring
+            : IncomingCallPolicyNames.TryParse(IncomingCalls, out var policy) ? policy
+            : (IncomingCallPolicy)(-1);
 
     internal SipAccountOptions Clone()
     {

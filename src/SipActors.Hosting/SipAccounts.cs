@@ -2,6 +2,7 @@ using System.Globalization;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using SipActors.Calls;
 using SipActors.Connections;
 
 namespace SipActors.Hosting;
@@ -64,6 +65,33 @@ internal sealed class SipAccounts(IServiceProvider services) : ISipAccounts
 
     public Task<ConnectionStateResult> GetStateAsync(AccountId account, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
         => AskAsync<ConnectionStateResult>("GetState", account, timeout, _ => new GetState(account), cancellationToken);
+
+    public Task<CommandResult> PlaceCallAsync(AccountId account, string target, string? sdp = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(target);
+        return AskAsync<CommandResult>("Call", account, timeout, _ => new Call(account, target, sdp), cancellationToken);
+    }
+
+    public Task<CommandResult> AnswerCallAsync(AccountId account, string callId, string? sdp = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(callId);
+        return AskAsync<CommandResult>("Answer", account, timeout, _ => new Answer(account, callId, sdp), cancellationToken);
+    }
+
+    public Task<CommandResult> RejectCallAsync(AccountId account, string callId, int statusCode = 486, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(callId);
+        return AskAsync<CommandResult>("Reject", account, timeout, _ => new Reject(account, callId, statusCode), cancellationToken);
+    }
+
+    public Task<CommandResult> HangUpCallAsync(AccountId account, string callId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(callId);
+        return AskAsync<CommandResult>("HangUp", account, timeout, _ => new HangUp(account, callId), cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<CallSession>> GetCallsAsync(AccountId account, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        => (await AskAsync<CallsResult>("GetCalls", account, timeout, _ => new GetCalls(account), cancellationToken).ConfigureAwait(false)).Calls;
 
     public Task<SupervisorStatus> GetStatusAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
         => AskAsync<SupervisorStatus>("GetStatus", null, timeout, _ => GetSupervisorStatus.Instance, cancellationToken);

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using SipActors.Calls;
+using SipActors.Connections;
 
 namespace SipActors.Hosting;
 
@@ -63,11 +65,18 @@ public sealed class SipActorsOptionsValidator : IValidateOptions<SipActorsOption
             {
                 errors.Add(string.Create(CultureInfo.InvariantCulture, $"{key}Id '{account.Id}' is already used by {Prefix}Accounts:{firstIndexOf[account.Id]}"));
             }
+            var badPolicy = !string.IsNullOrWhiteSpace(account.IncomingCalls) && !IncomingCallPolicyNames.TryParse(account.IncomingCalls, out _);
+            if (badPolicy)
+            {
+                errors.Add($"{key}{nameof(account.IncomingCalls)}: '{account.IncomingCalls}' is not one of {IncomingCallPolicyNames.Expected}");
+            }
             // The parameters' own check names the field first ("SipServerUrl ..."), which makes the key.
+            // Recovery intervals are global options (checked above); a bad policy is reported above with its value.
             var parameters = account.ToParameters(300, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(6));
             foreach (var error in parameters.Validate())
             {
-                if (!error.StartsWith("ConnectionRecovery", StringComparison.Ordinal))
+                if (!error.StartsWith("ConnectionRecovery", StringComparison.Ordinal)
+                    && !(badPolicy && error.StartsWith(nameof(ConnectionParameters.IncomingCalls), StringComparison.Ordinal)))
                 {
                     errors.Add(key + error);
                 }

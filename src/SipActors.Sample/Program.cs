@@ -3,7 +3,7 @@ using SipActors.Hosting;
 using SipActors.Sample;
 
 // A worker service with SipActors: accounts from appsettings.json (section "SipActors"), every
-// connection:* event logged, Ctrl+C un-registers every account before the process exits.
+// connection:* and session:* event logged, Ctrl+C un-registers every account before the process exits.
 var builder = Host.CreateApplicationBuilder(args);
 
 // Registered before AddAkka on purpose: hosted services start in order and stop in reverse, so the

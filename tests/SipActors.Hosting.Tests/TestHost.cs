@@ -64,10 +64,14 @@ internal static class TestHost
     public static ActorSystem System(this IHost host) => host.Services.GetRequiredService<ActorSystem>();
 
     /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="max"/> passed; fails with <paramref name="because"/>.</summary>
-    public static async Task AwaitConditionAsync(Func<bool> condition, TimeSpan max, string because)
+    public static Task AwaitConditionAsync(Func<bool> condition, TimeSpan max, string because)
+        => AwaitConditionAsync(() => Task.FromResult(condition()), max, because);
+
+    /// <summary>As the synchronous form, for a condition that asks the accounts.</summary>
+    public static async Task AwaitConditionAsync(Func<Task<bool>> condition, TimeSpan max, string because)
     {
         var deadline = DateTime.UtcNow + max;
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {

@@ -174,10 +174,10 @@ public sealed class WithSipActorsSpecs
     }
 
     /// <summary>Reads the subscription until <paramref name="done"/> holds for what was read.</summary>
-    private static async Task<List<ConnectionEvent>> ReadUntilAsync(SipEventSubscription subscription, Func<List<ConnectionEvent>, bool> done)
+    internal static async Task<List<AccountEvent>> ReadUntilAsync(SipEventSubscription subscription, Func<List<AccountEvent>, bool> done)
     {
         using var timeout = new CancellationTokenSource(Patience);
-        var events = new List<ConnectionEvent>();
+        var events = new List<AccountEvent>();
         try
         {
             while (!done(events))

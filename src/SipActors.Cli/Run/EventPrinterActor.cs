@@ -4,7 +4,8 @@ using SipActors.Events;
 namespace SipActors.Cli.Run;
 
 /// <summary>
-/// Prints every <c>connection:*</c> event of <c>sipactors run</c> as a line (or a JSON object),
+/// Prints every account event of <c>sipactors run</c> (<c>connection:*</c> and the <c>session:*</c>
+/// steps of calls) as a line (or a JSON object),
 /// the only writer of the output while the run lasts, so lines never interleave. With
 /// <c>--exit-on-failure</c> it reports the first failed connect through <c>failure</c>.
 /// </summary>
@@ -25,7 +26,7 @@ internal sealed class EventPrinterActor : ReceiveActor
 
     public EventPrinterActor(TextWriter output, bool json, TaskCompletionSource<ConnectFailed>? failure)
     {
-        Receive<ConnectionEvent>(e =>
+        Receive<AccountEvent>(e =>
         {
             output.WriteLine(json ? ConnectionEventJson.Serialize(e) : EventLine.Format(e));
             if (e is ConnectFailed failed)

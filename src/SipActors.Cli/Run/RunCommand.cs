@@ -10,7 +10,9 @@ namespace SipActors.Cli.Run;
 
 /// <summary>
 /// <c>sipactors run --config FILE</c>: starts the accounts of <c>sip-actors.accounts</c>, prints
-/// every event until Ctrl+C / SIGTERM, then disconnects every account (printing those events too).
+/// every event (<c>connection:*</c>, and <c>session:*</c> for the calls the accounts receive under
+/// their <c>incoming-calls</c> policy) until Ctrl+C / SIGTERM, then disconnects every account
+/// (printing those events too).
 /// </summary>
 internal static class RunCommand
 {
@@ -22,7 +24,7 @@ internal static class RunCommand
         var config = new Option<FileInfo>("--config") { Description = "HOCON file with sip-actors.accounts (merged over SipActors' config.hocon defaults; the file wins).", Required = true, HelpName = "FILE.hocon" };
         var json = new Option<bool>("--json") { Description = "One JSON object per event and line instead of 'time topic account summary'." };
         var exitOnFailure = new Option<bool>("--exit-on-failure") { Description = "Stop with exit code 1 as soon as an account's connect failed (the others are disconnected first)." };
-        var command = new Command("run", "Connect the accounts of a configuration file and print their connection:* events until Ctrl+C.") { config, json, exitOnFailure };
+        var command = new Command("run", "Connect the accounts of a configuration file and print their connection:* and session:* events until Ctrl+C.") { config, json, exitOnFailure };
         command.SetAction((result, cancellationToken) => RunAsync(
             result.GetValue(config)!.FullName,
             result.GetValue(json),
@@ -47,7 +49,7 @@ internal static class RunCommand
         {
             var failure = exitOnFailure ? new TaskCompletionSource<ConnectFailed>(TaskCreationOptions.RunContinuationsAsynchronously) : null;
             var printer = system.ActorOf(EventPrinterActor.Props(output, json, failure), "event-printer");
-            ConnectionTopics.Subscribe(system.EventStream, printer, ConnectionTopics.All);
+            ConnectionTopics.Subscribe(system.EventStream, printer, ConnectionTopics.Everything);
             var supervisor = system.ActorOf(ConnectionSupervisor.Props(stack, settings.Supervisor), "accounts");
             await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"sipactors run: {settings.Accounts.Count} accounts from {path}; Ctrl+C to disconnect them and stop")).ConfigureAwait(false);

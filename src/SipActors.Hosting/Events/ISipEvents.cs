@@ -3,8 +3,10 @@ using SipActors.Events;
 namespace SipActors.Hosting.Events;
 
 /// <summary>
-/// The <c>connection:*</c> events for code outside actors, filtered by topic string
-/// (<see cref="ConnectionTopics"/>). Registered by <c>AddSipActorsServices</c> / <c>AddSipActors</c>.
+/// The events accounts publish, for code outside actors, filtered by topic string
+/// (<see cref="ConnectionTopics"/>): the <c>connection:*</c> lifecycle, the <c>session:*</c> steps
+/// of calls (<see cref="SessionTopics"/>), or <c>*</c> for both. Registered by
+/// <c>AddSipActorsServices</c> / <c>AddSipActors</c>.
 /// </summary>
 public interface ISipEvents
 {
@@ -13,7 +15,11 @@ public interface ISipEvents
     /// to read and dispose. Subscribing before the host starts sees the configured accounts'
     /// first events.
     /// </summary>
-    /// <param name="topic"><c>connection:*</c> or one topic, e.g. <c>connection:registered</c>; an unknown topic throws <see cref="ArgumentException"/>.</param>
+    /// <param name="topic">
+    /// <c>connection:*</c> (the default), <c>session:*</c>, <c>*</c> (every account event) or one
+    /// topic, e.g. <c>connection:registered</c> or <c>session:ended</c>; an unknown topic throws
+    /// <see cref="ArgumentException"/> naming it.
+    /// </param>
     /// <param name="capacity">Events held for a slow reader before the oldest is dropped; <see cref="SipActorsOptions.EventBufferCapacity"/> when null.</param>
     SipEventSubscription Subscribe(string topic = ConnectionTopics.All, int? capacity = null);
 
@@ -21,5 +27,5 @@ public interface ISipEvents
     /// The events of <paramref name="topic"/> from the moment enumeration starts until
     /// <paramref name="cancellationToken"/> fires or the actor system stops.
     /// </summary>
-    IAsyncEnumerable<ConnectionEvent> Events(string topic = ConnectionTopics.All, CancellationToken cancellationToken = default);
+    IAsyncEnumerable<AccountEvent> Events(string topic = ConnectionTopics.All, CancellationToken cancellationToken = default);
 }

@@ -11,15 +11,15 @@ namespace SipActors.Hosting.Events;
 /// </summary>
 internal sealed class SipEventBridgeActor : ReceiveActor
 {
-    private readonly ChannelWriter<ConnectionEvent> _writer;
+    private readonly ChannelWriter<AccountEvent> _writer;
 
-    public SipEventBridgeActor(ChannelWriter<ConnectionEvent> writer)
+    public SipEventBridgeActor(ChannelWriter<AccountEvent> writer)
     {
         _writer = writer;
-        Receive<ConnectionEvent>(e => _writer.TryWrite(e));
+        Receive<AccountEvent>(e => _writer.TryWrite(e));
     }
 
-    public static Props Props(ChannelWriter<ConnectionEvent> writer) => Akka.Actor.Props.Create(() => new SipEventBridgeActor(writer));
+    public static Props Props(ChannelWriter<AccountEvent> writer) => Akka.Actor.Props.Create(() => new SipEventBridgeActor(writer));
 
     protected override void PostStop()
     {

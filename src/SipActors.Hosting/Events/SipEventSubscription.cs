@@ -6,14 +6,15 @@ using SipActors.Events;
 namespace SipActors.Hosting.Events;
 
 /// <summary>
-/// A live subscription to one topic string of the event stream (<c>connection:*</c> or one
-/// topic), read as an async stream. It receives events from the moment it was created, holds at
-/// most its capacity for a slow reader and then drops the oldest (see <see cref="Dropped"/>).
+/// A live subscription to one topic string of the event stream (<c>connection:*</c>,
+/// <c>session:*</c>, <c>*</c> or one topic), read as an async stream. It receives events from the
+/// moment it was created, holds at most its capacity for a slow reader and then drops the oldest
+/// (see <see cref="Dropped"/>).
 /// Dispose it to unsubscribe; reading ends when it is disposed or the actor system stops.
 /// </summary>
-public sealed class SipEventSubscription : IAsyncEnumerable<ConnectionEvent>, IAsyncDisposable
+public sealed class SipEventSubscription : IAsyncEnumerable<AccountEvent>, IAsyncDisposable
 {
-    private readonly Channel<ConnectionEvent> _channel;
+    private readonly Channel<AccountEvent> _channel;
     private readonly ActorSystem _system;
     private readonly IActorRef _bridge;
     private long _dropped;
@@ -24,7 +25,7 @@ public sealed class SipEventSubscription : IAsyncEnumerable<ConnectionEvent>, IA
         var type = ConnectionTopics.TypeOf(topic);
         Topic = topic;
         _system = system;
-        _channel = Channel.CreateBounded<ConnectionEvent>(
+        _channel = Channel.CreateBounded<AccountEvent>(
             new BoundedChannelOptions(capacity)
             {
                 FullMode = BoundedChannelFullMode.DropOldest,
@@ -53,13 +54,13 @@ public sealed class SipEventSubscription : IAsyncEnumerable<ConnectionEvent>, IA
     public int Pending => _channel.Reader.Count;
 
     /// <summary>Reads events as they arrive until the subscription is disposed, the system stops, or <paramref name="cancellationToken"/> fires.</summary>
-    public IAsyncEnumerable<ConnectionEvent> ReadAllAsync(CancellationToken cancellationToken = default) => _channel.Reader.ReadAllAsync(cancellationToken);
+    public IAsyncEnumerable<AccountEvent> ReadAllAsync(CancellationToken cancellationToken = default) => _channel.Reader.ReadAllAsync(cancellationToken);
 
     /// <summary>The next event, waiting for one when none is pending.</summary>
-    public ValueTask<ConnectionEvent> ReadAsync(CancellationToken cancellationToken = default) => _channel.Reader.ReadAsync(cancellationToken);
+    public ValueTask<AccountEvent> ReadAsync(CancellationToken cancellationToken = default) => _channel.Reader.ReadAsync(cancellationToken);
 
     /// <inheritdoc />
-    public IAsyncEnumerator<ConnectionEvent> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+    public IAsyncEnumerator<AccountEvent> GetAsyncEnumerator(CancellationToken cancellationToken = default)
         => _channel.Reader.ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
 
     /// <summary>Unsubscribes; events already received can still be read.</summary>

@@ -34,14 +34,14 @@ internal sealed class SipEvents : ISipEvents
         return new SipEventSubscription(system, topic, size, _dropped);
     }
 
-    public IAsyncEnumerable<ConnectionEvent> Events(string topic = ConnectionTopics.All, CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<AccountEvent> Events(string topic = ConnectionTopics.All, CancellationToken cancellationToken = default)
     {
         // An unknown topic throws here, at the call, not at the first MoveNextAsync.
         ConnectionTopics.TypeOf(topic);
         return Read(topic, cancellationToken);
     }
 
-    private async IAsyncEnumerable<ConnectionEvent> Read(string topic, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<AccountEvent> Read(string topic, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var subscription = Subscribe(topic);
         await foreach (var e in subscription.ReadAllAsync(cancellationToken).ConfigureAwait(false))

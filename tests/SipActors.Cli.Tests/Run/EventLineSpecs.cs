@@ -31,4 +31,41 @@ public sealed class EventLineSpecs
     public void Should_name_the_cause_of_a_failed_connect()
         => Assert.EndsWith("connection:connect-failed bob Authentication Error: 401 Unauthorized",
             EventLine.Format(new ConnectFailed("bob", Time, "401 Unauthorized", "Authentication Error")), StringComparison.Ordinal);
+
+    [Fact]
+    public void Should_print_cause_status_reason_and_originator_of_an_ended_call()
+        => Assert.EndsWith("session:ended bob c1@host Busy 486 Busy Here local",
+            EventLine.Format(new SessionEnded("bob", Time, "c1@host", "local", SessionEndCauses.Busy, 486, "Busy Here")), StringComparison.Ordinal);
+
+    [Fact]
+    public void Should_print_dashes_for_an_ended_call_without_a_response()
+        => Assert.EndsWith("session:ended alice c1@host Terminated - - remote",
+            EventLine.Format(new SessionEnded("alice", Time, "c1@host", "remote", SessionEndCauses.Terminated, null, null)), StringComparison.Ordinal);
+
+    [Fact]
+    public void Should_keep_a_call_step_on_one_line_printing_the_size_of_its_sdp()
+    {
+        var line = EventLine.Format(new SessionAnswered("alice", Time, "c1@host", "remote", "v=0\r\nm=audio 9 RTP/AVP 0\r\n"));
+
+        Assert.EndsWith("session:answered alice c1@host remote sdp 26 chars", line, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', line);
+    }
+
+    [Fact]
+    public void Should_summarize_every_session_topic()
+    {
+        AccountEvent[] steps =
+        [
+            new SessionRinging("bob", Time, "c1", "local"),
+            new SessionProgress("bob", Time, "c1", 183, "Session Progress", null),
+            new SessionAnswered("bob", Time, "c1", "local", null),
+            new SessionConfirmed("bob", Time, "c1", "remote"),
+            new SessionUpdated("bob", Time, "c1", "remote", null),
+            new SessionEnded("bob", Time, "c1", "remote", SessionEndCauses.Terminated, null, null),
+        ];
+
+        var summaries = steps.Select(EventLine.Summary);
+
+        Assert.Equal(["c1 local", "c1 183 Session Progress", "c1 local", "c1 remote", "c1 remote", "c1 Terminated - - remote"], summaries);
+    }
 }
