@@ -280,6 +280,42 @@ public sealed class CallSessionSpecs : TestKit, IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Should_answer_the_peers_re_invite_and_publish_session_updated()
+    {
+        await ConnectedAccountAsync("bob", IncomingCallPolicy.AutoAnswer);
+        ConnectionTopics.Subscribe(Sys.EventStream, _events, SessionTopics.All);
+        SipActors.Sip.Transports.SipServerTarget.TryParse($"udp://127.0.0.1:{_registrar.UdpEndPoint.Port}", out var target, out _);
+        await using var caller = new SipUserAgent(_stack, new SipUserAgentOptions { User = "dave", Domain = _registrar.Domain, Target = target!, Password = "pw-dave" });
+        await caller.ConnectAsync();
+        Assert.True((await caller.RegisterAsync()).Success);
+        var confirmed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var updated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var call = caller.PlaceCall(BobAor, "v=0\r\ns=first\r\n"u8.ToArray(), e =>
+        {
+            if (e.Kind == SipActors.Sip.Calls.SipCallEventKind.Confirmed)
+            {
+                confirmed.TrySetResult();
+            }
+            else if (e.Kind == SipActors.Sip.Calls.SipCallEventKind.Updated)
+            {
+                updated.TrySetResult();
+            }
+        });
+        await confirmed.Task.WaitAsync(Wait);
+        ExpectPerAccount([], [SessionTopics.Answered, SessionTopics.Confirmed]);
+
+        Assert.True(call.Reinvite("v=0\r\ns=second\r\n"u8.ToArray()));
+
+        var seen = ExpectPerAccount([], [SessionTopics.Updated]);
+        var update = (SessionUpdated)seen.Bob[0];
+        Assert.Equal(("remote", "v=0\r\ns=second\r\n", call.CallId), (update.Originator, update.RemoteSdp, update.CallId));
+        await updated.Task.WaitAsync(Wait); // bob's 2xx to the re-INVITE reached the caller
+        Assert.True(call.HangUp());
+        var ended = (SessionEnded)ExpectPerAccount([], [SessionTopics.Ended]).Bob[0];
+        Assert.Equal(("remote", SessionEndCauses.Terminated), (ended.Originator, ended.Cause));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
