@@ -43,6 +43,12 @@ public sealed record LoadReport
     /// <summary>CPU time of the whole process over the run (user + system, all threads), seconds: what a registration costs, next to its rate.</summary>
     [JsonPropertyName("cpuSeconds")] public double CpuSeconds { get; init; }
 
+    /// <summary>Time the process spent paused for garbage collection over the run, seconds: the share of <see cref="CpuSeconds"/> that allocations cost.</summary>
+    [JsonPropertyName("gcPauseSeconds")] public double GcPauseSeconds { get; init; }
+
+    /// <summary>Garbage collections of generations 0, 1 and 2 over the run.</summary>
+    [JsonPropertyName("gcCollections")] public IReadOnlyList<int> GcCollections { get; init; } = [];
+
     /// <summary>Topic (e.g. <c>connection:registered</c>) → events published during the run.</summary>
     [JsonPropertyName("events")] public required IReadOnlyDictionary<string, long> Events { get; init; }
 

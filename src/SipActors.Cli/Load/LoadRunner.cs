@@ -261,6 +261,8 @@ internal sealed class LoadRunner
             DurationSeconds = Math.Round(duration.TotalSeconds, 3),
             PeakWorkingSetBytes = peak,
             CpuSeconds = Math.Round(_process.TotalProcessorTime.TotalSeconds, 3),
+            GcPauseSeconds = Math.Round(GC.GetTotalPauseDuration().TotalSeconds, 3),
+            GcCollections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)],
             Events = statistics.Events,
             Server = server,
             Domain = domain,

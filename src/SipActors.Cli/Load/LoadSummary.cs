@@ -26,6 +26,10 @@ internal static class LoadSummary
             ? L($"unregistered    {report.Unregistered} / {report.Registered} registered")
             : "unregistered    (not asked: --no-unregister)");
         lines.Add(L($"duration        {report.DurationSeconds:0.###} s, peak working set {report.PeakWorkingSetBytes / 1048576.0:0.#} MiB, CPU {report.CpuSeconds:0.##} s"));
+        if (report.GcCollections.Count == 3)
+        {
+            lines.Add(L($"gc              {report.GcPauseSeconds:0.###} s paused, collections gen0 {report.GcCollections[0]}, gen1 {report.GcCollections[1]}, gen2 {report.GcCollections[2]}"));
+        }
         if (options.ReportPath is { } json)
         {
             lines.Add($"report          {json}");

@@ -35,6 +35,8 @@ public sealed class LoadCommandSpecs : IDisposable
         Assert.True(report.RegistrationRate > 0);
         Assert.True(report.PeakWorkingSetBytes > 0);
         Assert.True(report.CpuSeconds > 0, "the CPU of the run is reported");
+        Assert.Equal(3, report.GcCollections.Count); // gen0, gen1, gen2
+        Assert.True(report.GcPauseSeconds >= 0 && report.GcPauseSeconds <= report.DurationSeconds + 60);
         Assert.False(report.Interrupted);
         Assert.Equal(200, report.LatencyHistogram.Sum(b => b.Count));
         Assert.StartsWith("udp://127.0.0.1:", report.Server, StringComparison.Ordinal);
