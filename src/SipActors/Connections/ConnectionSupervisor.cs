@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using SipActors.Dispatch;
 using SipActors.Sip.UserAgents;
 
 namespace SipActors.Connections;
@@ -28,6 +29,11 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
 
     public ConnectionSupervisor(SipStack stack, ConnectionSupervisorSettings settings)
     {
+        // config.hocon defines the accounts' mailbox; a system made without it gets the definition here.
+        if (!Context.System.Settings.Config.HasPath(CompactDequeMailbox.Id + ".mailbox-type"))
+        {
+            Context.System.Settings.InjectTopLevelFallback(CompactDequeMailbox.Definition);
+        }
         _stack = stack;
         _settings = settings;
         _tokens = Burst;
@@ -103,7 +109,7 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
         }
         // Not watched: each account says when it stops (AccountStopped). A watch costs every account
         // a watcher set and two dictionaries (measured ~6% of the allocations of a ramp).
-        child = Context.ActorOf(ConnectionActor.Props(account, _stack, _settings.Account, supervised: true), name);
+        child = Context.ActorOf(ConnectionActor.Props(account, _stack, _settings.Account, supervised: true).WithMailbox(CompactDequeMailbox.Id), name);
         _status[account] = ConnectionStatus.Disconnected;
         return child;
     }

@@ -96,6 +96,9 @@ public sealed class ConnectionSupervisorSpecs : TestKit, IAsyncLifetime
 
         var status = await StatusAsync(supervisor);
         Assert.Equal(10_000, status.Accounts);
+        // The supervisor gives its accounts the compact mailbox, even in a system whose config lacks it.
+        var child = (LocalActorRef)await Sys.ActorSelection(supervisor.Path / "user00042").ResolveOne(TimeSpan.FromSeconds(5));
+        Assert.IsType<SipActors.Dispatch.CompactDequeMessageQueue>(child.Cell.Mailbox!.MessageQueue);
         Assert.Equal(10_000, _registrar.RegisteredUsers);
         Assert.Equal(0, _registrar.AuthenticationFailures);
 
