@@ -22,9 +22,15 @@ public sealed class SipTimer
         State = state;
     }
 
+    private static readonly Action<object?> Dropped = static _ => { };
+
     internal readonly long DueTick;
-    internal readonly Action<object?> Callback;
-    internal readonly object? State;
+
+    // Let go when the timer is cancelled: a cancelled timer stays linked until the wheel's hand
+    // passes its slot (up to 64*T1 for Timer F), and its state is a whole transaction with its
+    // request and response. Held, ~1 KB per registration outlived the ramp and was promoted by the GC.
+    internal Action<object?> Callback;
+    internal object? State;
 
     // Only the wheel's ticking thread touches the links.
     internal SipTimer? Next;
@@ -41,6 +47,9 @@ public sealed class SipTimer
     {
         if (Interlocked.CompareExchange(ref _state, Cancelled, Pending) == Pending)
         {
+            // The wheel reads these only after TryFire, which a cancelled timer never passes.
+            State = null;
+            Callback = Dropped;
             _wheel.OnCancelled();
         }
     }
