@@ -21,16 +21,17 @@ namespace SipActors.Connections;
 /// every pipe carries the generation it belongs to, so results of a superseded or torn-down
 /// attempt are recognised and dropped. The state is updated before each event is published.
 /// </summary>
-public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
+public sealed class ConnectionActor : ActorBase, IWithStash
 {
-    private const string RefreshTimer = "refresh";
-    private const string RecoveryTimer = "recovery";
 
     private readonly AccountId _account;
     private readonly SipStack _stack;
     private readonly ConnectionActorSettings _settings;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Random _random = new();
+    private ILoggingAdapter? _logger; // made on first use: 56 bytes every account held for a rare warning
+
+    private ILoggingAdapter Log => _logger ??= Context.GetLogger();
+    // Shared (thread-safe) rather than one per account: a Random is 72 bytes of every idle account.
+    private static Random Rng => Random.Shared;
 
     private AccountState _state;
     private int _refreshFailures;
@@ -42,6 +43,11 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
     private Exception? _restartingAfter;
     private Task<RegistrationResult>? _registering; // the last REGISTER exchange sent, so a teardown can wait for it
     private CallSessionSetup? _callSetup;
+    private int _lastStamp;
+    private int _refreshStamp;  // stamp of the pending refresh tick; 0 when none
+    private int _recoveryStamp; // stamp of the pending recovery tick; 0 when none
+    private ICancelable? _refreshTimer;
+    private ICancelable? _recoveryTimer;
     private Dictionary<string, CallSession>? _calls; // made on the first call: most accounts never have one
     private int _callSequence;
 
@@ -66,8 +72,6 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
         _supervised = supervised;
         _state = AccountState.Initial(account);
     }
-
-    public ITimerScheduler Timers { get; set; } = null!;
 
     public IStash Stash { get; set; } = null!;
 
@@ -105,17 +109,13 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
     private sealed record UnregistrationDone(int Generation, RegistrationResult Result, IActorRef ReplyTo);
     private sealed record TeardownDone(int Generation, IActorRef? ReplyTo, CommandResult? Reply, RegistrationResult? Unregistration, bool WasRegistered);
 
-    private sealed class RefreshTick : INotInfluenceReceiveTimeout, IDeadLetterSuppression
-    {
-        public static readonly RefreshTick Instance = new();
-        private RefreshTick() { }
-    }
+    // Timer messages carry a stamp: only the tick of the timer last started counts, so a tick that
+    // was already queued when its timer was cancelled is recognised and dropped. Scheduled on the
+    // system scheduler directly rather than through IWithTimers, whose per-actor table and timer
+    // records came to ~300 bytes of every idle account.
+    private sealed record RefreshTick(int Stamp) : INotInfluenceReceiveTimeout, IDeadLetterSuppression;
 
-    private sealed class RecoveryTick : INotInfluenceReceiveTimeout, IDeadLetterSuppression
-    {
-        public static readonly RecoveryTick Instance = new();
-        private RecoveryTick() { }
-    }
+    private sealed record RecoveryTick(int Stamp) : INotInfluenceReceiveTimeout, IDeadLetterSuppression;
 
     // ---- states ---------------------------------------------------------------------------
 
@@ -192,7 +192,9 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
                 Stash.Stash();
                 StartTeardown(null);
                 return true;
-            case RefreshTick:
+            case RefreshTick tick when tick.Stamp == _refreshStamp:
+                _refreshStamp = 0;
+                _refreshTimer = null;
                 Refresh();
                 return true;
             case RegistrationDone m when m.Generation == _state.Generation:
@@ -231,7 +233,9 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
     {
         switch (message)
         {
-            case RecoveryTick:
+            case RecoveryTick tick when tick.Stamp == _recoveryStamp:
+                _recoveryStamp = 0;
+                _recoveryTimer = null;
                 StartAttempt();
                 return true;
             case Register:
@@ -380,7 +384,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
         SipServerTarget.TryParse(parameters.SipServerUrl, out var target, out _);
         var user = parameters.Register
             ? parameters.User!
-            : _random.Next(100000, 100000000).ToString(CultureInfo.InvariantCulture);
+            : Rng.Next(100000, 100000000).ToString(CultureInfo.InvariantCulture);
         var extra = new List<KeyValuePair<string, string>>();
         if (!string.IsNullOrWhiteSpace(parameters.RemoteAddress))
         {
@@ -407,7 +411,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
         _ua.ConnectionLost += (ua, error) => self.Tell(new TransportLost(ua, error?.Message));
         if (!_ua.AttachRequestHandler(new AccountRequestHandler(Self)))
         {
-            _log.Warning("Account {Account}: user {User} already has a handler in this process; incoming requests go there", _account, user);
+            Log.Warning("Account {Account}: user {User} already has a handler in this process; incoming requests go there", _account, user);
         }
         StartAttempt();
     }
@@ -487,7 +491,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             return;
         }
         // A registration already under way (a refresh retry) answers this command too when it lands.
-        Timers.Cancel(RefreshTimer);
+        CancelRefresh();
         SendRegister(refresh: false, replyTo: Sender);
     }
 
@@ -498,7 +502,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             Sender.Tell(answer);
             return;
         }
-        Timers.Cancel(RefreshTimer);
+        CancelRefresh();
         var generation = _state.Generation;
         var replyTo = Sender;
         _ua!.UnregisterAsync().PipeTo(Self,
@@ -534,7 +538,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
             (message.Refresh && _state.Registered ? SipActorsMetrics.RefreshesCounter : SipActorsMetrics.RegistrationsCounter).Add(1);
             _refreshFailures = 0;
             Apply(_state.RegistrationSucceeded(result, Now));
-            Timers.StartSingleTimer(RefreshTimer, RefreshTick.Instance, RefreshPolicy.NextRefresh(Math.Max(1, result.GrantedExpires), _random));
+            ScheduleRefresh(RefreshPolicy.NextRefresh(Math.Max(1, result.GrantedExpires), Rng));
             if (message.ReplyTo is { } replyTo)
             {
                 replyTo.Tell(new CommandResult(_account, CommandStatus.Ok));
@@ -689,16 +693,16 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
         // backoff, honouring Retry-After (CONTRACT.md §5.6).
         if (cause is RegistrationFailureCause.AuthenticationError or RegistrationFailureCause.Rejected)
         {
-            _log.Warning("Account {Account}: refresh refused ({Cause}); not retrying", _account, cause.ToDisplayName());
+            Log.Warning("Account {Account}: refresh refused ({Cause}); not retrying", _account, cause.ToDisplayName());
             return;
         }
-        var delay = result.RetryAfter ?? _state.Backoff(++_refreshFailures, _random.NextDouble());
-        Timers.StartSingleTimer(RefreshTimer, RefreshTick.Instance, delay);
+        var delay = result.RetryAfter ?? _state.Backoff(++_refreshFailures, Rng.NextDouble());
+        ScheduleRefresh(delay);
     }
 
     private void OnTransportLost(string? error)
     {
-        Timers.Cancel(RefreshTimer);
+        CancelRefresh();
         Apply(_state.TransportLost(error ?? "connection lost", Now));
         _ = _ua?.DisconnectAsync();
         ScheduleRecoveryOrGiveUp(RegistrationFailureCause.ConnectionError);
@@ -709,7 +713,7 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
         ReleasePermit();
         if (cause is RegistrationFailureCause.AuthenticationError or RegistrationFailureCause.Rejected)
         {
-            _log.Warning("Account {Account}: recovery stopped, the server refuses the account ({Cause})", _account, cause.ToDisplayName());
+            Log.Warning("Account {Account}: recovery stopped, the server refuses the account ({Cause})", _account, cause.ToDisplayName());
             _ = _ua?.DisconnectAsync();
             Apply(_state.RecoveryAbandoned(cause, Now));
             DropUserAgent();
@@ -720,7 +724,9 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
         _ = _ua?.DisconnectAsync();
         SetState(_state.RecoveryScheduled());
         _behavior = Behavior.Recovering;
-        Timers.StartSingleTimer(RecoveryTimer, RecoveryTick.Instance, _state.Backoff(_state.Attempt, _random.NextDouble()));
+        _recoveryStamp = NextStamp();
+        _recoveryTimer?.Cancel();
+        _recoveryTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(_state.Backoff(_state.Attempt, Rng.NextDouble()), Self, new RecoveryTick(_recoveryStamp), Self);
         Stash.UnstashAll();
     }
 
@@ -815,8 +821,8 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
     {
         ReleasePermit();
         _cts?.Cancel();
-        Timers.Cancel(RefreshTimer);
-        Timers.Cancel(RecoveryTimer);
+        CancelRefresh();
+        CancelRecovery();
         var wasRegistered = _state.Registered;
         _behavior = Behavior.Disconnecting;
         Apply(_state.TeardownStarted(Now));
@@ -919,6 +925,30 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
 
     private void ReplyState() => Sender.Tell(_state.ToStateResult());
 
+    private void ScheduleRefresh(TimeSpan delay)
+    {
+        _refreshStamp = NextStamp();
+        _refreshTimer?.Cancel();
+        _refreshTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(delay, Self, new RefreshTick(_refreshStamp), Self);
+    }
+
+    private void CancelRefresh()
+    {
+        _refreshStamp = 0;
+        _refreshTimer?.Cancel();
+        _refreshTimer = null;
+    }
+
+    private void CancelRecovery()
+    {
+        _recoveryStamp = 0;
+        _recoveryTimer?.Cancel();
+        _recoveryTimer = null;
+    }
+
+    /// <summary>Never 0, which means "no timer".</summary>
+    private int NextStamp() => _lastStamp = _lastStamp == int.MaxValue ? 1 : _lastStamp + 1;
+
     private bool IgnoreStale(object message)
     {
         if (message is AccountRequestHandler.IncomingRequest incoming)
@@ -964,6 +994,8 @@ public sealed class ConnectionActor : ActorBase, IWithTimers, IWithStash
 
     protected override void PostStop()
     {
+        _refreshTimer?.Cancel();
+        _recoveryTimer?.Cancel();
         _cts?.Cancel();
         var ua = _ua;
         var registered = _state.Registered;

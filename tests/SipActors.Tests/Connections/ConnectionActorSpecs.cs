@@ -283,6 +283,24 @@ public sealed class ConnectionActorSpecs : TestKit, IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_not_refresh_after_an_unregister_command()
+    {
+        var account = Account();
+        Assert.Equal(CommandStatus.Ok, (await AskAsync(account, new Connect("a1", Parameters() with { RegisterExpires = 6 }))).Status);
+        ReceiveN(7, Wait);
+
+        Assert.Equal(CommandStatus.Ok, (await AskAsync(account, new Unregister("a1"))).Status);
+        ExpectTopics(ConnectionTopics.Unregistered);
+        var registrations = _registrar.SuccessfulRegistrations;
+
+        ExpectNoMsg(TimeSpan.FromSeconds(2.5)); // the refresh due at ~1 s was cancelled with the registration
+
+        Assert.Equal(registrations, _registrar.SuccessfulRegistrations);
+        Assert.Empty(_registrar.GetBindings("alice"));
+        Assert.Equal(ConnectionStatus.Connected, (await account.Ask<ConnectionStateResult>(new GetState("a1"), Wait)).Status);
+    }
+
+    [Fact]
     public async Task Should_recover_over_tcp_when_the_registrar_comes_back()
     {
         var first = EmbeddedRegistrar.Start(new EmbeddedRegistrarOptions { TcpEndPoint = new IPEndPoint(IPAddress.Loopback, 0) });
