@@ -31,21 +31,8 @@ public sealed class ActorCallsThroughKamailioSpecs : TestKit, IClassFixture<Kama
 
     public async Task DisposeAsync() => await _stack.DisposeAsync();
 
-    private async Task<IActorRef> RegisteredAsync(string user, string url, IncomingCallPolicy policy = IncomingCallPolicy.Ring)
-    {
-        var account = Sys.ActorOf(ConnectionActor.Props(user, _stack), user);
-        var result = await account.Ask<CommandResult>(new Connect(user, new ConnectionParameters
-        {
-            SipServerIp = _kamailio.Domain,
-            SipServerUrl = url,
-            Register = true,
-            User = user,
-            Password = "pw-" + user,
-            IncomingCalls = policy,
-        }), Wait);
-        Assert.True(result.IsSuccess, $"{result.Error}\n{_kamailio.LogTail()}");
-        return account;
-    }
+    private Task<IActorRef> RegisteredAsync(string user, string url, IncomingCallPolicy policy = IncomingCallPolicy.Ring)
+        => KamailioAccounts.RegisterAsync(Sys, _stack, _kamailio, user, url, policy);
 
     private string Udp => $"udp://127.0.0.1:{_kamailio.UdpPort}";
 

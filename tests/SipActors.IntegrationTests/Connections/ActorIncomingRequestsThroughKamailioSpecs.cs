@@ -26,19 +26,7 @@ public sealed class ActorIncomingRequestsThroughKamailioSpecs : TestKit, IClassF
 
     public async Task DisposeAsync() => await _stack.DisposeAsync();
 
-    private async Task RegisteredAsync(string user)
-    {
-        var account = Sys.ActorOf(ConnectionActor.Props(user, _stack), user);
-        var result = await account.Ask<CommandResult>(new Connect(user, new ConnectionParameters
-        {
-            SipServerIp = _kamailio.Domain,
-            SipServerUrl = $"udp://127.0.0.1:{_kamailio.UdpPort}",
-            Register = true,
-            User = user,
-            Password = "pw-" + user,
-        }), Wait);
-        Assert.True(result.IsSuccess, $"{result.Error}\n{_kamailio.LogTail()}");
-    }
+    private Task RegisteredAsync(string user) => KamailioAccounts.RegisterAsync(Sys, _stack, _kamailio, user);
 
     [Fact]
     public async Task Should_answer_a_message_from_sipp_and_publish_new_message()

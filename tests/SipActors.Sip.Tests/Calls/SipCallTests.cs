@@ -9,61 +9,15 @@ using SipActors.Sip.UserAgents;
 namespace SipActors.Sip.Tests.Calls;
 
 /// <summary>Two accounts of one stack, registered on the embedded registrar over UDP loopback, call each other through it.</summary>
-public sealed class SipCallTests : IAsyncLifetime
+public sealed class SipCallTests : LoopbackCallTests
 {
-    // Short timers so Timers L, M, K and the ACK wait end within a test; the wheel ticks at 10 ms.
-    private static readonly SipTimerSettings FastTimers = new() { T1 = TimeSpan.FromMilliseconds(40), T2 = TimeSpan.FromMilliseconds(320), T4 = TimeSpan.FromMilliseconds(200) };
-
-    private EmbeddedRegistrar _registrar = null!;
-    private SipStack _stack = null!;
-    private LoopbackPhone _alice = null!;
-    private LoopbackPhone _bob = null!;
-
-    public async Task InitializeAsync() => await StartAsync(new EmbeddedRegistrarOptions());
-
-    private async Task StartAsync(EmbeddedRegistrarOptions options)
-    {
-        _registrar = EmbeddedRegistrar.Start(options);
-        _stack = new SipStack(FastTimers);
-        _alice = await LoopbackPhone.RegisterAsync(_stack, _registrar, "alice");
-        _bob = await LoopbackPhone.RegisterAsync(_stack, _registrar, "bob");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _alice.Agent.DisposeAsync();
-        await _bob.Agent.DisposeAsync();
-        await _stack.DisposeAsync();
-        await _registrar.DisposeAsync();
-    }
-
-    private static ReadOnlyMemory<byte> Sdp(string text) => Encoding.UTF8.GetBytes(text);
-
     private static string Text(ReadOnlyMemory<byte> bytes) => Encoding.UTF8.GetString(bytes.Span);
 
-    /// <summary>Polls a condition the stack offers no notification for (table sizes), within a bound.</summary>
-    private static async Task Eventually(Func<bool> condition, string what)
+    /// <summary>Alice calls bob, who rings first and then answers; both sides confirmed.</summary>
+    private async Task<((SipCall Call, CallRecorder Events) Caller, (SipCall Call, CallRecorder Events) Callee)> RungAndAnsweredCallAsync()
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for " + what);
-            await Task.Delay(20);
-        }
-    }
-
-    private async Task AssertNothingLeftAsync()
-    {
-        Assert.Equal(0, _stack.Dialogs.Count);
-        Assert.Equal(0, _alice.Agent.CallCount);
-        Assert.Equal(0, _bob.Agent.CallCount);
-        await Eventually(() => _stack.Transactions.Count == 0, "the transaction table to empty");
-    }
-
-    private async Task<((SipCall Call, CallRecorder Events) Caller, (SipCall Call, CallRecorder Events) Callee)> ConnectedCallAsync()
-    {
-        var caller = _alice.Call(_bob, "v=0 alice");
-        var callee = await _bob.NextIncomingAsync();
+        var caller = Alice.Call(Bob, "v=0 alice");
+        var callee = await Bob.NextIncomingAsync();
         Assert.True(callee.Call.Ring());
         await caller.Events.Next(SipCallEventKind.Ringing);
         Assert.True(callee.Call.Answer(Sdp("v=0 bob")));
@@ -75,7 +29,7 @@ public sealed class SipCallTests : IAsyncLifetime
     [Fact]
     public async Task Should_ring_answer_and_confirm_then_end_on_the_callers_bye()
     {
-        var (caller, callee) = await ConnectedCallAsync();
+        var (caller, callee) = await RungAndAnsweredCallAsync();
 
         Assert.Equal(SipCallState.Confirmed, caller.Call.State);
         Assert.Equal(SipCallDirection.Incoming, callee.Call.Direction);
@@ -83,7 +37,7 @@ public sealed class SipCallTests : IAsyncLifetime
         var answered = await caller.Events.Next(SipCallEventKind.Answered);
         Assert.Equal(200, answered.StatusCode);
         Assert.Equal("v=0 bob", Text(answered.RemoteSdp));
-        Assert.Equal(2, _stack.Dialogs.Count);
+        Assert.Equal(2, Stack.Dialogs.Count);
         Assert.Equal(caller.Call.CallId, callee.Call.CallId);
 
         Assert.True(caller.Call.HangUp());
@@ -101,7 +55,7 @@ public sealed class SipCallTests : IAsyncLifetime
     [Fact]
     public async Task Should_end_both_sides_on_the_callees_bye()
     {
-        var (caller, callee) = await ConnectedCallAsync();
+        var (caller, callee) = await RungAndAnsweredCallAsync();
 
         Assert.True(callee.Call.HangUp());
 
@@ -113,8 +67,8 @@ public sealed class SipCallTests : IAsyncLifetime
     [Fact]
     public async Task Should_end_the_call_rejected_with_the_callees_status()
     {
-        var caller = _alice.Call(_bob);
-        var callee = await _bob.NextIncomingAsync();
+        var caller = Alice.Call(Bob);
+        var callee = await Bob.NextIncomingAsync();
 
         Assert.True(callee.Call.Reject(486));
 
@@ -129,8 +83,8 @@ public sealed class SipCallTests : IAsyncLifetime
     [Fact]
     public async Task Should_cancel_a_ringing_call_and_end_both_sides_cancelled()
     {
-        var caller = _alice.Call(_bob);
-        var callee = await _bob.NextIncomingAsync();
+        var caller = Alice.Call(Bob);
+        var callee = await Bob.NextIncomingAsync();
         Assert.True(callee.Call.Ring());
         await caller.Events.Next(SipCallEventKind.Ringing);
 
@@ -148,7 +102,7 @@ public sealed class SipCallTests : IAsyncLifetime
     [Fact]
     public async Task Should_answer_a_reinvite_with_the_current_sdp_and_update_both_sides()
     {
-        var (caller, callee) = await ConnectedCallAsync();
+        var (caller, callee) = await RungAndAnsweredCallAsync();
 
         Assert.True(caller.Call.Reinvite(Sdp("v=0 alice on hold")));
 
@@ -170,12 +124,12 @@ public sealed class SipCallTests : IAsyncLifetime
     [Fact]
     public async Task Should_answer_an_in_dialog_options_with_200_and_refuse_an_old_cseq_with_500()
     {
-        var (caller, callee) = await ConnectedCallAsync();
+        var (caller, callee) = await RungAndAnsweredCallAsync();
         var dialog = callee.Call.Dialog!;
         var probe = new RecordingChannel();
 
-        _stack.Transactions.OnMessage(InDialog("OPTIONS", dialog, cseq: 10, branch: "z9hG4bK.opt"), probe);
-        _stack.Transactions.OnMessage(InDialog("BYE", dialog, cseq: 3, branch: "z9hG4bK.old"), probe);
+        Stack.Transactions.OnMessage(InDialog("OPTIONS", dialog, cseq: 10, branch: "z9hG4bK.opt"), probe);
+        Stack.Transactions.OnMessage(InDialog("BYE", dialog, cseq: 3, branch: "z9hG4bK.old"), probe);
 
         var responses = probe.Sent.Cast<SipResponse>().ToList();
         Assert.Equal([200, 500], responses.Select(r => r.StatusCode));
@@ -195,8 +149,8 @@ public sealed class SipCallTests : IAsyncLifetime
         var untagged = new SipRequest(SipMethod.Bye, "sip:bob@127.0.0.1");
         AddDialogHeaders(untagged, "BYE", "<sip:alice@127.0.0.1>", "<sip:bob@127.0.0.1>;tag=b1", "no-from-tag", 5, "z9hG4bK.u2");
 
-        _stack.Transactions.OnMessage(SipMessage.Parse(unknown.ToArray()), probe);
-        _stack.Transactions.OnMessage(SipMessage.Parse(untagged.ToArray()), probe);
+        Stack.Transactions.OnMessage(SipMessage.Parse(unknown.ToArray()), probe);
+        Stack.Transactions.OnMessage(SipMessage.Parse(untagged.ToArray()), probe);
 
         Assert.Equal([481, 481], probe.Sent.Cast<SipResponse>().Select(r => r.StatusCode));
     }
@@ -208,8 +162,8 @@ public sealed class SipCallTests : IAsyncLifetime
         var invite = new SipRequest(SipMethod.Invite, "sip:bob@127.0.0.1");
         AddDialogHeaders(invite, "INVITE", "<sip:sipp@127.0.0.1>;tag=s1", "<sip:bob@127.0.0.1>", "never-acked", 1, "z9hG4bK.na");
         invite.Headers.Add(SipHeaderId.Contact, "<sip:sipp@127.0.0.1:5999>");
-        _stack.Transactions.OnMessage(SipMessage.Parse(invite.ToArray()), probe);
-        var callee = await _bob.NextIncomingAsync();
+        Stack.Transactions.OnMessage(SipMessage.Parse(invite.ToArray()), probe);
+        var callee = await Bob.NextIncomingAsync();
 
         Assert.True(callee.Call.Answer(Sdp("v=0 bob")));
 
@@ -227,20 +181,20 @@ public sealed class SipCallTests : IAsyncLifetime
         var probe = new RecordingChannel();
         var invite = new SipRequest(SipMethod.Invite, "sip:bob@127.0.0.1");
         AddDialogHeaders(invite, "INVITE", "<sip:sipp@127.0.0.1>;tag=s2", "<sip:bob@127.0.0.1>", "acked", 4, "z9hG4bK.ak");
-        _stack.Transactions.OnMessage(SipMessage.Parse(invite.ToArray()), probe);
-        var callee = await _bob.NextIncomingAsync();
+        Stack.Transactions.OnMessage(SipMessage.Parse(invite.ToArray()), probe);
+        var callee = await Bob.NextIncomingAsync();
         Assert.True(callee.Call.Answer(Sdp("v=0 bob")));
 
         var ack = new SipRequest(SipMethod.Ack, "sip:bob@127.0.0.1");
         AddDialogHeaders(ack, "ACK", "<sip:sipp@127.0.0.1>;tag=s2", "<sip:bob@127.0.0.1>;tag=" + callee.Call.Dialog!.LocalTag, "acked", 4, "z9hG4bK.ak2");
-        _stack.Transactions.OnMessage(SipMessage.Parse(ack.ToArray()), probe);
+        Stack.Transactions.OnMessage(SipMessage.Parse(ack.ToArray()), probe);
 
         await callee.Events.Next(SipCallEventKind.Confirmed);
         var oks = Oks(probe);
         var bye = new SipRequest(SipMethod.Bye, "sip:bob@127.0.0.1");
         AddDialogHeaders(bye, "BYE", "<sip:sipp@127.0.0.1>;tag=s2", "<sip:bob@127.0.0.1>;tag=" + callee.Call.Dialog!.LocalTag, "acked", 5, "z9hG4bK.by");
         await Task.Delay(FastTimers.T1 * 8); // several retransmission intervals: none may follow the ACK
-        _stack.Transactions.OnMessage(SipMessage.Parse(bye.ToArray()), probe);
+        Stack.Transactions.OnMessage(SipMessage.Parse(bye.ToArray()), probe);
 
         Assert.Equal(SipCallEndCause.RemoteHangUp, (await callee.Call.Ended.WaitAsync(TimeSpan.FromSeconds(10))).Cause);
         Assert.Equal(oks, Oks(probe));
@@ -253,33 +207,33 @@ public sealed class SipCallTests : IAsyncLifetime
         await DisposeAsync();
         await StartAsync(new EmbeddedRegistrarOptions { AuthenticateRelayedRequests = true });
 
-        var before = _registrar.Challenges;
+        var before = Registrar.Challenges;
 
-        var caller = _alice.Call(_bob);
-        var callee = await _bob.NextIncomingAsync();
+        var caller = Alice.Call(Bob);
+        var callee = await Bob.NextIncomingAsync();
         Assert.True(callee.Call.Answer(Sdp("v=0 bob")));
 
         await caller.Events.Next(SipCallEventKind.Confirmed);
         Assert.Equal(2u, caller.Call.Request.CSeq!.Value.Number);
         Assert.True(caller.Call.Request.Headers.Contains(SipHeaderId.ProxyAuthorization));
-        Assert.Equal(before + 1, _registrar.Challenges);
+        Assert.Equal(before + 1, Registrar.Challenges);
 
         // The BYE is challenged too, and answered once.
         Assert.True(caller.Call.HangUp());
         Assert.Equal(SipCallEndCause.RemoteHangUp, (await callee.Call.Ended.WaitAsync(TimeSpan.FromSeconds(10))).Cause);
-        Assert.Equal(before + 2, _registrar.Challenges);
+        Assert.Equal(before + 2, Registrar.Challenges);
         await AssertNothingLeftAsync();
     }
 
     [Fact]
     public async Task Should_end_calls_with_connection_lost_when_the_account_disconnects()
     {
-        var (caller, callee) = await ConnectedCallAsync();
+        var (caller, callee) = await RungAndAnsweredCallAsync();
 
-        await _alice.Agent.DisconnectAsync();
+        await Alice.Agent.DisconnectAsync();
 
         Assert.Equal(SipCallEndCause.ConnectionLost, (await caller.Call.Ended.WaitAsync(TimeSpan.FromSeconds(10))).Cause);
-        Assert.Equal(0, _alice.Agent.CallCount);
+        Assert.Equal(0, Alice.Agent.CallCount);
         Assert.True(callee.Call.HangUp());
     }
 
