@@ -5,25 +5,19 @@ using SipActors.Events;
 namespace SipActors.Hosting.Diagnostics;
 
 /// <summary>
-/// Derives the registration-latency histogram and the transport-connection count from the
-/// <c>connection:*</c> events, so the actor layer needs no hosting code. Transport up
-/// (<see cref="Connected"/>) to <see cref="Registered"/> covers the REGISTER, its challenge and
-/// the authenticated REGISTER: the latency a registrar is judged by.
+/// Derives the transport-connection count from the <c>connection:*</c> events, so the actor layer
+/// needs no hosting code. (The registration-latency histogram is recorded by the accounts
+/// themselves: refreshes publish no event.)
 /// </summary>
 internal sealed class ConnectionMetricsActor : ReceiveActor
 {
-    private readonly Dictionary<AccountId, (DateTimeOffset At, string Transport)> _connectedAt = [];
     private readonly Dictionary<AccountId, string> _up = [];
-    private readonly Histogram<double> _registrationDuration;
     private readonly UpDownCounter<int> _connections;
 
     public ConnectionMetricsActor(SipActorsInstruments instruments)
     {
-        _registrationDuration = instruments.RegistrationDuration;
         _connections = instruments.TransportConnections;
         Receive<Connected>(OnConnected);
-        Receive<Registered>(OnRegistered);
-        Receive<RegistrationFailed>(e => _connectedAt.Remove(e.Account));
         Receive<Disconnected>(OnDisconnected);
         Receive<ConnectionEvent>(_ => { });
     }
@@ -46,24 +40,14 @@ internal sealed class ConnectionMetricsActor : ReceiveActor
     private void OnConnected(Connected e)
     {
         var transport = TransportOf(e.TransportUri);
-        _connectedAt[e.Account] = (e.Time, transport);
         if (_up.TryAdd(e.Account, transport))
         {
             _connections.Add(1, Tag(transport));
         }
     }
 
-    private void OnRegistered(Registered e)
-    {
-        if (_connectedAt.Remove(e.Account, out var connected))
-        {
-            _registrationDuration.Record(Math.Max(0, (e.Time - connected.At).TotalSeconds), Tag(connected.Transport));
-        }
-    }
-
     private void OnDisconnected(Disconnected e)
     {
-        _connectedAt.Remove(e.Account);
         if (_up.Remove(e.Account, out var transport))
         {
             _connections.Add(-1, Tag(transport));

@@ -11,8 +11,8 @@ public static class SipActorsHostingMetrics
     /// <summary>Accounts per state (gauge, tag <c>state</c>: disconnected, connecting, connected, registered, disconnecting), refreshed from the supervisor every <see cref="SipActorsOptions.StatusRefreshInterval"/>.</summary>
     public const string Accounts = "sipactors.accounts";
 
-    /// <summary>Seconds from transport up to the first 2xx of an initial REGISTER, challenge included (histogram, tag <c>transport</c>).</summary>
-    public const string RegistrationDuration = "sipactors.registration.duration";
+    /// <summary>Seconds from a REGISTER sent to its 2xx, challenge included, initial and refresh: recorded by the accounts themselves (<see cref="SipActors.Diagnostics.SipActorsMetrics.RegistrationDuration"/>).</summary>
+    public const string RegistrationDuration = SipActors.Diagnostics.SipActorsMetrics.RegistrationDuration;
 
     /// <summary>SIP transactions (client and server) not yet completed (gauge).</summary>
     public const string TransactionsInFlight = "sipactors.transactions.in_flight";

@@ -28,11 +28,8 @@ internal sealed class SipActorsInstruments : IDisposable
         _meter = factory?.Create(new MeterOptions(SipActorsMetrics.MeterName)) ?? new Meter(SipActorsMetrics.MeterName);
         _meter.CreateObservableGauge(SipActorsHostingMetrics.Accounts, ObserveAccounts, "{account}", "Accounts per connection state");
         _meter.CreateObservableGauge(SipActorsHostingMetrics.TransactionsInFlight, ObserveTransactions, "{transaction}", "SIP transactions in flight");
-        RegistrationDuration = _meter.CreateHistogram<double>(SipActorsHostingMetrics.RegistrationDuration, "s", "Transport up to registered, initial registrations");
         TransportConnections = _meter.CreateUpDownCounter<int>(SipActorsHostingMetrics.TransportConnections, "{connection}", "Accounts whose transport flow is up");
     }
-
-    public Histogram<double> RegistrationDuration { get; }
 
     public UpDownCounter<int> TransportConnections { get; }
 

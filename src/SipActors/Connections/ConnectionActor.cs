@@ -44,6 +44,7 @@ public sealed class ConnectionActor : ActorBase, IWithStash
     private Task<RegistrationResult>? _registering; // the last REGISTER exchange sent, so a teardown can wait for it
     private CallSessionSetup? _callSetup;
     private int _lastStamp;
+    private long _registerSentAt; // Stopwatch timestamp of the last REGISTER sent, for the latency histogram
     private int _refreshStamp;  // stamp of the pending refresh tick; 0 when none
     private int _recoveryStamp; // stamp of the pending recovery tick; 0 when none
     private ICancelable? _refreshTimer;
@@ -472,6 +473,7 @@ public sealed class ConnectionActor : ActorBase, IWithStash
 
     private void SendRegister(bool refresh, IActorRef? replyTo = null)
     {
+        _registerSentAt = System.Diagnostics.Stopwatch.GetTimestamp();
         var generation = _state.Generation;
         var contact = _ua!.Contact ?? "";
         _registering = _ua.RegisterAsync();
@@ -535,7 +537,12 @@ public sealed class ConnectionActor : ActorBase, IWithStash
         var result = message.Result;
         if (result.Success)
         {
-            (message.Refresh && _state.Registered ? SipActorsMetrics.RefreshesCounter : SipActorsMetrics.RegistrationsCounter).Add(1);
+            var isRefresh = message.Refresh && _state.Registered;
+            (isRefresh ? SipActorsMetrics.RefreshesCounter : SipActorsMetrics.RegistrationsCounter).Add(1);
+            if (_ua is { } ua)
+            {
+                SipActorsMetrics.RecordRegistration(System.Diagnostics.Stopwatch.GetElapsedTime(_registerSentAt), isRefresh, ua.Options.Target.Kind);
+            }
             _refreshFailures = 0;
             Apply(_state.RegistrationSucceeded(result, Now));
             ScheduleRefresh(RefreshPolicy.NextRefresh(Math.Max(1, result.GrantedExpires), Rng));

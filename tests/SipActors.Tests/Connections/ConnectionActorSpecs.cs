@@ -271,6 +271,26 @@ public sealed class ConnectionActorSpecs : TestKit, IAsyncLifetime
     [Fact]
     public async Task Should_refresh_before_expiry_without_publishing_anything()
     {
+        var durations = new System.Collections.Concurrent.ConcurrentQueue<(double Seconds, string? Kind, string? Transport)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == SipActors.Diagnostics.SipActorsMetrics.MeterName && instrument.Name == SipActors.Diagnostics.SipActorsMetrics.RegistrationDuration)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+        {
+            string? kind = null, transport = null;
+            foreach (var tag in tags)
+            {
+                kind = tag.Key == "kind" ? tag.Value as string : kind;
+                transport = tag.Key == "transport" ? tag.Value as string : transport;
+            }
+            durations.Enqueue((value, kind, transport));
+        });
+        listener.Start();
         var account = Account();
         Assert.Equal(CommandStatus.Ok, (await AskAsync(account, new Connect("a1", Parameters() with { RegisterExpires = 6 }))).Status);
         ReceiveN(7, Wait);
@@ -280,6 +300,9 @@ public sealed class ConnectionActorSpecs : TestKit, IAsyncLifetime
 
         Assert.True(_registrar.SuccessfulRegistrations > registrations, "the binding was refreshed");
         Assert.Single(_registrar.GetBindings("alice"));
+        // The latency histogram has the initial REGISTER and the refresh (other tests may add theirs).
+        Assert.Contains(durations, d => d.Kind == "initial" && d.Transport == "udp" && d.Seconds is >= 0 and < 10);
+        Assert.Contains(durations, d => d.Kind == "refresh" && d.Transport == "udp" && d.Seconds is >= 0 and < 10);
     }
 
     [Fact]
