@@ -46,6 +46,7 @@ public sealed class SipCall
     private bool _cancelSent;
     private bool _authRetried;
     private DigestAuthenticator? _authenticator;
+    private bool _reinviteAuthRetried;
     private DigestChallenge? _inviteChallenge;
     private SipHeaderId _inviteChallengeHeader;
     private ReadOnlyMemory<byte> _ack;
@@ -358,12 +359,21 @@ public sealed class SipCall
     }
 
     // Under the lock, confirmed, with no INVITE transaction of the dialog in progress (§14.1).
-    private bool StartReinvite(ReadOnlyMemory<byte> offer)
+    private bool StartReinvite(ReadOnlyMemory<byte> offer, SipResponse? challenged = null)
     {
         var invite = _dialog!.CreateRequest(SipMethod.Invite, _context.ViaPrefix);
         AddSessionHeaders(invite, offer);
         AddUserAgent(invite);
         _sessionTimer?.AddTo(invite);
+        if (challenged is null)
+        {
+            _reinviteAuthRetried = false; // a new re-INVITE, not the answer to a challenge
+        }
+        else if (_context.Credentials is { } credentials && DigestChallenge.SelectFirstSupported(challenged) is { } challenge)
+        {
+            invite.Headers.Add(challenged.StatusCode == 401 ? SipHeaderId.Authorization : SipHeaderId.ProxyAuthorization,
+                LazyInitializer.EnsureInitialized(ref _authenticator).CreateAuthorization(challenge, credentials, "INVITE", invite.RequestUriText, offer.Span));
+        }
         _reinvite = invite;
         _reinviteOffer = offer;
         Task<SipResponse> task;
@@ -984,6 +994,15 @@ public sealed class SipCall
                 return;
             }
             _reinvite = null;
+            if (status is 401 or 407 && !_reinviteAuthRetried && _context.Credentials is not null && DigestChallenge.SelectFirstSupported(response) is not null)
+            {
+                // A proxy that challenges in-dialog requests gets our credentials once, as the INVITE did (next CSeq, new branch).
+                _reinviteAuthRetried = true;
+                if (StartReinvite(_reinviteOffer, response))
+                {
+                    return;
+                }
+            }
             if (status == 422 && _sessionTimer is { } session && !_sessionRetried && session.RaiseFrom422(response))
             {
                 // RFC 4028 §7.4: a refresh below the peer's floor is sent again, once, at that floor.

@@ -226,6 +226,29 @@ public sealed class SipCallTests : LoopbackCallTests
     }
 
     [Fact]
+    public async Task Should_answer_a_proxy_challenge_to_a_re_invite_once()
+    {
+        await DisposeAsync();
+        await StartAsync(new EmbeddedRegistrarOptions { AuthenticateRelayedRequests = true });
+        var caller = Alice.Call(Bob);
+        var callee = await Bob.NextIncomingAsync();
+        Assert.True(callee.Call.Answer(Sdp("v=0 bob")));
+        await caller.Events.Next(SipCallEventKind.Confirmed);
+        await callee.Events.Next(SipCallEventKind.Confirmed);
+        var before = Registrar.Challenges;
+
+        Assert.True(caller.Call.Reinvite(Sdp("v=0 alice again")));
+
+        await caller.Events.Next(SipCallEventKind.Updated);
+        Assert.Equal("v=0 alice again", Text((await callee.Events.Next(SipCallEventKind.Updated)).RemoteSdp));
+        Assert.Equal(before + 1, Registrar.Challenges); // challenged once, answered once
+        Assert.Equal(SipCallState.Confirmed, caller.Call.State);
+        Assert.True(caller.Call.HangUp());
+        await callee.Call.Ended.WaitAsync(TimeSpan.FromSeconds(10));
+        await AssertNothingLeftAsync();
+    }
+
+    [Fact]
     public async Task Should_end_calls_with_connection_lost_when_the_account_disconnects()
     {
         var (caller, callee) = await RungAndAnsweredCallAsync();
