@@ -107,8 +107,8 @@ public sealed class SessionTimerTests : LoopbackCallTests
 
         var caller = Alice.Call(Bob);
         // Bob answers the INVITE below his floor with 422 as it arrives; the test takes the one
-        // that follows. (Run alone, the 422'd call is at times not the first one the phone hands
-        // over: a loose end noted for investigation, not what this test is about.)
+        // that follows. The retry comes right behind the 422, and the stack's two UDP receive
+        // threads hand both INVITEs to the phone at once, so either may be queued first.
         var callee = await Bob.NextIncomingAsync();
         while (callee.Call.Request.CSeq!.Value.Number < 3)
         {
