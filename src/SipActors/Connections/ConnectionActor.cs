@@ -66,12 +66,18 @@ public sealed class ConnectionActor : ActorBase, IWithStash
     }
 
     public ConnectionActor(AccountId account, SipStack stack, ConnectionActorSettings settings, bool supervised)
+        : this((AccountId?)account, stack, settings, supervised)
     {
-        _account = account;
+    }
+
+    // account: null under a supervisor, which names each child after its escaped id: the name is the account.
+    private ConnectionActor(AccountId? account, SipStack stack, ConnectionActorSettings settings, bool supervised)
+    {
+        _account = account ?? new AccountId(Uri.UnescapeDataString(Context.Self.Path.Name));
         _stack = stack;
         _settings = settings;
         _supervised = supervised;
-        _state = AccountState.Initial(account);
+        _state = AccountState.Initial(_account);
     }
 
     public IStash Stash { get; set; } = null!;
@@ -88,7 +94,14 @@ public sealed class ConnectionActor : ActorBase, IWithStash
     public static Props Props(AccountId account, SipStack stack, ConnectionActorSettings? settings = null, bool supervised = false)
         => Akka.Actor.Props.CreateBy(new Producer(account, stack, settings ?? ConnectionActorSettings.Default, supervised));
 
-    private sealed class Producer(AccountId account, SipStack stack, ConnectionActorSettings settings, bool supervised) : IIndirectActorProducer
+    /// <summary>
+    /// One Props for every account of a supervisor: the account id comes from the child's name, so
+    /// no Props, Deploy and producer are made (and kept by the actor cell) per account.
+    /// </summary>
+    internal static Props Supervised(SipStack stack, ConnectionActorSettings settings)
+        => Akka.Actor.Props.CreateBy(new Producer(null, stack, settings, supervised: true));
+
+    private sealed class Producer(AccountId? account, SipStack stack, ConnectionActorSettings settings, bool supervised) : IIndirectActorProducer
     {
         public Type ActorType => typeof(ConnectionActor);
 

@@ -24,6 +24,7 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
     private readonly Dictionary<AccountId, Connect> _lastConnect = [];
     private readonly Queue<(IActorRef Child, ConnectPermitRequest Request)> _waiting = new();
     private readonly HashSet<AccountId> _inFlight = [];
+    private Props? _accountProps; // shared by every account: each takes its id from its name
     private double _tokens;
     private long _refilledAt = System.Diagnostics.Stopwatch.GetTimestamp();
 
@@ -109,7 +110,7 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
         }
         // Not watched: each account says when it stops (AccountStopped). A watch costs every account
         // a watcher set and two dictionaries (measured ~6% of the allocations of a ramp).
-        child = Context.ActorOf(ConnectionActor.Props(account, _stack, _settings.Account, supervised: true).WithMailbox(CompactDequeMailbox.Id), name);
+        child = Context.ActorOf(_accountProps ??= ConnectionActor.Supervised(_stack, _settings.Account).WithMailbox(CompactDequeMailbox.Id), name);
         _status[account] = ConnectionStatus.Disconnected;
         return child;
     }

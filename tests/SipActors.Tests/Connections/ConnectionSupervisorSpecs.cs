@@ -37,6 +37,22 @@ public sealed class ConnectionSupervisorSpecs : TestKit, IAsyncLifetime
         => await supervisor.Ask<SupervisorStatus>(GetSupervisorStatus.Instance, TimeSpan.FromSeconds(10));
 
     [Fact]
+    public async Task Should_keep_an_account_id_that_is_not_a_valid_actor_name_as_given()
+    {
+        var supervisor = Sys.ActorOf(ConnectionSupervisor.Props(_stack), "odd-ids");
+        var events = CreateTestProbe();
+        SipActors.Events.ConnectionTopics.Subscribe(Sys.EventStream, events, SipActors.Events.ConnectionTopics.Registered);
+        const string id = "team a/alice@example.test #1";
+
+        var connected = await supervisor.Ask<CommandResult>(ConnectFor("alice") with { Account = id }, TimeSpan.FromSeconds(10));
+        var state = await supervisor.Ask<ConnectionStateResult>(new GetState(id), TimeSpan.FromSeconds(10));
+
+        Assert.True(connected.IsSuccess, connected.Error);
+        Assert.Equal((id, id), (connected.Account.Value, state.Account.Value));
+        Assert.Equal(id, events.ExpectMsg<SipActors.Events.Registered>(TimeSpan.FromSeconds(10)).Account.Value);
+    }
+
+    [Fact]
     public async Task Should_route_commands_to_one_child_per_account_and_count_states()
     {
         var supervisor = Sys.ActorOf(ConnectionSupervisor.Props(_stack), "accounts");
