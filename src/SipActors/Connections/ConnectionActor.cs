@@ -448,7 +448,7 @@ public sealed class ConnectionActor : ActorBase, IWithStash
         var ua = _ua!;
         var generation = _state.Generation;
         Apply(_state.AttemptStarted(ua.Options.Target.ToString(), Now));
-        ConnectWithTimeoutAsync(ua, _cts!.Token).PipeTo(Self,
+        ConnectWithTimeoutAsync(ua, (_cts ??= new CancellationTokenSource()).Token).PipeTo(Self,
             success: () => new TransportUp(generation),
             failure: e => new TransportFailed(generation, Describe(e)));
     }
@@ -597,6 +597,9 @@ public sealed class ConnectionActor : ActorBase, IWithStash
 
     private void CompleteConnect()
     {
+        // Nothing of this connect is left to cancel: let its source go (with the registration its
+        // timeout left behind, ~200 bytes an idle account would otherwise hold). A recovery attempt makes a new one.
+        _cts = null;
         ReleasePermit();
         _behavior = Behavior.Connected;
         var recovered = _state.Recovering;
