@@ -592,7 +592,8 @@ public sealed class SipCall
             401 or 407 => SipCallEndCause.AuthenticationFailed,
             _ => SipCallEndCause.Rejected,
         };
-        End(cause, status, response.ReasonPhrase, byRemote: true, response);
+        // The 487 to our own CANCEL (asked for, or sent when nobody answered) ends a call we ended.
+        End(cause, status, response.ReasonPhrase, byRemote: cause is not (SipCallEndCause.Cancelled or SipCallEndCause.NoAnswer), response);
     }
 
     // Under the lock: a retried INVITE answers the challenge the previous one met, so a proxy that challenged once lets it through.

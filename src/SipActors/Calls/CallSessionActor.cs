@@ -116,7 +116,7 @@ internal sealed class CallSessionActor : ReceiveActor
     private void Start(string originator, string from, string to)
     {
         _session = new CallSession(_account, _call!.CallId, originator, from, to, Self);
-        Publish(new NewRtcSession(_account, Now, originator, _session, _call.Request));
+        Publish(new NewRtcSession(_account, Now, _session, _call.Request));
         Context.Parent.Tell(new SessionStarted(_session));
     }
 
@@ -144,11 +144,6 @@ internal sealed class CallSessionActor : ReceiveActor
             case SipCallEventKind.Ended:
                 _ended = true;
                 var cause = step.Cause ?? SipCallEndCause.ConnectionLost;
-                if (cause == SipCallEndCause.Cancelled)
-                {
-                    // The caller's CANCEL ends the call on both sides, though the caller sees it through the callee's 487.
-                    originator = _call.Direction == SipCallDirection.Outgoing ? "local" : "remote";
-                }
                 Publish(new SessionEnded(_account, Now, callId, originator, SessionEndCauses.From(cause, step.StatusCode), step.StatusCode, step.ReasonPhrase));
                 Context.Stop(Self);
                 break;

@@ -133,9 +133,11 @@ public sealed record Disconnected(AccountId Account, DateTimeOffset Time, bool E
 /// placed a call (<c>local</c>). <see cref="Session"/> is the call's handle; the call's steps
 /// follow as <c>session:*</c> events with the same Call-ID.
 /// </summary>
-public sealed record NewRtcSession(AccountId Account, DateTimeOffset Time, string Originator, CallSession Session, SipRequest Request) : ConnectionEvent(Account, Time)
+public sealed record NewRtcSession(AccountId Account, DateTimeOffset Time, CallSession Session, SipRequest Request) : ConnectionEvent(Account, Time)
 {
     public override string Topic => ConnectionTopics.NewRtcSession;
+
+    public string Originator => Session.Originator;
 
     public string CallId => Session.CallId;
     public string From => Session.From;

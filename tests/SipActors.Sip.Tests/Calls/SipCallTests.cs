@@ -91,7 +91,7 @@ public sealed class SipCallTests : LoopbackCallTests
         Assert.True(caller.Call.HangUp());
 
         var ended = await caller.Events.Next(SipCallEventKind.Ended);
-        Assert.Equal((SipCallEndCause.Cancelled, 487), (ended.Cause!.Value, ended.StatusCode!.Value));
+        Assert.Equal((SipCallEndCause.Cancelled, 487, false), (ended.Cause!.Value, ended.StatusCode!.Value, ended.ByRemote));
         var cancelled = await callee.Events.Next(SipCallEventKind.Ended);
         Assert.Equal(SipCallEndCause.Cancelled, cancelled.Cause);
         Assert.True(cancelled.ByRemote);

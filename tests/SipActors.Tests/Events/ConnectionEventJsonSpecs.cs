@@ -53,7 +53,7 @@ public sealed class ConnectionEventJsonSpecs
         { new ConnectFailed(Account, Time, "registration failed: 401 Unauthorized", "Authentication Error"), ["registration failed: 401 Unauthorized", "Authentication Error"] },
         { new Disconnecting(Account, Time), [] },
         { new Disconnected(Account, Time, true, "connection lost"), ["connection lost"] },
-        { new NewRtcSession(Account, Time, "remote", new CallSession(Account, "call-1@host", "remote", "<sip:bob@host>", "<sip:alice@host>", ActorRefs.Nobody), Invite),
+        { new NewRtcSession(Account, Time, new CallSession(Account, "call-1@host", "remote", "<sip:bob@host>", "<sip:alice@host>", ActorRefs.Nobody), Invite),
             ["remote", "call-1@host", "<sip:bob@host>", "INVITE", "sip:alice@host", "application/sdp", "v=0\r\nm=audio 4000 RTP/AVP 0\r\n"] },
         { new NewMessage(Account, Time, "remote", "<sip:bob@host>", "<sip:alice@host>", "text/plain", "hello \"alice\""), ["text/plain", "hello \"alice\""] },
         { new SipEvent(Account, Time, "message-summary", "7", "application/simple-message-summary", "Messages-Waiting: yes")
