@@ -59,6 +59,31 @@ public sealed class SipServerTransaction
     public SipResponse CreateResponse(int statusCode, string? reasonPhrase = null, string? toTag = null)
         => SipResponses.Create(Request, statusCode, reasonPhrase, toTag);
 
+    /// <summary>
+    /// Sends a response and reports instead of throwing: false (with <see cref="LastSendError"/>)
+    /// when the flow could not carry it. For answers nobody waits on, so that no send is fired
+    /// and forgotten with its failure unobserved.
+    /// </summary>
+    public async Task<bool> TryRespondAsync(SipResponse response)
+    {
+        try
+        {
+            await RespondAsync(response).ConfigureAwait(false);
+            return true;
+        }
+        catch (SipTransportException e)
+        {
+            LastSendError = e;
+            return false;
+        }
+    }
+
+    /// <summary>A final response with <paramref name="statusCode"/> and a new To tag, sent as <see cref="TryRespondAsync(SipResponse)"/>.</summary>
+    public Task<bool> TryRespondAsync(int statusCode) => TryRespondAsync(CreateResponse(statusCode, toTag: SipIdentifiers.NewTag()));
+
+    /// <summary>Why the last <see cref="TryRespondAsync(SipResponse)"/> failed, if one did.</summary>
+    public SipTransportException? LastSendError { get; private set; }
+
     /// <summary>Sends a response; after a final one the transaction completes and later calls are ignored.</summary>
     public ValueTask RespondAsync(SipResponse response)
     {

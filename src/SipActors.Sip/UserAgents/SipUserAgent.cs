@@ -177,7 +177,7 @@ public sealed class SipUserAgent : IAsyncDisposable
         => Track(SipCall.Place(Calling, target, sdp, options, onEvent));
 
     /// <summary>
-    /// Wraps an incoming INVITE (as handed to <see cref="ISipRequestHandler.OnRequest"/>) in a call
+    /// Wraps an incoming INVITE (as handed to <see cref="ISipRequestHandler.OnInvite"/>) in a call
     /// to Ring, Answer, Reject or HangUp; a CANCEL or BYE from the peer ends it.
     /// </summary>
     public SipCall AcceptCall(SipServerTransaction invite, Action<SipCallEvent> onEvent, SipCallOptions? options = null)

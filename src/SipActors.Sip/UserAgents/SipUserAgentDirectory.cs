@@ -10,7 +10,8 @@ namespace SipActors.Sip.UserAgents;
 /// Routes incoming requests to the accounts of a process by the user part of the Request-URI
 /// (the Contact they registered), falling back to the To user. It answers what needs no owner:
 /// OPTIONS with 200 and our capabilities, a request for an unknown user with 404, a request in an
-/// unknown dialog with 481, a malformed request with 400.
+/// unknown dialog with 481, a malformed request with 400, a method accounts do not take out of a
+/// dialog with 405 and Allow; a MESSAGE or NOTIFY is answered 200 before its account gets it.
 /// </summary>
 public sealed class SipUserAgentDirectory
 {
@@ -87,7 +88,22 @@ public sealed class SipUserAgentDirectory
             Respond(transaction, ok);
             return;
         }
-        handler.OnRequest(transaction);
+        switch (request.Method)
+        {
+            case SipMethod.Message or SipMethod.Notify:
+                // Accepted on arrival (RFC 3428 §7): what the account does with it is no concern of the sender's.
+                Respond(transaction, transaction.CreateResponse(200, toTag: SipIdentifiers.NewTag()));
+                handler.OnMessage(request);
+                return;
+            case SipMethod.Invite:
+                handler.OnInvite(transaction);
+                return;
+            default:
+                var refused = transaction.CreateResponse(405, toTag: SipIdentifiers.NewTag());
+                refused.Headers.Add(SipHeaderId.Allow, Allow);
+                Respond(transaction, refused);
+                return;
+        }
     }
 
     private static ReadOnlySpan<byte> ToValue(SipRequest request)
@@ -102,16 +118,6 @@ public sealed class SipUserAgentDirectory
         return request.To?.Uri is SipUri { User: { } toUser } && _handlers.TryGetValue(toUser, out handler) ? handler : null;
     }
 
-    private static void Respond(SipServerTransaction transaction, SipResponse response) => _ = SendQuietlyAsync(transaction, response);
-
-    private static async Task SendQuietlyAsync(SipServerTransaction transaction, SipResponse response)
-    {
-        try
-        {
-            await transaction.RespondAsync(response).ConfigureAwait(false);
-        }
-        catch (Transports.SipTransportException)
-        {
-        }
-    }
+    // The directory's own answers: a lost flow is the peer's to notice (it retransmits or gives up).
+    private static void Respond(SipServerTransaction transaction, SipResponse response) => _ = transaction.TryRespondAsync(response);
 }

@@ -94,7 +94,15 @@ internal sealed class CallSessionActor : ReceiveActor
         {
             // The flow went away between the INVITE and this actor: answer it, or the caller waits for Timer B.
             _ended = true;
-            _ = invite.RespondAsync(invite.CreateResponse(480, toTag: Sip.SipIdentifiers.NewTag()));
+            var log = Context.GetLogger();
+            var account = _account;
+            invite.TryRespondAsync(480).ContinueWith(t =>
+            {
+                if (!t.Result)
+                {
+                    log.Warning("Account {Account}: could not answer an INVITE 480: {Error}", account, invite.LastSendError?.Message);
+                }
+            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
             Context.Stop(Self);
             return;
         }

@@ -1,17 +1,17 @@
 using Akka.Actor;
+using SipActors.Sip;
 using SipActors.Sip.Transactions;
 using SipActors.Sip.UserAgents;
 
 namespace SipActors.Connections;
 
-/// <summary>Hands an account's incoming requests to its actor as messages; a receive loop never waits on the actor.</summary>
+/// <summary>Hands an account's incoming requests to its actor as inputs; a receive loop never waits on the actor.</summary>
 internal sealed class AccountRequestHandler(IActorRef account) : ISipRequestHandler
 {
-    /// <summary>An incoming out-of-dialog request for the actor to answer.</summary>
-    internal sealed record IncomingRequest(SipServerTransaction Transaction) : INoSerializationVerificationNeeded;
+    public void OnMessage(SipRequest request) => account.Tell(new RequestReceived(request));
 
-    public void OnRequest(SipServerTransaction transaction) => account.Tell(new IncomingRequest(transaction));
+    public void OnInvite(SipServerTransaction invite) => account.Tell(new InviteReceived(invite));
 
-    // Dialogs arrive with calls (issue #6); until then an in-dialog request finds none.
+    // In-dialog requests find their call through the stack's dialog table; one that does not is answered 481.
     public bool OnInDialogRequest(SipServerTransaction transaction) => false;
 }

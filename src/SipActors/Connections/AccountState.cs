@@ -1,21 +1,25 @@
 using SipActors.Events;
 using SipActors.Sip.Registration;
+using SipActors.Sip.Transports;
 
 namespace SipActors.Connections;
 
 /// <summary>
-/// One account's connection state as a value (STYLE.md §3): its status, whether its flow is up
-/// and it is registered, whether it is recovering, and the parameters and configuration of its
-/// connect. Each transition returns the next state with the <c>connection:*</c> events it
-/// publishes, in the order of CONTRACT.md §2; decisions on commands that need no SIP work are
-/// made here too. No Akka, no I/O, no clock: <see cref="ConnectionActor"/> does the SIP work, the
-/// timers and the publishing, and passes the time in.
+/// One account as a value (STYLE.md §3): its phase and status, whether its flow is up and it is
+/// registered, whether it is recovering, the parameters and configuration of its connect, who
+/// waits for that connect, and the counters its retries back off by. <see cref="Decide"/> takes
+/// an input (a command, or a result of the actor's work) and returns the next state with the
+/// effects to carry out, <c>connection:*</c> events among them in CONTRACT.md §2's order. No
+/// Akka, no I/O, no clock: <see cref="ConnectionActor"/> performs the effects and passes the time in.
 /// </summary>
 public sealed record AccountState
 {
     public required AccountId Account { get; init; }
 
     public ConnectionStatus Status { get; init; } = ConnectionStatus.Disconnected;
+
+    /// <summary>Which commands and results the account takes now.</summary>
+    public AccountPhase Phase { get; init; } = AccountPhase.Idle;
 
     /// <summary>
     /// Bumped by every transport attempt and every teardown. Results of SIP work carry the number
@@ -33,11 +37,31 @@ public sealed record AccountState
     /// <summary>Transport attempts of this connect so far (0 for the first).</summary>
     public int Attempt { get; init; }
 
+    /// <summary>REGISTERs in a row that failed for a reason worth retrying (5xx, timeout): the retry backoff's exponent.</summary>
+    public int RegistrationFailures { get; init; }
+
+    /// <summary>A permit of the host is held (from its grant until the attempt or retry it was for ends).</summary>
+    public bool HoldingPermit { get; init; }
+
+    /// <summary>Who waits for the answer to the connect in progress (opaque: the actor's sender).</summary>
+    public object? ConnectRequester { get; init; }
+
     public ConnectionParameters? Parameters { get; init; }
+
+    /// <summary>Where the connect's flow goes, parsed once from the parameters' server URL.</summary>
+    public SipServerTarget? Target { get; init; }
 
     public ConnectionConfiguration? Configuration { get; init; }
 
     public static AccountState Initial(AccountId account) => new() { Account = account };
+
+    /// <summary>
+    /// The account's answer to <paramref name="input"/>: the state it moves to and what its actor
+    /// does then, in order. <paramref name="random"/> spreads refreshes, jitters backoffs and picks
+    /// the user of a connect without registration.
+    /// </summary>
+    public AccountDecision Decide(AccountInput input, DateTimeOffset now, Random random, ConnectionActorSettings settings)
+        => new AccountDecider(this, now, random, settings).Decide(input);
 
     // ---- connect ------------------------------------------------------------------------------
 

@@ -14,6 +14,9 @@ public sealed record ConnectionActorSettings
     /// <summary>How long SendOptions and Ping wait for an answer (CONTRACT.md §4), 10 s by default.</summary>
     public TimeSpan OptionsTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How failed refreshes and re-registrations back off (CONTRACT.md §5.6).</summary>
+    public RegistrationBackoff RegistrationRetry { get; init; } = RegistrationBackoff.Default;
+
     /// <summary>User-Agent when the parameters name none.</summary>
     public string DefaultUserAgent { get; init; } = "SipActors/" + (typeof(ConnectionActorSettings).Assembly.GetName().Version?.ToString(3) ?? "0");
 }

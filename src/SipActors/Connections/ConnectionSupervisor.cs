@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using SipActors.Dispatch;
@@ -6,11 +7,12 @@ using SipActors.Sip.UserAgents;
 namespace SipActors.Connections;
 
 /// <summary>
-/// One child <see cref="ConnectionActor"/> per account, created on first use and named after the
-/// account; routes every <see cref="IWithAccountId"/> message to it. Keeps counts per state from
-/// the children's reports, hands out transport-attempt permits at a supervisor-wide rate so that
-/// ten thousand accounts recovering at once do not stampede the server, and restarts a crashed
-/// account with its last Connect.
+/// The local host of accounts: one child <see cref="ConnectionActor"/> per account, created by its
+/// first Connect and named by <see cref="AccountMessageExtractor.EntityId"/>; every
+/// <see cref="IWithAccountId"/> message is routed to it. It is also the accounts' gate
+/// (<see cref="IAccountGate"/>): permits at a supervisor-wide rate (<see cref="ConnectPermits{T}"/>),
+/// so ten thousand accounts recovering at once do not stampede the server; counts per state from
+/// the accounts' reports; and the last Connect of each, to reconnect one that crashed.
 /// </summary>
 public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
 {
@@ -22,11 +24,9 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<AccountId, ConnectionStatus> _status = [];
     private readonly Dictionary<AccountId, Connect> _lastConnect = [];
-    private readonly Queue<(IActorRef Child, ConnectPermitRequest Request)> _waiting = new();
-    private readonly HashSet<AccountId> _inFlight = [];
+    private readonly ConnectPermits<IActorRef> _permits;
+    private readonly Action<IActorRef, int> _grant;
     private Props? _accountProps; // shared by every account: each takes its id from its name
-    private double _tokens;
-    private long _refilledAt = System.Diagnostics.Stopwatch.GetTimestamp();
 
     public ConnectionSupervisor(SipStack stack, ConnectionSupervisorSettings settings)
     {
@@ -37,16 +37,21 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
         }
         _stack = stack;
         _settings = settings;
-        _tokens = Burst;
+        _permits = new ConnectPermits<IActorRef>(settings.ConnectRateLimit, settings.MaxConcurrentConnects, Stopwatch.GetElapsedTime(0));
+        _grant = (account, generation) => account.Tell(new PermitGranted(generation));
 
-        Receive<ConnectPermitRequest>(OnPermitRequest);
-        Receive<PermitTickMessage>(_ => ServePermits());
-        Receive<AccountStatusChanged>(m => _status[m.Account] = m.Status);
-        Receive<ConnectAttemptFinished>(m =>
+        Receive<ConnectPermitRequest>(m =>
         {
-            _inFlight.Remove(m.Account);
+            _permits.Request(Sender, m.Account, m.Generation);
             ServePermits();
         });
+        Receive<PermitTickMessage>(_ => ServePermits());
+        Receive<ConnectAttemptFinished>(m =>
+        {
+            _permits.Release(m.Account);
+            ServePermits();
+        });
+        Receive<AccountStatusChanged>(m => _status[m.Account] = m.Status);
         Receive<AccountRestarted>(OnAccountRestarted);
         Receive<AccountStopped>(OnAccountStopped);
         Receive<ConnectAll>(OnConnectAll);
@@ -65,10 +70,6 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
     protected override SupervisorStrategy SupervisorStrategy()
         => new OneForOneStrategy(10, TimeSpan.FromMinutes(1), _ => Directive.Restart);
 
-    // 50 ms worth of permits, and never less than 2: with a burst of one token, a tick that fires
-    // late loses its refill, and a low rate (50/s) fell to about 30/s.
-    private double Burst => Math.Max(2, _settings.ConnectRateLimit * 0.05);
-
     private sealed class PermitTickMessage : INotInfluenceReceiveTimeout
     {
         public static readonly PermitTickMessage Instance = new();
@@ -83,7 +84,7 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
             ChildFor(connect.Account).Forward(message);
             return;
         }
-        var child = Context.Child(Uri.EscapeDataString(message.Account.Value));
+        var child = Context.Child(AccountMessageExtractor.EntityId(message)!);
         if (!child.IsNobody())
         {
             child.Forward(message);
@@ -102,7 +103,7 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
 
     private IActorRef ChildFor(AccountId account)
     {
-        var name = Uri.EscapeDataString(account.Value);
+        var name = account.ToActorName();
         var child = Context.Child(name);
         if (!child.IsNobody())
         {
@@ -110,31 +111,17 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
         }
         // Not watched: each account says when it stops (AccountStopped). A watch costs every account
         // a watcher set and two dictionaries (measured ~6% of the allocations of a ramp).
-        child = Context.ActorOf(_accountProps ??= ConnectionActor.Supervised(_stack, _settings.Account).WithMailbox(CompactDequeMailbox.Id), name);
+        _accountProps ??= ConnectionActor.Hosted(_stack, _settings.Account, new ActorAccountGate(Self)).WithMailbox(CompactDequeMailbox.Id);
+        child = Context.ActorOf(_accountProps, name);
         _status[account] = ConnectionStatus.Disconnected;
         return child;
     }
 
-    private void OnPermitRequest(ConnectPermitRequest request)
-    {
-        _waiting.Enqueue((Sender, request));
-        ServePermits();
-    }
-
-    /// <summary>A token bucket refilled at the configured rate; the timer runs only while someone waits.</summary>
+    /// <summary>Grants what the bucket allows now; the tick runs only while someone waits.</summary>
     private void ServePermits()
     {
-        var now = System.Diagnostics.Stopwatch.GetTimestamp();
-        _tokens = Math.Min(Burst, _tokens + _settings.ConnectRateLimit * System.Diagnostics.Stopwatch.GetElapsedTime(_refilledAt, now).TotalSeconds);
-        _refilledAt = now;
-        while (_waiting.Count > 0 && _tokens >= 1 && _inFlight.Count < _settings.MaxConcurrentConnects)
-        {
-            var (child, request) = _waiting.Dequeue();
-            _tokens -= 1;
-            _inFlight.Add(request.Account);
-            child.Tell(new ConnectPermit(request.Generation));
-        }
-        if (_waiting.Count > 0)
+        _permits.Serve(Stopwatch.GetElapsedTime(0), _grant);
+        if (_permits.Waiting > 0)
         {
             if (!Timers.IsTimerActive(PermitTimer))
             {
@@ -177,7 +164,7 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
 
     private void OnRemove(RemoveAccount message)
     {
-        var child = Context.Child(Uri.EscapeDataString(message.Account.Value));
+        var child = Context.Child(message.Account.ToActorName());
         _lastConnect.Remove(message.Account);
         if (child.IsNobody())
         {
@@ -191,9 +178,8 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
 
     private void OnAccountStopped(AccountStopped message)
     {
-        var account = message.Account;
-        _status.Remove(account);
-        if (_inFlight.Remove(account))
+        _status.Remove(message.Account);
+        if (_permits.Release(message.Account))
         {
             ServePermits();
         }

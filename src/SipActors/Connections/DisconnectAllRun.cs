@@ -49,7 +49,7 @@ internal sealed class DisconnectAllRun : ReceiveActor
         if (_pending.TryDequeue(out var account))
         {
             _outstanding++;
-            account.Tell(new Disconnect(new AccountId(Uri.UnescapeDataString(account.Path.Name))));
+            account.Tell(new Disconnect(AccountId.FromActorName(account.Path.Name)));
             return;
         }
         if (_outstanding == 0)

@@ -27,19 +27,16 @@ public sealed record SupervisorStatus(int Accounts, IReadOnlyDictionary<Connecti
 }
 
 /// <summary>A child's state changed; the supervisor keeps its counts from these.</summary>
-internal sealed record AccountStatusChanged(AccountId Account, ConnectionStatus Status);
+public sealed record AccountStatusChanged(AccountId Account, ConnectionStatus Status);
 
 /// <summary>A child asks before each transport attempt, so connects across the supervisor stay within the rate limit.</summary>
-internal sealed record ConnectPermitRequest(AccountId Account, int Generation);
-
-/// <summary>The supervisor's answer to <see cref="ConnectPermitRequest"/>.</summary>
-internal sealed record ConnectPermit(int Generation);
+public sealed record ConnectPermitRequest(AccountId Account, int Generation);
 
 /// <summary>A restarted child asks for its last Connect, to reconnect after a crash.</summary>
-internal sealed record AccountRestarted(AccountId Account);
+public sealed record AccountRestarted(AccountId Account);
 
 /// <summary>A child's transport attempt ended (up and registered, failed, or abandoned): its permit's slot is free again.</summary>
-internal sealed record ConnectAttemptFinished(AccountId Account);
+public sealed record ConnectAttemptFinished(AccountId Account);
 
 /// <summary>A child stopped for good (removed, or given up after too many crashes): its counts and slot go.</summary>
-internal sealed record AccountStopped(AccountId Account);
+public sealed record AccountStopped(AccountId Account);

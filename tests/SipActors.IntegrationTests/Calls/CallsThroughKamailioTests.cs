@@ -30,13 +30,12 @@ public sealed class CallsThroughKamailioTests : IClassFixture<KamailioFixture>, 
         public SipUserAgent Agent { get; set; } = null!;
         public Channel<(SipCall Call, Channel<SipCallEvent> Events)> Calls { get; } = Channel.CreateUnbounded<(SipCall, Channel<SipCallEvent>)>();
 
-        public void OnRequest(SipServerTransaction transaction)
+        public void OnMessage(SipRequest request)
         {
-            if (!transaction.IsInvite)
-            {
-                _ = transaction.RespondAsync(transaction.CreateResponse(405, toTag: SipIdentifiers.NewTag()));
-                return;
-            }
+        }
+
+        public void OnInvite(SipServerTransaction transaction)
+        {
             var events = Channel.CreateUnbounded<SipCallEvent>();
             Calls.Writer.TryWrite((Agent.AcceptCall(transaction, e => events.Writer.TryWrite(e)), events));
         }

@@ -23,30 +23,27 @@ public sealed class IncomingRequestsThroughKamailioTests : IClassFixture<Kamaili
 
     public IncomingRequestsThroughKamailioTests(KamailioFixture kamailio) => _kamailio = kamailio;
 
-    /// <summary>What a test account does with requests: MESSAGE and NOTIFY get 200; an INVITE rings, then is declined with 486.</summary>
+    /// <summary>What a test account does with requests: MESSAGE and NOTIFY get 200 (from the directory); an INVITE rings, then is declined with 486.</summary>
     private sealed class Account : ISipRequestHandler
     {
         public ConcurrentQueue<SipRequest> Received { get; } = new();
 
-        public void OnRequest(SipServerTransaction transaction)
+        public void OnMessage(SipRequest request) => Received.Enqueue(request);
+
+        public void OnInvite(SipServerTransaction transaction)
         {
             Received.Enqueue(transaction.Request);
-            _ = AnswerAsync(transaction);
+            _ = DeclineAsync(transaction);
         }
 
-        private static async Task AnswerAsync(SipServerTransaction transaction)
+        private static async Task DeclineAsync(SipServerTransaction transaction)
         {
             var tag = SipIdentifiers.NewTag();
-            if (transaction.IsInvite)
-            {
-                await transaction.RespondAsync(transaction.CreateResponse(180, toTag: tag));
-                // Ring a moment, as a phone does: Kamailio's two UDP workers could otherwise relay a 486
-                // sent right behind the 180 ahead of it, and SIPp would see them out of order.
-                await Task.Delay(200);
-                await transaction.RespondAsync(transaction.CreateResponse(486, toTag: tag));
-                return;
-            }
-            await transaction.RespondAsync(transaction.CreateResponse(200, toTag: tag));
+            await transaction.RespondAsync(transaction.CreateResponse(180, toTag: tag));
+            // Ring a moment, as a phone does: Kamailio's two UDP workers could otherwise relay a 486
+            // sent right behind the 180 ahead of it, and SIPp would see them out of order.
+            await Task.Delay(200);
+            await transaction.RespondAsync(transaction.CreateResponse(486, toTag: tag));
         }
 
         public bool OnInDialogRequest(SipServerTransaction transaction) => false;

@@ -48,13 +48,12 @@ internal sealed class LoopbackPhone : ISipRequestHandler
     public async Task<SipRequest> NextStrayAsync()
         => await _strays.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
 
-    public void OnRequest(SipServerTransaction transaction)
+    public void OnMessage(SipRequest request)
     {
-        if (!transaction.IsInvite)
-        {
-            _ = transaction.RespondAsync(transaction.CreateResponse(405, toTag: SipIdentifiers.NewTag()));
-            return;
-        }
+    }
+
+    public void OnInvite(SipServerTransaction transaction)
+    {
         var events = new CallRecorder();
         var call = Agent.AcceptCall(transaction, events.Record, Options);
         _incoming.Writer.TryWrite((call, events));

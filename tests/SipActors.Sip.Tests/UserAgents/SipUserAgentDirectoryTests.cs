@@ -26,9 +26,11 @@ public sealed class SipUserAgentDirectoryTests : IDisposable
 
     private sealed class Handler : ISipRequestHandler
     {
-        public List<SipServerTransaction> Requests { get; } = [];
+        public List<SipRequest> Requests { get; } = [];
 
-        public void OnRequest(SipServerTransaction transaction) => Requests.Add(transaction);
+        public void OnMessage(SipRequest request) => Requests.Add(request);
+
+        public void OnInvite(SipServerTransaction invite) => Requests.Add(invite.Request);
 
         public bool OnInDialogRequest(SipServerTransaction transaction) => false;
     }
@@ -65,7 +67,34 @@ public sealed class SipUserAgentDirectoryTests : IDisposable
         Send("NOTIFY", "alice", branch: "z9hG4bK.n");
         Send("INVITE", "alice", branch: "z9hG4bK.i");
 
-        Assert.Equal(["MESSAGE", "NOTIFY", "INVITE"], _alice.Requests.Select(t => t.Request.MethodName));
+        Assert.Equal(["MESSAGE", "NOTIFY", "INVITE"], _alice.Requests.Select(r => r.MethodName));
+    }
+
+    [Fact]
+    public void Should_answer_messages_and_notifies_200_itself_and_leave_invites_to_the_account()
+    {
+        Send("MESSAGE", "alice", branch: "z9hG4bK.m2");
+        var ok = LastResponse();
+        Assert.Equal((200, "MESSAGE"), (ok.StatusCode, ok.CSeq!.Value.MethodName));
+        Assert.NotNull(ok.To!.Tag);
+        Send("NOTIFY", "alice", branch: "z9hG4bK.n2");
+        Assert.Equal((200, "NOTIFY"), (LastResponse().StatusCode, LastResponse().CSeq!.Value.MethodName));
+
+        var sent = _channel.Sent.Count;
+        Send("INVITE", "alice", branch: "z9hG4bK.i2");
+        // Only the INVITE transaction's own 100 Trying: the final answer is the account's.
+        Assert.All(_channel.Sent.Skip(sent), m => Assert.Equal(100, Assert.IsType<SipResponse>(m).StatusCode));
+    }
+
+    [Fact]
+    public void Should_answer_405_with_allow_to_a_method_accounts_do_not_take()
+    {
+        Send("SUBSCRIBE", "alice", branch: "z9hG4bK.s");
+
+        var refused = LastResponse();
+        Assert.Equal(405, refused.StatusCode);
+        Assert.Contains("MESSAGE", refused.Allow);
+        Assert.Empty(_alice.Requests);
     }
 
     [Fact]
