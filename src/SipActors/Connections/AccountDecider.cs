@@ -59,7 +59,7 @@ internal sealed class AccountDecider
     {
         if (command is GetState)
         {
-            Do(new Reply(requester, _state.ToStateResult()));
+            Tell(requester, _state.ToStateResult());
             return;
         }
         switch (_state.Phase)
@@ -226,9 +226,9 @@ internal sealed class AccountDecider
                 Apply(_state.RegistrationEnded(m.Result, _now));
                 // The binding is gone either way from the account's point of view: a failed
                 // un-REGISTER lets it expire at the server. The caller hears which.
-                Do(new Reply(m.Requester, m.Result.Success
+                Tell(m.Requester, m.Result.Success
                     ? new CommandResult(Account, CommandStatus.Ok)
-                    : new CommandResult(Account, CommandStatus.Failed, m.Result.Error ?? Describe("un-REGISTER failed", m.Result))));
+                    : new CommandResult(Account, CommandStatus.Failed, m.Result.Error ?? Describe("un-REGISTER failed", m.Result)));
                 break;
             case TransportLost m when phase == AccountPhase.Connected && _state.TransportUp:
                 Do(CancelRefresh.Instance);
@@ -251,7 +251,7 @@ internal sealed class AccountDecider
                 break;
             case TeardownCompleted m when phase == AccountPhase.Disconnecting:
                 Apply(_state.TeardownFinished(m.WasRegistered, m.Unregistration, _now));
-                Do(new Reply(m.Requester, m.Reply ?? new CommandResult(Account, CommandStatus.Ok)));
+                Tell(m.Requester, m.Reply ?? new CommandResult(Account, CommandStatus.Ok));
                 BecomeIdle();
                 break;
             case RequestReceived m:
@@ -366,7 +366,7 @@ internal sealed class AccountDecider
             StartTeardown(requester, failed);
             return;
         }
-        Do(new Reply(requester, failed));
+        Tell(requester, failed);
         Do(DropUserAgent.Instance);
         BecomeIdle();
     }
@@ -565,10 +565,14 @@ internal sealed class AccountDecider
     }
 
     private void Answer(object? requester, CommandStatus status, string? error = null)
+        => Tell(requester, new CommandResult(Account, status, error));
+
+    /// <summary>A reply, when someone asked (a teardown or a recovery may be nobody's command).</summary>
+    private void Tell(object? requester, object message)
     {
         if (requester is not null)
         {
-            Do(new Reply(requester, new CommandResult(Account, status, error)));
+            Do(new Reply(requester, message));
         }
     }
 

@@ -116,21 +116,6 @@ public sealed record AccountState
             ? Next(this with { Registered = false, Status = ConnectionStatus.Connected }, new Unregistered(Account, now, result.StatusCode, UnregisteredCause(result)))
             : Next(this);
 
-    /// <summary>Register command: answered here when there is nothing to do or it cannot be done; null means send a REGISTER.</summary>
-    public CommandResult? DecideRegister()
-    {
-        if (Registered)
-        {
-            return new CommandResult(Account, CommandStatus.NoOp);
-        }
-        return Parameters is { Register: true }
-            ? null
-            : new CommandResult(Account, CommandStatus.Failed, "connected without registration (Register = false): connect with Register = true, User and Password");
-    }
-
-    /// <summary>Unregister command: NoOp when not registered; null means send the un-REGISTER.</summary>
-    public CommandResult? DecideUnregister() => Registered ? null : new CommandResult(Account, CommandStatus.NoOp);
-
     // ---- loss and recovery --------------------------------------------------------------------
 
     /// <summary>The flow broke: <c>disconnected</c> (once per loss), <c>unregistered</c> if it was registered; recovery follows.</summary>

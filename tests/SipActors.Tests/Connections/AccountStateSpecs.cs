@@ -115,21 +115,6 @@ public sealed class AccountStateSpecs
     }
 
     [Fact]
-    public void Should_decide_register_and_unregister_commands_that_need_no_sip_work()
-    {
-        var (registered, _) = Register();
-        var unregistered = registered.RegistrationEnded(Ok with { GrantedExpires = 0 }, T).State;
-        var withoutCredentials = unregistered with { Parameters = Parameters with { Register = false } };
-
-        Assert.Equal(CommandStatus.NoOp, registered.DecideRegister()?.Status);
-        Assert.Null(registered.DecideUnregister());
-        Assert.Null(unregistered.DecideRegister());
-        Assert.Equal(CommandStatus.NoOp, unregistered.DecideUnregister()?.Status);
-        Assert.Equal(CommandStatus.Failed, withoutCredentials.DecideRegister()?.Status);
-        Assert.Equal(ConnectionStatus.Connected, unregistered.Status);
-    }
-
-    [Fact]
     public void Should_stop_recovering_and_say_why_when_the_server_refuses_the_account()
     {
         var (state, _) = Register();
