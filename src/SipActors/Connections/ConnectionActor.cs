@@ -35,8 +35,7 @@ public sealed class ConnectionActor : ActorBase, IWithStash
     private Task<RegistrationResult>? _registering; // the last REGISTER exchange sent, so a teardown can wait for it
     private long _registerSentAt; // Stopwatch timestamp of the last REGISTER sent, for the duration histogram
     private CallSessionSetup? _callSetup;
-    private Dictionary<string, CallSession>? _calls; // made on the first call: most accounts never have one
-    private int _callSequence;
+    private AccountCalls? _calls; // made on the first call: most accounts never have one
     private Exception? _restartingAfter;
 
     // Timers are scheduler messages carrying a stamp: only the tick of the timer last started
@@ -106,7 +105,7 @@ public sealed class ConnectionActor : ActorBase, IWithStash
                 RouteToCall((IWithAccountId)message);
                 return true;
             case GetCalls:
-                Sender.Tell(new CallsResult(_account, _calls is null ? [] : [.. _calls.Values]));
+                Sender.Tell(new CallsResult(_account, _calls?.Sessions ?? []));
                 return true;
             case IWithAccountId command:
                 Run(new CommandReceived(command, Sender));
@@ -132,13 +131,10 @@ public sealed class ConnectionActor : ActorBase, IWithStash
                 }
                 return true;
             case SessionStarted started:
-                (_calls ??= new Dictionary<string, CallSession>(StringComparer.Ordinal))[started.Session.CallId] = started.Session;
+                Calls.Started(started.Session);
                 return true;
             case SessionStopped stopped:
-                if (_calls is not null && _calls.TryGetValue(stopped.CallId, out var session) && session.Actor.Equals(stopped.Actor))
-                {
-                    _calls.Remove(stopped.CallId);
-                }
+                _calls?.Stopped(stopped.CallId, stopped.Actor);
                 return true;
             default:
                 return false;
@@ -206,7 +202,7 @@ public sealed class ConnectionActor : ActorBase, IWithStash
                 OnFlow(f.Command, f.Requester as IActorRef ?? ActorRefs.Nobody);
                 break;
             case AcceptInvite a:
-                Context.ActorOf(CallSessionActor.Incoming(_account, _ua!, _callSetup!, a.Invite), NextCallName());
+                Context.ActorOf(CallSessionActor.Incoming(_account, _ua!, _callSetup!, a.Invite), Calls.NextName());
                 break;
             case RefuseInvite r:
                 Observe(r.Invite.TryRespondAsync(r.StatusCode), $"could not answer an INVITE {r.StatusCode.ToString(CultureInfo.InvariantCulture)}");
@@ -272,24 +268,9 @@ public sealed class ConnectionActor : ActorBase, IWithStash
     private void Resolve(ResolveParameters resolve)
     {
         var generation = resolve.Generation;
-        ResolveAsync(resolve.Provider, ConnectToken).PipeTo(Self,
+        AccountWork.ResolveAsync(resolve.Provider, _settings.ProviderTimeout, ConnectToken).PipeTo(Self,
             success: p => new ParametersResolved(generation, p),
             failure: e => new ParametersFailed(generation, Describe(e)));
-    }
-
-    private async Task<ConnectionParameters> ResolveAsync(Func<CancellationToken, Task<ConnectionParameters>> provider, CancellationToken token)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
-        timeout.CancelAfter(_settings.ProviderTimeout);
-        try
-        {
-            return await provider(timeout.Token).WaitAsync(timeout.Token).ConfigureAwait(false)
-                ?? throw new InvalidOperationException("the parameter provider returned null");
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !token.IsCancellationRequested)
-        {
-            throw new TimeoutException($"the parameter provider did not answer within {_settings.ProviderTimeout.TotalSeconds:0.#} s");
-        }
     }
 
     private void CreateUserAgentFor(CreateUserAgent create)
@@ -308,23 +289,9 @@ public sealed class ConnectionActor : ActorBase, IWithStash
     private void Open(int generation)
     {
         var ua = _ua!;
-        ConnectWithTimeoutAsync(ua, ConnectToken).PipeTo(Self,
+        AccountWork.ConnectAsync(ua, _settings.ConnectTimeout, ConnectToken).PipeTo(Self,
             success: () => new TransportOpened(generation, ua.Options.User, ua.Contact, ua.LocalEndPoint?.ToString()),
             failure: e => new TransportFailed(generation, Describe(e)));
-    }
-
-    private async Task ConnectWithTimeoutAsync(SipUserAgent ua, CancellationToken token)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
-        timeout.CancelAfter(_settings.ConnectTimeout);
-        try
-        {
-            await ua.ConnectAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !token.IsCancellationRequested)
-        {
-            throw new TimeoutException($"{ua.Options.Target} did not connect within {_settings.ConnectTimeout.TotalSeconds:0.#} s");
-        }
     }
 
     // ---- registration -----------------------------------------------------------------------
@@ -368,7 +335,9 @@ public sealed class ConnectionActor : ActorBase, IWithStash
         }
     }
 
-    // ---- commands on the flow ---------------------------------------------------------------
+    // ---- commands on the flow and calls -----------------------------------------------------
+
+    private AccountCalls Calls => _calls ??= new AccountCalls();
 
     private void OnFlow(IWithAccountId command, IActorRef requester)
     {
@@ -376,29 +345,20 @@ public sealed class ConnectionActor : ActorBase, IWithStash
         switch (command)
         {
             case SendMessage send:
-                if (!OutOfDialogClient.IsValidTarget(send.Target, out var error) || string.IsNullOrWhiteSpace(send.ContentType))
-                {
-                    requester.Tell(new CommandResult(_account, CommandStatus.Failed, error ?? "ContentType is required"));
-                    return;
-                }
-                Context.System.EventStream.Publish(new NewMessage(_account, DateTimeOffset.UtcNow, "local", ua.AddressOfRecord, send.Target, send.ContentType, send.Body));
-                ua.SendMessageAsync(send.Target, Encoding.UTF8.GetBytes(send.Body), send.ContentType)
-                    .PipeTo(requester, success: ToResult, failure: e => new CommandResult(_account, CommandStatus.Failed, Describe(e)));
+                OutOfDialogCommands.SendMessage(ua, _account, send, requester, Context.System.EventStream);
                 return;
             case SendOptions options:
-                SendOptionsTo(ua, options.Target, requester);
+                OutOfDialogCommands.SendOptions(ua, _account, options.Target, _settings.OptionsTimeout, requester);
                 return;
             case Ping:
-                SendOptionsTo(ua, ua.AddressOfRecord, requester);
+                OutOfDialogCommands.SendOptions(ua, _account, ua.AddressOfRecord, _settings.OptionsTimeout, requester);
+                return;
+            case Call call when !OutOfDialogClient.IsValidTarget(call.Target, out var error):
+                requester.Tell(new CommandResult(_account, CommandStatus.Failed, error));
                 return;
             case Call call:
-                if (!OutOfDialogClient.IsValidTarget(call.Target, out var callError))
-                {
-                    requester.Tell(new CommandResult(_account, CommandStatus.Failed, callError));
-                    return;
-                }
                 // The session actor answers the command once the INVITE is out, with the call's handle.
-                Context.ActorOf(CallSessionActor.Outgoing(_account, ua, _callSetup!, call, requester), NextCallName());
+                Context.ActorOf(CallSessionActor.Outgoing(_account, ua, _callSetup!, call, requester), Calls.NextName());
                 return;
             default:
                 requester.Tell(new CommandResult(_account, CommandStatus.Failed, $"{command.GetType().Name} is not a command on the flow"));
@@ -406,46 +366,15 @@ public sealed class ConnectionActor : ActorBase, IWithStash
         }
     }
 
-    private void SendOptionsTo(SipUserAgent ua, string target, IActorRef requester)
-    {
-        if (!OutOfDialogClient.IsValidTarget(target, out var error))
-        {
-            requester.Tell(new CommandResult(_account, CommandStatus.Failed, error));
-            return;
-        }
-        OptionsWithTimeoutAsync(ua, target, _settings.OptionsTimeout)
-            .PipeTo(requester, success: ToResult, failure: e => new CommandResult(_account, CommandStatus.Failed, Describe(e)));
-    }
-
-    private static async Task<SipRequestOutcome> OptionsWithTimeoutAsync(SipUserAgent ua, string target, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        return await ua.SendOptionsAsync(target, cts.Token).ConfigureAwait(false);
-    }
-
-    private CommandResult ToResult(SipRequestOutcome outcome)
-        => new(_account, outcome.Success ? CommandStatus.Ok : CommandStatus.Failed, outcome.Error) { StatusCode = outcome.StatusCode };
-
-    // ---- calls ------------------------------------------------------------------------------
-
-    private string NextCallName() => "call-" + (++_callSequence).ToString(CultureInfo.InvariantCulture);
-
     /// <summary>Answer, Reject and HangUp by Call-ID: to the call's session actor, or answered here when the account has no such call.</summary>
     private void RouteToCall(IWithAccountId command)
     {
-        var callId = command switch
-        {
-            Answer a => a.CallId,
-            Reject r => r.CallId,
-            HangUp h => h.CallId,
-            _ => throw new ArgumentOutOfRangeException(nameof(command)),
-        };
-        if (_calls is not null && _calls.TryGetValue(callId, out var session))
+        if (_calls is not null && _calls.TryFind(command, out var session))
         {
             session.Actor.Forward(command);
             return;
         }
-        Sender.Tell(new CommandResult(_account, CommandStatus.Failed, $"the account has no call with Call-ID '{callId}' (it may have ended)"));
+        Sender.Tell(new CommandResult(_account, CommandStatus.Failed, $"the account has no call with Call-ID '{AccountCalls.CallIdOf(command)}' (it may have ended)"));
     }
 
     /// <summary>A call that crashes its session actor ends there (its PostStop hangs up); restarting it would place or accept the call again.</summary>
@@ -460,42 +389,9 @@ public sealed class ConnectionActor : ActorBase, IWithStash
         var ua = _ua;
         var registering = _registering;
         (_ua, _registering) = (null, null);
-        TeardownAsync(ua, wasRegistered, registering).PipeTo(Self,
+        AccountWork.TeardownAsync(ua, wasRegistered, registering).PipeTo(Self,
             success: r => new TeardownCompleted(generation, wasRegistered, r, requester, reply),
             failure: e => new TeardownCompleted(generation, wasRegistered, Failure(e, ""), requester, reply));
-    }
-
-    private static async Task<RegistrationResult?> TeardownAsync(SipUserAgent? ua, bool registered, Task<RegistrationResult>? registering)
-    {
-        if (ua is null)
-        {
-            return null;
-        }
-        if (registering is not null)
-        {
-            // The last REGISTER may have made a binding the account has not heard of yet: still in
-            // flight (bounded by Timer F), or answered with its result still queued behind this
-            // teardown. Un-registering alongside one in flight could race its authenticated retry
-            // and leave the binding behind.
-            try
-            {
-                registered |= (await registering.ConfigureAwait(false)).Success;
-            }
-#pragma warning disable CA1031 // its failure is the connect's to report; here only the binding matters
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-            }
-        }
-        // Calls end with their BYE (or CANCEL) before the flow goes, not with a silent loss.
-        ua.HangUpCalls();
-        RegistrationResult? result = null;
-        if (registered)
-        {
-            result = await ua.UnregisterAsync().ConfigureAwait(false);
-        }
-        await ua.DisposeAsync().ConfigureAwait(false);
-        return result;
     }
 
     private void ReleaseUserAgent()
@@ -580,7 +476,7 @@ public sealed class ConnectionActor : ActorBase, IWithStash
             else
             {
                 // Removed: release the binding and the flow without waiting for it.
-                Observe(TeardownAsync(ua, _state.Registered, _registering), "un-registering on stop failed");
+                Observe(AccountWork.TeardownAsync(ua, _state.Registered, _registering), "un-registering on stop failed");
             }
         }
         if (_restartingAfter is null)
