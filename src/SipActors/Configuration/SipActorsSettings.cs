@@ -47,10 +47,17 @@ public sealed record SipActorsSettings
             T2 = Duration(section, "timers.t2"),
             T4 = Duration(section, "timers.t4"),
         };
+        var retryBase = Duration(section, "registration-retry.base-delay");
+        var retryMax = Duration(section, "registration-retry.max-delay");
+        if (retryMax < retryBase)
+        {
+            throw new SipActorsConfigurationException("sip-actors.registration-retry.max-delay", $"{retryMax} is below the base delay {retryBase}");
+        }
         var account = new ConnectionActorSettings
         {
             ConnectTimeout = Duration(section, "connect-timeout"),
             OptionsTimeout = Duration(section, "options-timeout"),
+            RegistrationRetry = new RegistrationBackoff { BaseDelay = retryBase, MaxDelay = retryMax },
         };
         var settings = new SipActorsSettings
         {

@@ -20,6 +20,8 @@ public class SipActorsSettingsSpecs
         Assert.Equal(200, settings.Supervisor.MaxConcurrentConnects);
         Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5), 2),
             (settings.UdpServerCheck.Interval, settings.UdpServerCheck.Timeout, settings.UdpServerCheck.FailuresToLose));
+        Assert.Equal((TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(5)),
+            (settings.Supervisor.Account.RegistrationRetry.BaseDelay, settings.Supervisor.Account.RegistrationRetry.MaxDelay));
         Assert.Empty(settings.Accounts);
     }
 
@@ -63,6 +65,8 @@ public class SipActorsSettingsSpecs
     [InlineData("sip-actors.transport.udp.server-check-timeout = 0s", "sip-actors.transport.udp.server-check-timeout")]
     [InlineData("sip-actors.max-concurrent-connects = 0", "sip-actors.max-concurrent-connects")]
     [InlineData("sip-actors.connection-recovery-max-interval = 1s", "sip-actors.connection-recovery-max-interval")]
+    [InlineData("sip-actors.registration-retry.max-delay = 1s", "sip-actors.registration-retry.max-delay")]
+    [InlineData("sip-actors.registration-retry.base-delay = 0s", "sip-actors.registration-retry.base-delay")]
     [InlineData("sip-actors.accounts = [ { id = x, sip-server-url = \"udp://127.0.0.1:5060\" } ]", "sip-actors.accounts[0].sip-server-ip")]
     [InlineData("sip-actors.accounts = [ { id = x, sip-server-ip = h, sip-server-url = \"udp://h:5060\", register = true } ]", "sip-actors.accounts[0]")]
     [InlineData("sip-actors.accounts = [ { id = x, sip-server-ip = h, sip-server-url = \"udp://h:5060\", incoming-calls = answer-machine } ]", "sip-actors.accounts[0].incoming-calls")]
