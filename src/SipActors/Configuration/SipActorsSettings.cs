@@ -104,6 +104,7 @@ public sealed record SipActorsSettings
                 RemoteAddress = item.GetString("remote-address", null),
                 UserAgent = item.GetString("user-agent", null),
                 SessionTimers = item.GetBoolean("session-timers", false),
+                RetryConnect = item.GetBoolean("retry-connect", false),
                 IncomingCalls = Policy(item, path),
                 AnswerSdp = item.GetString("answer-sdp", null),
                 NoAnswerTimeout = item.HasPath("no-answer-timeout") ? item.GetInt("no-answer-timeout") : 60,

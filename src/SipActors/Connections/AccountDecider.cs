@@ -216,7 +216,7 @@ internal sealed class AccountDecider
                 }
                 else
                 {
-                    FailConnect(m.Error, RegistrationFailureCause.ConnectionError.ToDisplayName());
+                    FailConnect(m.Error, RegistrationFailureCause.ConnectionError.ToDisplayName(), RegistrationFailureCause.ConnectionError);
                 }
                 break;
             case RegistrationCompleted m when phase is AccountPhase.Connecting or AccountPhase.Connected:
@@ -353,9 +353,19 @@ internal sealed class AccountDecider
         Do(ResumeDeferred.Instance);
     }
 
-    private void FailConnect(string error, string? cause)
+    private void FailConnect(string error, string? cause, RegistrationFailureCause? retryable = null, TimeSpan? retryAfter = null)
     {
         GiveBackPermit();
+        if (retryable is { } transient && _state.Parameters is { RetryConnect: true } && IsTransient(transient))
+        {
+            // retry-connect: the caller hears of this failure now (no command waits on a server's
+            // return), and the account goes on as after a loss: a recovery, backed off.
+            Apply(_state.ConnectFailed(error, cause, _now));
+            Answer(_state.ConnectRequester, CommandStatus.Failed, error + "; retrying (retry-connect)");
+            Set(_state with { ConnectRequester = null });
+            RecoverOrGiveUp(transient, retryAfter);
+            return;
+        }
         Apply(_state.ConnectFailed(error, cause, _now));
         var requester = _state.ConnectRequester;
         Set(_state with { ConnectRequester = null });
@@ -433,7 +443,7 @@ internal sealed class AccountDecider
             RecoverOrGiveUp(cause, result.RetryAfter);
             return;
         }
-        FailConnect(result.Error ?? Describe("registration failed", result), cause.ToDisplayName());
+        FailConnect(result.Error ?? Describe("registration failed", result), cause.ToDisplayName(), cause, result.RetryAfter);
     }
 
     /// <summary>
@@ -483,7 +493,12 @@ internal sealed class AccountDecider
             return;
         }
         Do(CloseTransport.Instance);
-        Set(_state.RecoveryScheduled() with { Phase = AccountPhase.Recovering });
+        if (_state.TransportUp)
+        {
+            // The attempt's flow was up (connected published) and closes for the retry: one disconnected per close.
+            Do(new Publish(new Disconnected(Account, _now, true, cause.ToDisplayName())));
+        }
+        Set(_state.RecoveryScheduled() with { Phase = AccountPhase.Recovering, Recovering = true });
         TimeSpan delay;
         if (cause == RegistrationFailureCause.ConnectionError)
         {
@@ -551,6 +566,11 @@ internal sealed class AccountDecider
     }
 
     // ---- helpers ----------------------------------------------------------------------------
+
+    /// <summary>A failure a later attempt may not meet: the server away, busy or slow, not refusing this account.</summary>
+    private static bool IsTransient(RegistrationFailureCause cause)
+        => cause is RegistrationFailureCause.ConnectionError or RegistrationFailureCause.RequestTimeout
+            or RegistrationFailureCause.Unavailable or RegistrationFailureCause.SipFailureCode;
 
     private static bool Refuses(RegistrationFailureCause cause)
         => cause is RegistrationFailureCause.AuthenticationError or RegistrationFailureCause.Rejected;

@@ -44,6 +44,14 @@ public sealed record ConnectionParameters
     public double ConnectionRecoveryMinInterval { get; init; } = 2;
     public double ConnectionRecoveryMaxInterval { get; init; } = 6;
 
+    /// <summary>
+    /// Keep trying when the first registration fails for a transient reason (a 5xx, 408/480, a
+    /// timeout, a connection error): the connect still fails and says so, then the account goes on
+    /// as after a loss, backed off. Off by default, as the seed's library has it; for long-running
+    /// accounts (<c>sipactors run</c>, hosted services) whose server may be down when they start.
+    /// </summary>
+    public bool RetryConnect { get; init; }
+
     /// <summary>Extra <c>Name: value</c> lines added to REGISTER requests.</summary>
     public IReadOnlyList<string> ExtraHeaders { get; init; } = [];
 

@@ -328,7 +328,7 @@ public sealed class AccountDecisionSpecs
             account.On(RecoveryDue.Instance);
             account.GrantAndOpen();
             var failed = account.On(new RegistrationCompleted(account.Generation, Failed(503, RegistrationFailureCause.SipFailureCode, TimeSpan.Zero), RegisterKind.Initial, null));
-            Assert.Equal([ConnectionTopics.RegistrationFailed], Topics(failed)); // no connect-failed during a recovery
+            Assert.Equal([ConnectionTopics.RegistrationFailed, ConnectionTopics.Disconnected], Topics(failed)); // no connect-failed during a recovery
             delays.Add(Single<ScheduleRecovery>(failed).Delay);
         }
 
@@ -457,5 +457,53 @@ public sealed class AccountDecisionSpecs
         var state = Assert.IsType<ConnectionStateResult>(Assert.Single(account.Command(new GetState("alice")).OfType<Reply>()).Message);
         Assert.Equal(ConnectionStatus.Registered, state.Status);
         Assert.Equal("<sip:alice@127.0.0.1:40000>", state.Configuration!.Contact);
+    }
+
+    [Fact]
+    public void Should_fail_a_transient_first_registration_then_retry_as_a_recovery_when_asked_to()
+    {
+        var account = new Account();
+        account.Command(new Connect("alice", Parameters with { RetryConnect = true }));
+        account.GrantAndOpen();
+
+        var failed = account.On(new RegistrationCompleted(account.Generation, Failed(503, RegistrationFailureCause.SipFailureCode, TimeSpan.FromSeconds(30)), RegisterKind.Initial, null));
+        account.On(RecoveryDue.Instance);
+        account.GrantAndOpen();
+        var registered = account.On(new RegistrationCompleted(account.Generation, Ok, RegisterKind.Initial, null));
+
+        Assert.Equal([ConnectionTopics.RegistrationFailed, ConnectionTopics.ConnectFailed, ConnectionTopics.Disconnected], Topics(failed));
+        Assert.Contains("retrying", ReplyTo(Caller, failed).Error, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds(30), Single<ScheduleRecovery>(failed).Delay);
+        Assert.Empty(failed.OfType<TearDown>());
+        Assert.Equal([ConnectionTopics.Registered], Topics(registered)); // a recovery: no connect-succeeded
+        Assert.Equal(ConnectionStatus.Registered, account.State.Status);
+    }
+
+    [Fact]
+    public void Should_not_retry_a_first_registration_the_server_refuses_even_when_asked_to()
+    {
+        var account = new Account();
+        account.Command(new Connect("alice", Parameters with { RetryConnect = true }));
+        account.GrantAndOpen();
+
+        var failed = account.On(new RegistrationCompleted(account.Generation, Failed(403, RegistrationFailureCause.Rejected), RegisterKind.Initial, null));
+
+        Assert.Equal([ConnectionTopics.RegistrationFailed, ConnectionTopics.ConnectFailed, ConnectionTopics.Disconnecting], Topics(failed));
+        Assert.Empty(failed.OfType<ScheduleRecovery>());
+    }
+
+    [Fact]
+    public void Should_publish_disconnected_when_a_recovery_attempt_closes_a_flow_it_opened()
+    {
+        var account = new Account();
+        account.Registered();
+        account.On(new TransportLost("lost"));
+        account.On(RecoveryDue.Instance);
+        var up = account.GrantAndOpen();
+
+        var failed = account.On(new RegistrationCompleted(account.Generation, Failed(500, RegistrationFailureCause.SipFailureCode), RegisterKind.Initial, null));
+
+        Assert.Contains(ConnectionTopics.Connected, Topics(up));
+        Assert.Equal([ConnectionTopics.RegistrationFailed, ConnectionTopics.Disconnected], Topics(failed));
     }
 }
