@@ -44,11 +44,8 @@ public sealed class SipCall
     private bool _provisional;
     private bool _cancelRequested;
     private bool _cancelSent;
-    private bool _authRetried;
-    private DigestAuthenticator? _authenticator;
-    private bool _reinviteAuthRetried;
-    private DigestChallenge? _inviteChallenge;
-    private SipHeaderId _inviteChallengeHeader;
+    private DigestRetry _inviteDigest; // the INVITE's challenge: every later INVITE of the call answers it
+    private DigestAuthenticator? _authenticator; // made on the first challenge: most calls meet none
     private ReadOnlyMemory<byte> _ack;
     private SipTimer? _cancelTimer;
 
@@ -70,6 +67,8 @@ public sealed class SipCall
     private ReadOnlyMemory<byte> _reinviteOffer;
     private SipRequest? _reinviteAcked;
     private ReadOnlyMemory<byte> _reinviteAck;
+    private DigestRetry _reinviteDigest;
+    private DigestRetry _byeDigest;
 
     // RFC 4028 session timer, null when the options leave it off: the refresh we owe or the
     // deadline we watch, and whether the INVITE in flight is already the one retry after a 422.
@@ -354,25 +353,24 @@ public sealed class SipCall
                 return false;
             }
             _sessionRetried = false;
-            return StartReinvite(sdp.IsEmpty ? _localSdp : sdp);
+            return StartReinvite(sdp.IsEmpty ? _localSdp : sdp, answersChallenge: false);
         }
     }
 
     // Under the lock, confirmed, with no INVITE transaction of the dialog in progress (§14.1).
-    private bool StartReinvite(ReadOnlyMemory<byte> offer, SipResponse? challenged = null)
+    private bool StartReinvite(ReadOnlyMemory<byte> offer, bool answersChallenge)
     {
         var invite = _dialog!.CreateRequest(SipMethod.Invite, _context.ViaPrefix);
         AddSessionHeaders(invite, offer);
         AddUserAgent(invite);
         _sessionTimer?.AddTo(invite);
-        if (challenged is null)
+        if (answersChallenge)
         {
-            _reinviteAuthRetried = false; // a new re-INVITE, not the answer to a challenge
+            _reinviteDigest.Authorize(invite, _context.Credentials, Authenticator);
         }
-        else if (_context.Credentials is { } credentials && DigestChallenge.SelectFirstSupported(challenged) is { } challenge)
+        else
         {
-            invite.Headers.Add(challenged.StatusCode == 401 ? SipHeaderId.Authorization : SipHeaderId.ProxyAuthorization,
-                LazyInitializer.EnsureInitialized(ref _authenticator).CreateAuthorization(challenge, credentials, "INVITE", invite.RequestUriText, offer.Span));
+            _reinviteDigest.Reset(); // a new re-INVITE goes without credentials, as before the first challenge
         }
         _reinvite = invite;
         _reinviteOffer = offer;
@@ -564,13 +562,9 @@ public sealed class SipCall
             return;
         }
         var status = response.StatusCode;
-        if (status is 401 or 407 && !_authRetried && !_cancelRequested && _context.Credentials is not null
-            && DigestChallenge.SelectFirstSupported(response) is { } challenge)
+        if (!_cancelRequested && _inviteDigest.Decide(response, _context.Credentials) == DigestRetryDecision.Retry)
         {
-            // Answered once, as OutOfDialogClient does: same Call-ID and tag, next CSeq, new branch.
-            _authRetried = true;
-            _inviteChallenge = challenge;
-            _inviteChallengeHeader = status == 401 ? SipHeaderId.Authorization : SipHeaderId.ProxyAuthorization;
+            // Same Call-ID and tag, next CSeq, new branch.
             var retry = BuildInvite((invite.CSeq?.Number ?? 1) + 1);
             AddCredentials(retry);
             StartInvite(retry);
@@ -599,10 +593,9 @@ public sealed class SipCall
     // Under the lock: a retried INVITE answers the challenge the previous one met, so a proxy that challenged once lets it through.
     private void AddCredentials(SipRequest invite)
     {
-        if (_inviteChallenge is { } challenge && _context.Credentials is { } credentials)
+        if (_inviteDigest.Challenge is not null)
         {
-            invite.Headers.Add(_inviteChallengeHeader,
-                LazyInitializer.EnsureInitialized(ref _authenticator).CreateAuthorization(challenge, credentials, "INVITE", _target!, _localSdp.Span));
+            _inviteDigest.Authorize(invite, _context.Credentials, Authenticator);
         }
     }
 
@@ -995,20 +988,16 @@ public sealed class SipCall
                 return;
             }
             _reinvite = null;
-            if (status is 401 or 407 && !_reinviteAuthRetried && _context.Credentials is not null && DigestChallenge.SelectFirstSupported(response) is not null)
+            // A proxy that challenges in-dialog requests gets our credentials as the INVITE did (next CSeq, new branch).
+            if (_reinviteDigest.Decide(response, _context.Credentials) == DigestRetryDecision.Retry && StartReinvite(_reinviteOffer, answersChallenge: true))
             {
-                // A proxy that challenges in-dialog requests gets our credentials once, as the INVITE did (next CSeq, new branch).
-                _reinviteAuthRetried = true;
-                if (StartReinvite(_reinviteOffer, response))
-                {
-                    return;
-                }
+                return;
             }
             if (status == 422 && _sessionTimer is { } session && !_sessionRetried && session.RaiseFrom422(response))
             {
                 // RFC 4028 §7.4: a refresh below the peer's floor is sent again, once, at that floor.
                 _sessionRetried = true;
-                if (StartReinvite(_reinviteOffer))
+                if (StartReinvite(_reinviteOffer, answersChallenge: false))
                 {
                     return;
                 }
@@ -1081,7 +1070,7 @@ public sealed class SipCall
                 return; // it carries Session-Expires: its 2xx is the refresh
             }
             _sessionRetried = false;
-            if (!_unacked2xx.IsEmpty || !StartReinvite(_localSdp))
+            if (!_unacked2xx.IsEmpty || !StartReinvite(_localSdp, answersChallenge: false))
             {
                 // The peer's INVITE still waits for our 2xx's ACK (no new INVITE meanwhile, §14.1), or the flow refused: soon again.
                 _refreshTimer = Schedule(_context.Transactions.Timers.T2, SessionRefreshCallback);
@@ -1135,6 +1124,10 @@ public sealed class SipCall
         var bye = _dialog.CreateRequest(SipMethod.Bye, _context.ViaPrefix);
         AddUserAgent(bye);
         AddTimerSupport(bye);
+        if (_byeDigest.Challenge is not null)
+        {
+            _byeDigest.Authorize(bye, _context.Credentials, Authenticator);
+        }
         Task<SipResponse> sent;
         try
         {
@@ -1147,27 +1140,20 @@ public sealed class SipCall
         _ = sent.ContinueWith(t => OnByeAnswered(t), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    /// <summary>A proxy that challenges in-dialog requests gets our credentials once, as for the INVITE; else the peer would stay in the call.</summary>
+    /// <summary>A proxy that challenges in-dialog requests gets our credentials, as for the INVITE; else the peer would stay in the call.</summary>
     private void OnByeAnswered(Task<SipResponse> sent)
     {
-        if (!sent.IsCompletedSuccessfully || sent.Result.StatusCode is not (401 or 407) || _context.Credentials is not { } credentials)
+        if (!sent.IsCompletedSuccessfully)
         {
             _ = sent.Exception; // observed: a lost BYE changes nothing for an ended call
             return;
         }
-        var response = sent.Result;
-        if (DigestChallenge.SelectFirstSupported(response) is not { } challenge)
-        {
-            return;
-        }
         lock (_gate)
         {
-            var bye = _dialog!.CreateRequest(SipMethod.Bye, _context.ViaPrefix);
-            AddUserAgent(bye);
-            AddTimerSupport(bye);
-            bye.Headers.Add(response.StatusCode == 401 ? SipHeaderId.Authorization : SipHeaderId.ProxyAuthorization,
-                LazyInitializer.EnsureInitialized(ref _authenticator).CreateAuthorization(challenge, credentials, "BYE", bye.RequestUriText));
-            SendInTransaction(bye);
+            if (_byeDigest.Decide(sent.Result, _context.Credentials) == DigestRetryDecision.Retry)
+            {
+                SendBye();
+            }
         }
     }
 
@@ -1246,6 +1232,8 @@ public sealed class SipCall
             request.Headers.Add(SipHeaderId.Supported, SipOptionTags.Timer);
         }
     }
+
+    private DigestAuthenticator Authenticator => LazyInitializer.EnsureInitialized(ref _authenticator);
 
     private SipTimer Schedule(TimeSpan delay, Action<object?> callback) => _context.Transactions.Wheel.Schedule(delay, callback, this);
 
