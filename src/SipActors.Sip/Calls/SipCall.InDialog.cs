@@ -3,7 +3,6 @@ using SipActors.Sip.Auth;
 using SipActors.Sip.Headers;
 using SipActors.Sip.Transactions;
 using SipActors.Sip.Transports;
-using SipActors.Sip.UserAgents;
 
 namespace SipActors.Sip.Calls;
 
@@ -45,13 +44,13 @@ public sealed partial class SipCall
                     break;
                 case SipMethod.Options:
                     var ok = transaction.CreateResponse(200);
-                    ok.Headers.Add(SipHeaderId.Allow, SipUserAgentDirectory.Allow);
+                    ok.Headers.Add(SipHeaderId.Allow, SipMethods.Allow);
                     ok.Headers.Add(SipHeaderId.Accept, _options.ContentType);
                     Respond(transaction, ok);
                     break;
                 default:
                     var refused = transaction.CreateResponse(501);
-                    refused.Headers.Add(SipHeaderId.Allow, SipUserAgentDirectory.Allow);
+                    refused.Headers.Add(SipHeaderId.Allow, SipMethods.Allow);
                     Respond(transaction, refused);
                     break;
             }

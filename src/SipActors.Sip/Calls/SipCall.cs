@@ -3,7 +3,6 @@ using SipActors.Sip.Headers;
 using SipActors.Sip.Messaging;
 using SipActors.Sip.Timers;
 using SipActors.Sip.Transactions;
-using SipActors.Sip.UserAgents;
 
 namespace SipActors.Sip.Calls;
 
@@ -472,7 +471,7 @@ public sealed partial class SipCall : ISipSessionTimerHost
     private void AddSessionHeaders(SipMessage message, ReadOnlyMemory<byte> sdp)
     {
         message.Headers.Add(SipHeaderId.Contact, _context.Contact);
-        message.Headers.Add(SipHeaderId.Allow, SipUserAgentDirectory.Allow);
+        message.Headers.Add(SipHeaderId.Allow, SipMethods.Allow);
         if (!sdp.IsEmpty)
         {
             message.Headers.Add(SipHeaderId.ContentType, _options.ContentType);
