@@ -6,6 +6,13 @@ namespace SipActors.Sip;
 /// <summary>Maps method names to <see cref="SipMethod"/> and back. Method names are case-sensitive (RFC 3261 §7.1).</summary>
 public static class SipMethods
 {
+    /// <summary>
+    /// The methods a SipActors user agent accepts, as its Allow header lists them (RFC 3261 §20.5):
+    /// in OPTIONS answers, 501s, and the Contact-bearing messages of a call. Here, at the root, so
+    /// the calls and the user agents both read it without importing each other.
+    /// </summary>
+    public const string Allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, NOTIFY, UPDATE";
+
     private static readonly string[] Names =
     [
         "", "INVITE", "ACK", "BYE", "CANCEL", "REGISTER", "OPTIONS", "MESSAGE",

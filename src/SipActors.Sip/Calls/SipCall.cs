@@ -1,11 +1,8 @@
-using System.Globalization;
 using SipActors.Sip.Auth;
 using SipActors.Sip.Headers;
 using SipActors.Sip.Messaging;
 using SipActors.Sip.Timers;
 using SipActors.Sip.Transactions;
-using SipActors.Sip.Transports;
-using SipActors.Sip.UserAgents;
 
 namespace SipActors.Sip.Calls;
 
@@ -16,14 +13,17 @@ namespace SipActors.Sip.Calls;
 /// timer thread: post them on and return. <see cref="SipCallEventKind.Ended"/> comes exactly once
 /// and last; by then the dialog has left the stack's table.
 /// </summary>
-public sealed class SipCall
+/// <remarks>
+/// This file is the facade: state, commands, the incoming INVITE and the end. The outgoing INVITE
+/// (provisional and final responses, CANCEL, the no-answer timer) is in <c>SipCall.Outgoing.cs</c>,
+/// requests inside the dialog in <c>SipCall.InDialog.cs</c>; parts of one type because they share
+/// one lock and one state. The 2xx kept alive until its ACK is <see cref="Sip2xxRetransmitter"/>,
+/// the session-timer deadlines are <see cref="SipSessionTimer"/>'s, the digest rule is <see cref="DigestRetry"/>'s.
+/// </remarks>
+public sealed partial class SipCall : ISipSessionTimerHost
 {
     private static readonly Action<object?> NoAnswerCallback = static s => ((SipCall)s!).OnNoAnswer();
     private static readonly Action<object?> CancelTimeoutCallback = static s => ((SipCall)s!).OnCancelTimeout();
-    private static readonly Action<object?> RetransmitCallback = static s => ((SipCall)s!).OnRetransmit2xx();
-    private static readonly Action<object?> AckTimeoutCallback = static s => ((SipCall)s!).OnAckTimeout();
-    private static readonly Action<object?> SessionRefreshCallback = static s => ((SipCall)s!).OnSessionRefreshDue();
-    private static readonly Action<object?> SessionExpiryCallback = static s => ((SipCall)s!).OnSessionExpired();
 
     private readonly object _gate = new();
     private readonly SipCallContext _context;
@@ -44,11 +44,8 @@ public sealed class SipCall
     private bool _provisional;
     private bool _cancelRequested;
     private bool _cancelSent;
-    private bool _authRetried;
-    private DigestAuthenticator? _authenticator;
-    private bool _reinviteAuthRetried;
-    private DigestChallenge? _inviteChallenge;
-    private SipHeaderId _inviteChallengeHeader;
+    private DigestRetry _inviteDigest; // the INVITE's challenge: every later INVITE of the call answers it
+    private DigestAuthenticator? _authenticator; // made on the first challenge: most calls meet none
     private ReadOnlyMemory<byte> _ack;
     private SipTimer? _cancelTimer;
 
@@ -56,13 +53,7 @@ public sealed class SipCall
     private readonly SipServerTransaction? _incoming;
 
     // A 2xx we sent (to the INVITE or a re-INVITE) that waits for its ACK (§13.3.1.4).
-    private ReadOnlyMemory<byte> _unacked2xx;
-    private uint _unackedCSeq;
-    private bool _unackedIsInitial;
-    private SipChannel? _unackedChannel;
-    private TimeSpan _retransmitInterval;
-    private SipTimer? _retransmitTimer;
-    private SipTimer? _ackTimer;
+    private readonly Sip2xxRetransmitter _ackWait;
     private bool _byeAfterAck;
 
     // Our re-INVITE in flight, and the ACK of the last one answered (sent again on a retransmitted 2xx).
@@ -70,13 +61,11 @@ public sealed class SipCall
     private ReadOnlyMemory<byte> _reinviteOffer;
     private SipRequest? _reinviteAcked;
     private ReadOnlyMemory<byte> _reinviteAck;
+    private DigestRetry _reinviteDigest;
+    private DigestRetry _byeDigest;
 
-    // RFC 4028 session timer, null when the options leave it off: the refresh we owe or the
-    // deadline we watch, and whether the INVITE in flight is already the one retry after a 422.
+    // RFC 4028 session timer, null when the options leave it off: negotiation, and the refresh we owe or the deadline we watch.
     private readonly SipSessionTimer? _sessionTimer;
-    private SipTimer? _refreshTimer;
-    private SipTimer? _expiryTimer;
-    private bool _sessionRetried;
 
     private SipCall(SipCallContext context, SipCallDirection direction, string callId, string localTag, SipCallOptions? options, Action<SipCallEvent> onEvent)
     {
@@ -86,7 +75,8 @@ public sealed class SipCall
         Direction = direction;
         CallId = callId;
         _localTag = localTag;
-        _sessionTimer = _options.SessionTimers ? new SipSessionTimer(_options) : null;
+        _sessionTimer = _options.SessionTimers ? new SipSessionTimer(_options, this) : null;
+        _ackWait = new Sip2xxRetransmitter(_gate, context.Transactions, OnAckTimeout);
     }
 
     private SipCall(SipCallContext context, string target, ReadOnlyMemory<byte> sdp, SipCallOptions? options, Action<SipCallEvent> onEvent)
@@ -288,9 +278,9 @@ public sealed class SipCall
             }
             _state = SipCallState.Confirmed;
             _noAnswerTimer?.Cancel();
-            AwaitAck(ok, request.CSeq?.Number ?? 0, _incoming.Channel, initial: true);
+            _ackWait.Start(ok, request.CSeq?.Number ?? 0, _incoming.Channel, initial: true);
             Respond(_incoming, ok);
-            RestartSessionTimer();
+            _sessionTimer?.Restart();
             Emit(new SipCallEvent { Kind = SipCallEventKind.Answered, StatusCode = 200, ReasonPhrase = ok.ReasonPhrase, RemoteSdp = _remoteSdp });
             return true;
         }
@@ -329,7 +319,7 @@ public sealed class SipCall
                 RequestCancel();
                 return true;
             }
-            if (!_unacked2xx.IsEmpty && _unackedIsInitial)
+            if (_ackWait is { IsWaiting: true, IsInitial: true })
             {
                 _byeAfterAck = true;
                 return true;
@@ -349,46 +339,13 @@ public sealed class SipCall
     {
         lock (_gate)
         {
-            if (_state != SipCallState.Confirmed || _dialog is null || _reinvite is not null || !_unacked2xx.IsEmpty)
+            if (_state != SipCallState.Confirmed || _dialog is null || _reinvite is not null || _ackWait.IsWaiting)
             {
                 return false;
             }
-            _sessionRetried = false;
-            return StartReinvite(sdp.IsEmpty ? _localSdp : sdp);
+            _sessionTimer?.AllowRetryAfter422();
+            return StartReinvite(sdp.IsEmpty ? _localSdp : sdp, answersChallenge: false);
         }
-    }
-
-    // Under the lock, confirmed, with no INVITE transaction of the dialog in progress (§14.1).
-    private bool StartReinvite(ReadOnlyMemory<byte> offer, SipResponse? challenged = null)
-    {
-        var invite = _dialog!.CreateRequest(SipMethod.Invite, _context.ViaPrefix);
-        AddSessionHeaders(invite, offer);
-        AddUserAgent(invite);
-        _sessionTimer?.AddTo(invite);
-        if (challenged is null)
-        {
-            _reinviteAuthRetried = false; // a new re-INVITE, not the answer to a challenge
-        }
-        else if (_context.Credentials is { } credentials && DigestChallenge.SelectFirstSupported(challenged) is { } challenge)
-        {
-            invite.Headers.Add(challenged.StatusCode == 401 ? SipHeaderId.Authorization : SipHeaderId.ProxyAuthorization,
-                LazyInitializer.EnsureInitialized(ref _authenticator).CreateAuthorization(challenge, credentials, "INVITE", invite.RequestUriText, offer.Span));
-        }
-        _reinvite = invite;
-        _reinviteOffer = offer;
-        Task<SipResponse> task;
-        try
-        {
-            task = _context.Transactions.SendInviteAsync(invite, _context.Channel, r => OnReinviteResponse(invite, r));
-        }
-        catch (Exception e) when (e is SipTransportException or InvalidOperationException)
-        {
-            _reinvite = null;
-            return false;
-        }
-        _ = task.ContinueWith(t => OnReinviteFailed(invite, t.Exception?.InnerException), CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return true;
     }
 
     /// <summary>The account's flow is gone: the call ends ConnectionLost without sending anything more.</summary>
@@ -401,275 +358,6 @@ public sealed class SipCall
                 Respond(_incoming, _incoming.CreateResponse(480, toTag: _localTag)); // lets the transaction leave its table
             }
             End(SipCallEndCause.ConnectionLost, null, null, byRemote: false, message: null);
-        }
-    }
-
-    // ---- outgoing INVITE -------------------------------------------------------------------
-
-    private SipRequest BuildInvite(uint cseq)
-    {
-        var invite = new SipRequest(SipMethod.Invite, _target!);
-        var h = invite.Headers;
-        h.Add(SipHeaderId.Via, SipVia.NewTop(_context.ViaPrefix));
-        h.Add(SipHeaderId.MaxForwards, "70");
-        h.Add(SipHeaderId.From, string.Concat(_context.LocalIdentity, ";tag=", _localTag));
-        h.Add(SipHeaderId.To, "<" + _target + ">");
-        h.Add(SipHeaderId.CallId, CallId);
-        h.Add(SipHeaderId.CSeq, string.Create(CultureInfo.InvariantCulture, $"{cseq} INVITE"));
-        AddUserAgent(invite);
-        _sessionTimer?.AddTo(invite);
-        AddSessionHeaders(invite, _localSdp);
-        return invite;
-    }
-
-    // Under the lock.
-    private void StartInvite(SipRequest invite)
-    {
-        _invite = invite;
-        _provisional = false;
-        Task<SipResponse> task;
-        try
-        {
-            task = _context.Transactions.SendInviteAsync(invite, _context.Channel, r => OnInviteResponse(invite, r));
-        }
-        catch (SipTransportException e)
-        {
-            End(SipCallEndCause.TransportError, null, e.Message, byRemote: false, message: null);
-            return;
-        }
-        _ = task.ContinueWith(t => OnInviteFailed(invite, t.Exception?.InnerException), CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-    }
-
-    private void OnInviteResponse(SipRequest invite, SipResponse response)
-    {
-        lock (_gate)
-        {
-            if (!ReferenceEquals(invite, _invite))
-            {
-                return;
-            }
-            var status = response.StatusCode;
-            if (status < 200)
-            {
-                OnProvisional(response);
-            }
-            else if (status < 300)
-            {
-                On2xx(invite, response);
-            }
-            else
-            {
-                OnInviteRejected(invite, response);
-            }
-        }
-    }
-
-    private void OnProvisional(SipResponse response)
-    {
-        if (_state == SipCallState.Ended)
-        {
-            return;
-        }
-        _provisional = true;
-        if (_cancelRequested && !_cancelSent)
-        {
-            SendCancel();
-        }
-        var status = response.StatusCode;
-        if (status == 100 || _dialog is not null)
-        {
-            return;
-        }
-        _state = SipCallState.Early;
-        if (!response.Body.IsEmpty)
-        {
-            _remoteSdp = response.Body; // early media
-        }
-        Emit(new SipCallEvent
-        {
-            Kind = status == 180 ? SipCallEventKind.Ringing : SipCallEventKind.Progress,
-            StatusCode = status, ReasonPhrase = response.ReasonPhrase, ByRemote = true, RemoteSdp = _remoteSdp, Message = response,
-        });
-    }
-
-    private void On2xx(SipRequest invite, SipResponse response)
-    {
-        var remoteTag = response.To?.Tag;
-        if (_dialog is not null)
-        {
-            if (_dialog.RemoteTag == remoteTag)
-            {
-                Send(_ack); // a retransmitted 2xx: our ACK was lost
-            }
-            else
-            {
-                AckAndBye(invite, response); // another fork answered too (§13.2.2.4)
-            }
-            return;
-        }
-        if (_state == SipCallState.Ended)
-        {
-            AckAndBye(invite, response); // answered after we gave up on it
-            return;
-        }
-        var dialog = SipDialog.FromResponse(invite, response);
-        if (dialog is null || !_context.Dialogs.TryAdd(dialog, this))
-        {
-            End(SipCallEndCause.Rejected, response.StatusCode, "2xx without a To tag", byRemote: true, response);
-            return;
-        }
-        _dialog = dialog;
-        _remoteSdp = response.Body;
-        _ack = dialog.CreateAck(invite.CSeq?.Number ?? 1, _context.ViaPrefix).ToArray();
-        Send(_ack);
-        _noAnswerTimer?.Cancel();
-        if (_cancelRequested)
-        {
-            // §9.1: the 2xx crossed our CANCEL; the call exists after all, so it ends with a BYE.
-            SendBye();
-            End(_noAnswer ? SipCallEndCause.NoAnswer : SipCallEndCause.Cancelled, response.StatusCode, response.ReasonPhrase, byRemote: false, response);
-            return;
-        }
-        _state = SipCallState.Confirmed;
-        if (_sessionTimer is { } timer)
-        {
-            timer.OnAnswer(response);
-            RestartSessionTimer();
-        }
-        Emit(new SipCallEvent
-        {
-            Kind = SipCallEventKind.Answered, StatusCode = response.StatusCode, ReasonPhrase = response.ReasonPhrase, ByRemote = true,
-            RemoteSdp = _remoteSdp, Message = response,
-        });
-        Emit(new SipCallEvent { Kind = SipCallEventKind.Confirmed, ByRemote = false, RemoteSdp = _remoteSdp });
-    }
-
-    private void AckAndBye(SipRequest invite, SipResponse response)
-    {
-        if (SipDialog.FromResponse(invite, response) is not { } stray)
-        {
-            return;
-        }
-        Send(stray.CreateAck(invite.CSeq?.Number ?? 1, _context.ViaPrefix).ToArray());
-        var bye = stray.CreateRequest(SipMethod.Bye, _context.ViaPrefix);
-        AddUserAgent(bye);
-        SendInTransaction(bye);
-    }
-
-    private void OnInviteRejected(SipRequest invite, SipResponse response)
-    {
-        if (_state == SipCallState.Ended)
-        {
-            return;
-        }
-        var status = response.StatusCode;
-        if (status is 401 or 407 && !_authRetried && !_cancelRequested && _context.Credentials is not null
-            && DigestChallenge.SelectFirstSupported(response) is { } challenge)
-        {
-            // Answered once, as OutOfDialogClient does: same Call-ID and tag, next CSeq, new branch.
-            _authRetried = true;
-            _inviteChallenge = challenge;
-            _inviteChallengeHeader = status == 401 ? SipHeaderId.Authorization : SipHeaderId.ProxyAuthorization;
-            var retry = BuildInvite((invite.CSeq?.Number ?? 1) + 1);
-            AddCredentials(retry);
-            StartInvite(retry);
-            return;
-        }
-        if (status == 422 && _sessionTimer is { } timer && !_sessionRetried && !_cancelRequested && timer.RaiseFrom422(response))
-        {
-            // RFC 4028 §7.3: asked again once, at the floor the 422 names, like the digest retry.
-            _sessionRetried = true;
-            var retry = BuildInvite((invite.CSeq?.Number ?? 1) + 1);
-            AddCredentials(retry);
-            StartInvite(retry);
-            return;
-        }
-        var cause = status switch
-        {
-            487 when _noAnswer => SipCallEndCause.NoAnswer,
-            487 when _cancelRequested => SipCallEndCause.Cancelled,
-            401 or 407 => SipCallEndCause.AuthenticationFailed,
-            _ => SipCallEndCause.Rejected,
-        };
-        // The 487 to our own CANCEL (asked for, or sent when nobody answered) ends a call we ended.
-        End(cause, status, response.ReasonPhrase, byRemote: cause is not (SipCallEndCause.Cancelled or SipCallEndCause.NoAnswer), response);
-    }
-
-    // Under the lock: a retried INVITE answers the challenge the previous one met, so a proxy that challenged once lets it through.
-    private void AddCredentials(SipRequest invite)
-    {
-        if (_inviteChallenge is { } challenge && _context.Credentials is { } credentials)
-        {
-            invite.Headers.Add(_inviteChallengeHeader,
-                LazyInitializer.EnsureInitialized(ref _authenticator).CreateAuthorization(challenge, credentials, "INVITE", _target!, _localSdp.Span));
-        }
-    }
-
-    private void OnInviteFailed(SipRequest invite, Exception? error)
-    {
-        lock (_gate)
-        {
-            if (!ReferenceEquals(invite, _invite) || _state == SipCallState.Ended || _dialog is not null)
-            {
-                return;
-            }
-            var cause = error is SipTransactionTimeoutException
-                ? (_noAnswer ? SipCallEndCause.NoAnswer : _cancelRequested ? SipCallEndCause.Cancelled : SipCallEndCause.RequestTimeout)
-                : SipCallEndCause.TransportError;
-            End(cause, null, error?.Message, byRemote: false, message: null);
-        }
-    }
-
-    // Under the lock.
-    private void RequestCancel()
-    {
-        if (_cancelRequested)
-        {
-            return;
-        }
-        _cancelRequested = true;
-        if (_provisional)
-        {
-            SendCancel();
-        }
-        // §9.1: without a final response 64*T1 after the CANCEL, the INVITE counts as cancelled.
-        _cancelTimer = Schedule(_context.Transactions.Timers.TransactionTimeout, CancelTimeoutCallback);
-    }
-
-    /// <summary>§9.1: Request-URI, Call-ID, From, To, CSeq number, top Via and Route of the INVITE; method CANCEL.</summary>
-    private void SendCancel()
-    {
-        _cancelSent = true;
-        var invite = _invite!;
-        var cancel = new SipRequest(SipMethod.Cancel, invite.RequestUriText);
-        var h = invite.Headers;
-        if (h.TryGetValue(SipHeaderId.Via, out var via))
-        {
-            cancel.Headers.Add(SipHeaderId.Via, via);
-        }
-        cancel.Headers.Add(SipHeaderId.MaxForwards, "70");
-        for (var i = 0; i < h.Count; i++)
-        {
-            var id = h.GetId(i);
-            if (id is SipHeaderId.Route or SipHeaderId.From or SipHeaderId.To or SipHeaderId.CallId)
-            {
-                cancel.Headers.Add(id, h.GetValueSpan(i));
-            }
-        }
-        cancel.Headers.Add(SipHeaderId.CSeq, string.Create(CultureInfo.InvariantCulture, $"{invite.CSeq?.Number ?? 1} CANCEL"));
-        AddUserAgent(cancel);
-        SendInTransaction(cancel);
-    }
-
-    private void OnCancelTimeout()
-    {
-        lock (_gate)
-        {
-            if (_state != SipCallState.Ended && _dialog is null)
-            {
-                End(_noAnswer ? SipCallEndCause.NoAnswer : SipCallEndCause.Cancelled, null, "no final response to the cancelled INVITE", byRemote: false, message: null);
-            }
         }
     }
 
@@ -728,447 +416,11 @@ public sealed class SipCall
         }
     }
 
-    // Under the lock: a 2xx sent; on UDP it goes again at T1, 2*T1, … up to T2 until the ACK, for 64*T1 at most (§13.3.1.4).
-    private void AwaitAck(SipResponse ok, uint cseq, SipChannel channel, bool initial)
-    {
-        _unacked2xx = ok.ToArray();
-        _unackedCSeq = cseq;
-        _unackedIsInitial = initial;
-        _unackedChannel = channel;
-        var timers = _context.Transactions.Timers;
-        if (!channel.IsReliable)
-        {
-            _retransmitInterval = timers.T1;
-            _retransmitTimer = Schedule(_retransmitInterval, RetransmitCallback);
-        }
-        _ackTimer = Schedule(timers.TransactionTimeout, AckTimeoutCallback);
-    }
-
-    private void OnRetransmit2xx()
-    {
-        lock (_gate)
-        {
-            if (_unacked2xx.IsEmpty || _state == SipCallState.Ended)
-            {
-                return;
-            }
-            _retransmitInterval = TimeSpan.FromTicks(Math.Min(_retransmitInterval.Ticks * 2, _context.Transactions.Timers.T2.Ticks));
-            _retransmitTimer = Schedule(_retransmitInterval, RetransmitCallback);
-            _context.Transactions.CountRetransmission();
-            Send(_unacked2xx, _unackedChannel);
-        }
-    }
-
+    // Under the lock: 64*T1 passed without the ACK of our 2xx (§13.3.1.4).
     private void OnAckTimeout()
     {
-        lock (_gate)
-        {
-            if (_unacked2xx.IsEmpty || _state == SipCallState.Ended)
-            {
-                return;
-            }
-            _unacked2xx = default;
-            _retransmitTimer?.Cancel();
-            SendBye();
-            End(_byeAfterAck ? SipCallEndCause.LocalHangUp : SipCallEndCause.NoAck, null, "no ACK for our 2xx", byRemote: false, message: null);
-        }
-    }
-
-    // ---- requests inside the dialog ------------------------------------------------------------
-
-    /// <summary>From the dialog table, on a receive loop: a request whose Call-ID and tags are this call's, or an ACK.</summary>
-    internal void OnInDialogRequest(SipServerTransaction transaction)
-    {
-        var request = transaction.Request;
-        lock (_gate)
-        {
-            if (request.Method == SipMethod.Ack)
-            {
-                OnAck(request);
-                return;
-            }
-            if (_state == SipCallState.Ended || _dialog is null)
-            {
-                Respond(transaction, transaction.CreateResponse(481));
-                return;
-            }
-            if (_dialog.CheckRemoteCSeq(request) is not 0 and var status)
-            {
-                Respond(transaction, transaction.CreateResponse(status, "CSeq out of order"));
-                return;
-            }
-            switch (request.Method)
-            {
-                case SipMethod.Bye:
-                    Respond(transaction, transaction.CreateResponse(200));
-                    End(SipCallEndCause.RemoteHangUp, null, null, byRemote: true, request);
-                    break;
-                case SipMethod.Invite:
-                    OnReinvite(transaction);
-                    break;
-                case SipMethod.Update when _sessionTimer is not null:
-                    OnUpdate(transaction);
-                    break;
-                case SipMethod.Options:
-                    var ok = transaction.CreateResponse(200);
-                    ok.Headers.Add(SipHeaderId.Allow, SipUserAgentDirectory.Allow);
-                    ok.Headers.Add(SipHeaderId.Accept, _options.ContentType);
-                    Respond(transaction, ok);
-                    break;
-                default:
-                    var refused = transaction.CreateResponse(501);
-                    refused.Headers.Add(SipHeaderId.Allow, SipUserAgentDirectory.Allow);
-                    Respond(transaction, refused);
-                    break;
-            }
-        }
-    }
-
-    // Under the lock.
-    private void OnAck(SipRequest ack)
-    {
-        if (_unacked2xx.IsEmpty || ack.CSeq?.Number != _unackedCSeq || _state == SipCallState.Ended)
-        {
-            return; // a retransmitted ACK, or one for a 2xx we no longer wait on
-        }
-        _unacked2xx = default;
-        _retransmitTimer?.Cancel();
-        _ackTimer?.Cancel();
-        if (!_unackedIsInitial)
-        {
-            return;
-        }
-        if (!ack.Body.IsEmpty)
-        {
-            _remoteSdp = ack.Body; // the answer, when the INVITE carried no offer
-        }
-        Emit(new SipCallEvent { Kind = SipCallEventKind.Confirmed, ByRemote = true, RemoteSdp = _remoteSdp, Message = ack });
-        if (_byeAfterAck)
-        {
-            SendBye();
-            End(SipCallEndCause.LocalHangUp, null, null, byRemote: false, message: null);
-        }
-    }
-
-    // Under the lock: a re-INVITE is answered with our current SDP (no media engine: nothing to renegotiate).
-    private void OnReinvite(SipServerTransaction transaction)
-    {
-        var request = transaction.Request;
-        if (!_unacked2xx.IsEmpty)
-        {
-            // §14.2: an INVITE while our last 2xx waits for its ACK: the peer retries a little later.
-            var busy = transaction.CreateResponse(500, "Previous INVITE not acknowledged");
-            busy.Headers.Add(SipHeaderId.RetryAfter, Random.Shared.Next(0, 11).ToString(CultureInfo.InvariantCulture));
-            Respond(transaction, busy);
-            return;
-        }
-        if (_reinvite is not null)
-        {
-            Respond(transaction, transaction.CreateResponse(491)); // glare (§14.2)
-            return;
-        }
-        if (RefuseForSessionTimer(transaction, toTag: null) is { } refusal)
-        {
-            Respond(transaction, refusal); // the session goes on as it was
-            return;
-        }
-        _dialog!.RefreshTarget(request);
-        if (!request.Body.IsEmpty)
-        {
-            _remoteSdp = request.Body;
-        }
-        var ok = transaction.CreateResponse(200);
-        AddSessionHeaders(ok, _localSdp);
-        if (_sessionTimer is { } timer)
-        {
-            timer.Apply(timer.Evaluate(request), request, ok);
-        }
-        AwaitAck(ok, request.CSeq?.Number ?? 0, transaction.Channel, initial: false);
-        Respond(transaction, ok);
-        RestartSessionTimer();
-        Emit(new SipCallEvent { Kind = SipCallEventKind.Updated, StatusCode = 200, ReasonPhrase = ok.ReasonPhrase, ByRemote = true, RemoteSdp = _remoteSdp, Message = request });
-    }
-
-    /// <summary>
-    /// Under the lock, session timers on: an UPDATE (RFC 3311) is how many peers refresh a session
-    /// (RFC 4028 §10). Without a body it only refreshes; with an offer it is answered with our
-    /// current SDP, as a re-INVITE is. No ACK follows its 2xx.
-    /// </summary>
-    private void OnUpdate(SipServerTransaction transaction)
-    {
-        var request = transaction.Request;
-        if (!request.Body.IsEmpty && _reinvite is not null)
-        {
-            Respond(transaction, transaction.CreateResponse(491)); // RFC 3311 §5.2: its offer crosses ours
-            return;
-        }
-        if (RefuseForSessionTimer(transaction, toTag: null) is { } refusal)
-        {
-            Respond(transaction, refusal);
-            return;
-        }
-        _dialog!.RefreshTarget(request);
-        var offered = !request.Body.IsEmpty;
-        if (offered)
-        {
-            _remoteSdp = request.Body;
-        }
-        var ok = transaction.CreateResponse(200);
-        AddSessionHeaders(ok, offered ? _localSdp : default);
-        _sessionTimer!.Apply(_sessionTimer.Evaluate(request), request, ok);
-        Respond(transaction, ok);
-        RestartSessionTimer();
-        Emit(new SipCallEvent { Kind = SipCallEventKind.Updated, StatusCode = 200, ReasonPhrase = ok.ReasonPhrase, ByRemote = true, RemoteSdp = _remoteSdp, Message = request });
-    }
-
-    /// <summary>
-    /// Under the lock: the answer a peer's INVITE, re-INVITE or UPDATE gets before anything else,
-    /// or null. 420 when it requires timers we do not run (RFC 3261 §8.2.2.3, RFC 4028 §9); 422
-    /// with our floor when it offers a shorter interval than we accept (RFC 4028 §9).
-    /// </summary>
-    private SipResponse? RefuseForSessionTimer(SipServerTransaction transaction, string? toTag)
-    {
-        var request = transaction.Request;
-        if (_sessionTimer is null)
-        {
-            if (!SipOptionTags.Contains(request, SipHeaderId.Require, SipOptionTags.Timer))
-            {
-                return null;
-            }
-            var unsupported = transaction.CreateResponse(420, toTag: toTag);
-            unsupported.Headers.Add(SipHeaderId.Unsupported, SipOptionTags.Timer);
-            return unsupported;
-        }
-        if (!_sessionTimer.Evaluate(request).TooSmall)
-        {
-            return null;
-        }
-        var tooSmall = transaction.CreateResponse(422, toTag: toTag);
-        _sessionTimer.AddFloorTo(tooSmall);
-        return tooSmall;
-    }
-
-    private void OnReinviteResponse(SipRequest invite, SipResponse response)
-    {
-        lock (_gate)
-        {
-            var status = response.StatusCode;
-            if (status < 200 || _dialog is null)
-            {
-                return;
-            }
-            if (status < 300)
-            {
-                if (ReferenceEquals(invite, _reinviteAcked))
-                {
-                    Send(_reinviteAck); // retransmitted 2xx
-                    return;
-                }
-                _reinviteAcked = invite;
-                _reinviteAck = _dialog.CreateAck(invite.CSeq?.Number ?? 0, _context.ViaPrefix).ToArray();
-                Send(_reinviteAck);
-                if (!ReferenceEquals(invite, _reinvite) || _state == SipCallState.Ended)
-                {
-                    return;
-                }
-                _reinvite = null;
-                _dialog.RefreshTarget(response);
-                _localSdp = _reinviteOffer;
-                if (!response.Body.IsEmpty)
-                {
-                    _remoteSdp = response.Body;
-                }
-                if (_sessionTimer is { } timer)
-                {
-                    timer.OnAnswer(response);
-                    RestartSessionTimer();
-                }
-                Emit(new SipCallEvent
-                {
-                    Kind = SipCallEventKind.Updated, StatusCode = status, ReasonPhrase = response.ReasonPhrase, ByRemote = false,
-                    RemoteSdp = _remoteSdp, Message = response,
-                });
-                return;
-            }
-            if (!ReferenceEquals(invite, _reinvite))
-            {
-                return;
-            }
-            _reinvite = null;
-            if (status is 401 or 407 && !_reinviteAuthRetried && _context.Credentials is not null && DigestChallenge.SelectFirstSupported(response) is not null)
-            {
-                // A proxy that challenges in-dialog requests gets our credentials once, as the INVITE did (next CSeq, new branch).
-                _reinviteAuthRetried = true;
-                if (StartReinvite(_reinviteOffer, response))
-                {
-                    return;
-                }
-            }
-            if (status == 422 && _sessionTimer is { } session && !_sessionRetried && session.RaiseFrom422(response))
-            {
-                // RFC 4028 §7.4: a refresh below the peer's floor is sent again, once, at that floor.
-                _sessionRetried = true;
-                if (StartReinvite(_reinviteOffer))
-                {
-                    return;
-                }
-            }
-            if (status is 408 or 481)
-            {
-                // §12.2.1.2: the dialog is gone (481) or unreachable (408). RFC 4028 §10 says BYE for both when the re-INVITE refreshed the session.
-                if (status == 408 || _sessionTimer is not null)
-                {
-                    SendBye();
-                }
-                End(status == 481 ? SipCallEndCause.RemoteHangUp : SipCallEndCause.RequestTimeout, status, response.ReasonPhrase, byRemote: true, response);
-                return;
-            }
-            // Anything else (491, 488, …) leaves the session as it was; a refresher still owes a refresh.
-            RetryRefresh(status);
-        }
-    }
-
-    // Under the lock: our re-INVITE failed and the session goes on. A refresher tries again within
-    // the interval: after a quarter of it, or sooner after a glare (§14.1: the Call-ID's owner waits 2.1-4 s, the other side up to 2 s).
-    private void RetryRefresh(int status)
-    {
-        if (_state != SipCallState.Confirmed || _sessionTimer is not { Interval: > 0, LocalRefresher: true } timer)
-        {
-            return;
-        }
-        var delay = timer.RefreshDelay / 2;
-        if (status == 491)
-        {
-            var glare = TimeSpan.FromMilliseconds(Direction == SipCallDirection.Outgoing ? Random.Shared.Next(2100, 4001) : Random.Shared.Next(0, 2001));
-            delay = glare < delay ? glare : delay;
-        }
-        _refreshTimer?.Cancel();
-        _refreshTimer = Schedule(delay, SessionRefreshCallback);
-    }
-
-    // ---- session timer (RFC 4028) --------------------------------------------------------------
-
-    // Under the lock: every 2xx to an INVITE, re-INVITE or UPDATE, sent or received, starts the interval anew (§10).
-    private void RestartSessionTimer()
-    {
-        _refreshTimer?.Cancel();
-        _expiryTimer?.Cancel();
-        _refreshTimer = null;
-        _expiryTimer = null;
-        if (_state != SipCallState.Confirmed || _sessionTimer is not { Interval: > 0 } timer)
-        {
-            return;
-        }
-        if (timer.LocalRefresher)
-        {
-            _refreshTimer = Schedule(timer.RefreshDelay, SessionRefreshCallback);
-        }
-        _expiryTimer = Schedule(timer.ExpiryDelay, SessionExpiryCallback);
-    }
-
-    private void OnSessionRefreshDue()
-    {
-        lock (_gate)
-        {
-            // A deadline that fired while a newer one replaced it is stale: the newer one is still pending, or none is wanted.
-            if (_refreshTimer is not { IsPending: false } || _state != SipCallState.Confirmed
-                || _sessionTimer is not { Interval: > 0, LocalRefresher: true })
-            {
-                return;
-            }
-            if (_reinvite is not null)
-            {
-                return; // it carries Session-Expires: its 2xx is the refresh
-            }
-            _sessionRetried = false;
-            if (!_unacked2xx.IsEmpty || !StartReinvite(_localSdp))
-            {
-                // The peer's INVITE still waits for our 2xx's ACK (no new INVITE meanwhile, §14.1), or the flow refused: soon again.
-                _refreshTimer = Schedule(_context.Transactions.Timers.T2, SessionRefreshCallback);
-            }
-        }
-    }
-
-    private void OnSessionExpired()
-    {
-        lock (_gate)
-        {
-            if (_expiryTimer is not { IsPending: false } || _state != SipCallState.Confirmed)
-            {
-                return;
-            }
-            SendBye();
-            End(SipCallEndCause.SessionTimerExpired, null, "no session refresh within the session interval", byRemote: false, message: null);
-        }
-    }
-
-    private void OnReinviteFailed(SipRequest invite, Exception? error)
-    {
-        lock (_gate)
-        {
-            if (!ReferenceEquals(invite, _reinvite))
-            {
-                return;
-            }
-            _reinvite = null;
-            if (error is SipTransactionTimeoutException)
-            {
-                SendBye();
-                End(SipCallEndCause.RequestTimeout, null, error.Message, byRemote: false, message: null);
-            }
-            else
-            {
-                End(SipCallEndCause.TransportError, null, error?.Message, byRemote: false, message: null);
-            }
-        }
-    }
-
-    // ---- ending ------------------------------------------------------------------------------
-
-    // Under the lock.
-    private void SendBye()
-    {
-        if (_dialog is null)
-        {
-            return;
-        }
-        var bye = _dialog.CreateRequest(SipMethod.Bye, _context.ViaPrefix);
-        AddUserAgent(bye);
-        AddTimerSupport(bye);
-        Task<SipResponse> sent;
-        try
-        {
-            sent = _context.Transactions.SendRequestAsync(bye, _context.Channel);
-        }
-        catch (SipTransportException)
-        {
-            return;
-        }
-        _ = sent.ContinueWith(t => OnByeAnswered(t), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-    }
-
-    /// <summary>A proxy that challenges in-dialog requests gets our credentials once, as for the INVITE; else the peer would stay in the call.</summary>
-    private void OnByeAnswered(Task<SipResponse> sent)
-    {
-        if (!sent.IsCompletedSuccessfully || sent.Result.StatusCode is not (401 or 407) || _context.Credentials is not { } credentials)
-        {
-            _ = sent.Exception; // observed: a lost BYE changes nothing for an ended call
-            return;
-        }
-        var response = sent.Result;
-        if (DigestChallenge.SelectFirstSupported(response) is not { } challenge)
-        {
-            return;
-        }
-        lock (_gate)
-        {
-            var bye = _dialog!.CreateRequest(SipMethod.Bye, _context.ViaPrefix);
-            AddUserAgent(bye);
-            AddTimerSupport(bye);
-            bye.Headers.Add(response.StatusCode == 401 ? SipHeaderId.Authorization : SipHeaderId.ProxyAuthorization,
-                LazyInitializer.EnsureInitialized(ref _authenticator).CreateAuthorization(challenge, credentials, "BYE", bye.RequestUriText));
-            SendInTransaction(bye);
-        }
+        SendBye();
+        End(_byeAfterAck ? SipCallEndCause.LocalHangUp : SipCallEndCause.NoAck, null, "no ACK for our 2xx", byRemote: false, message: null);
     }
 
     // Under the lock.
@@ -1181,11 +433,8 @@ public sealed class SipCall
         _state = SipCallState.Ended;
         _noAnswerTimer?.Cancel();
         _cancelTimer?.Cancel();
-        _retransmitTimer?.Cancel();
-        _ackTimer?.Cancel();
-        _refreshTimer?.Cancel();
-        _expiryTimer?.Cancel();
-        _unacked2xx = default;
+        _ackWait.Stop();
+        _sessionTimer?.Stop();
         _reinvite = null;
         if (_dialog is not null)
         {
@@ -1222,7 +471,7 @@ public sealed class SipCall
     private void AddSessionHeaders(SipMessage message, ReadOnlyMemory<byte> sdp)
     {
         message.Headers.Add(SipHeaderId.Contact, _context.Contact);
-        message.Headers.Add(SipHeaderId.Allow, SipUserAgentDirectory.Allow);
+        message.Headers.Add(SipHeaderId.Allow, SipMethods.Allow);
         if (!sdp.IsEmpty)
         {
             message.Headers.Add(SipHeaderId.ContentType, _options.ContentType);
@@ -1247,69 +496,37 @@ public sealed class SipCall
         }
     }
 
+    private DigestAuthenticator Authenticator => LazyInitializer.EnsureInitialized(ref _authenticator);
+
     private SipTimer Schedule(TimeSpan delay, Action<object?> callback) => _context.Transactions.Wheel.Schedule(delay, callback, this);
 
-    /// <summary>An ACK or a retransmitted 2xx: straight onto the flow, no transaction (§13.2.2.4, §13.3.1.4).</summary>
-    private void Send(ReadOnlyMemory<byte> bytes, SipChannel? channel = null)
-    {
-        if (bytes.IsEmpty)
-        {
-            return;
-        }
-        ValueTask sending;
-        try
-        {
-            sending = (channel ?? _context.Channel).SendAsync(bytes);
-        }
-        catch (SipTransportException)
-        {
-            return; // the peer retransmits its 2xx, or the ACK timeout ends the call
-        }
-        if (!sending.IsCompletedSuccessfully)
-        {
-            _ = ObserveAsync(sending);
-        }
-    }
+    private void Send(ReadOnlyMemory<byte> bytes) => QuietSend.Bytes(_context.Channel, bytes);
 
-    private static async Task ObserveAsync(ValueTask sending)
-    {
-        try
-        {
-            await sending.ConfigureAwait(false);
-        }
-        catch (SipTransportException)
-        {
-        }
-    }
+    private void SendInTransaction(SipRequest request) => QuietSend.Request(_context.Transactions, request, _context.Channel);
 
-    /// <summary>BYE or CANCEL in its own non-INVITE transaction; its outcome changes nothing for the call.</summary>
-    private void SendInTransaction(SipRequest request)
-    {
-        try
-        {
-            _ = _context.Transactions.SendRequestAsync(request, _context.Channel)
-                .ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-        catch (SipTransportException)
-        {
-        }
-    }
+    private static void Respond(SipServerTransaction transaction, SipResponse response) => QuietSend.Response(transaction, response);
 
-    private static void Respond(SipServerTransaction transaction, SipResponse response)
+    // ---- what the session timer asks of the call (under the lock) ------------------------------
+
+    object ISipSessionTimerHost.Gate => _gate;
+
+    SipTimerWheel ISipSessionTimerHost.Wheel => _context.Transactions.Wheel;
+
+    TimeSpan ISipSessionTimerHost.RefreshRetryDelay => _context.Transactions.Timers.T2;
+
+    bool ISipSessionTimerHost.OwnsCallId => Direction == SipCallDirection.Outgoing;
+
+    bool ISipSessionTimerHost.IsConfirmed => _state == SipCallState.Confirmed;
+
+    bool ISipSessionTimerHost.RefreshInFlight => _reinvite is not null;
+
+    // The peer's INVITE still waits for our 2xx's ACK: no new INVITE meanwhile (§14.1).
+    bool ISipSessionTimerHost.SendRefresh() => !_ackWait.IsWaiting && StartReinvite(_localSdp, answersChallenge: false);
+
+    void ISipSessionTimerHost.OnSessionExpired()
     {
-        ValueTask sending;
-        try
-        {
-            sending = transaction.RespondAsync(response);
-        }
-        catch (SipTransportException)
-        {
-            return;
-        }
-        if (!sending.IsCompletedSuccessfully)
-        {
-            _ = ObserveAsync(sending);
-        }
+        SendBye();
+        End(SipCallEndCause.SessionTimerExpired, null, "no session refresh within the session interval", byRemote: false, message: null);
     }
 
     public override string ToString() => $"{Direction} call {CallId} ({State})";

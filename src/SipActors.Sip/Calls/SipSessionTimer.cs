@@ -1,16 +1,26 @@
 using SipActors.Sip.Headers;
+using SipActors.Sip.Timers;
 
 namespace SipActors.Sip.Calls;
 
 /// <summary>
 /// What RFC 4028 makes a call remember: the interval its requests ask for, the largest Min-SE it
-/// has met, and the negotiated interval and refresher. Negotiation only: the call puts the
-/// deadlines on the wheel. Not thread-safe; the owning call's lock covers it.
+/// has met, and the negotiated interval and refresher; and, given a host, the deadlines that follow
+/// from them on the stack's wheel: the refresh we owe (§10) and the expiry we watch. Not
+/// thread-safe; the owning call's lock covers it, and its timer callbacks take that lock.
 /// </summary>
 internal sealed class SipSessionTimer
 {
-    private readonly int _preferred;
+    private static readonly Action<object?> RefreshCallback = static s => ((SipSessionTimer)s!).OnRefreshDue();
+    private static readonly Action<object?> ExpiryCallback = static s => ((SipSessionTimer)s!).OnExpiryDue();
 
+    private readonly int _preferred;
+    private readonly ISipSessionTimerHost? _host;
+    private SipTimer? _refreshTimer;
+    private SipTimer? _expiryTimer;
+    private bool _retriedAfter422;
+
+    /// <summary>Negotiation only: nothing is scheduled (<see cref="Restart"/> and the other deadline methods need a host).</summary>
     public SipSessionTimer(SipCallOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -18,6 +28,13 @@ internal sealed class SipSessionTimer
         MinSE = LocalMinimum;
         _preferred = Math.Max(Seconds(options.SessionExpires), LocalMinimum);
         Requested = _preferred;
+    }
+
+    /// <summary>Negotiation, and the deadlines of <paramref name="host"/>'s call.</summary>
+    public SipSessionTimer(SipCallOptions options, ISipSessionTimerHost host)
+        : this(options)
+    {
+        _host = host ?? throw new ArgumentNullException(nameof(host));
     }
 
     /// <summary>Our floor, in seconds: a peer's offer below it is answered 422 (§9).</summary>
@@ -173,6 +190,111 @@ internal sealed class SipSessionTimer
     {
         ArgumentNullException.ThrowIfNull(tooSmall);
         tooSmall.Headers.Add(SipHeaderId.MinSE, new SipMinSE(LocalMinimum).ToString());
+    }
+
+    // ---- deadlines (§10) ---------------------------------------------------------------------
+
+    /// <summary>
+    /// §7.3 and §7.4, asked at most once per request: true when the 422 names a floor above what we
+    /// asked, so the request goes again at that floor. <see cref="AllowRetryAfter422"/> re-arms it.
+    /// </summary>
+    public bool TryRaiseOnceFrom422(SipResponse response)
+    {
+        if (_retriedAfter422 || !RaiseFrom422(response))
+        {
+            return false;
+        }
+        _retriedAfter422 = true;
+        return true;
+    }
+
+    /// <summary>A new re-INVITE (a command or a refresh), not the one retry after a 422.</summary>
+    public void AllowRetryAfter422() => _retriedAfter422 = false;
+
+    /// <summary>Every 2xx to an INVITE, re-INVITE or UPDATE, sent or received, starts the interval anew (§10).</summary>
+    public void Restart()
+    {
+        var host = Host;
+        Stop();
+        _refreshTimer = null;
+        _expiryTimer = null;
+        if (!host.IsConfirmed || Interval <= 0)
+        {
+            return;
+        }
+        if (LocalRefresher)
+        {
+            _refreshTimer = Schedule(RefreshDelay, RefreshCallback);
+        }
+        _expiryTimer = Schedule(ExpiryDelay, ExpiryCallback);
+    }
+
+    /// <summary>
+    /// Our refresh failed and the session goes on: a refresher tries again within the interval, after
+    /// a quarter of it, or sooner after a glare (§14.1: the Call-ID's owner waits 2.1-4 s, the other side up to 2 s).
+    /// </summary>
+    public void RetryRefresh(int status)
+    {
+        var host = Host;
+        if (!host.IsConfirmed || Interval <= 0 || !LocalRefresher)
+        {
+            return;
+        }
+        var delay = RefreshDelay / 2;
+        if (status == 491)
+        {
+            var glare = TimeSpan.FromMilliseconds(host.OwnsCallId ? Random.Shared.Next(2100, 4001) : Random.Shared.Next(0, 2001));
+            delay = glare < delay ? glare : delay;
+        }
+        _refreshTimer?.Cancel();
+        _refreshTimer = Schedule(delay, RefreshCallback);
+    }
+
+    /// <summary>The call ended: no deadline any more.</summary>
+    public void Stop()
+    {
+        _refreshTimer?.Cancel();
+        _expiryTimer?.Cancel();
+    }
+
+    private ISipSessionTimerHost Host => _host ?? throw new InvalidOperationException("This session timer negotiates only; it has no call to drive.");
+
+    private SipTimer Schedule(TimeSpan delay, Action<object?> callback) => Host.Wheel.Schedule(delay, callback, this);
+
+    private void OnRefreshDue()
+    {
+        var host = Host;
+        lock (host.Gate)
+        {
+            // A deadline that fired while a newer one replaced it is stale: the newer one is still pending, or none is wanted.
+            if (_refreshTimer is not { IsPending: false } || !host.IsConfirmed || Interval <= 0 || !LocalRefresher)
+            {
+                return;
+            }
+            if (host.RefreshInFlight)
+            {
+                return; // it carries Session-Expires: its 2xx is the refresh
+            }
+            _retriedAfter422 = false;
+            if (!host.SendRefresh())
+            {
+                // The peer's INVITE still waits for our 2xx's ACK (no new INVITE meanwhile, §14.1), or the flow refused: soon again.
+                _refreshTimer = Schedule(host.RefreshRetryDelay, RefreshCallback);
+            }
+        }
+    }
+
+    private void OnExpiryDue()
+    {
+        var host = Host;
+        lock (host.Gate)
+        {
+            if (_expiryTimer is not { IsPending: false } || !host.IsConfirmed)
+            {
+                return;
+            }
+            host.OnSessionExpired();
+        }
     }
 
     private static int Seconds(TimeSpan value) => (int)Math.Min(int.MaxValue, Math.Ceiling(value.TotalSeconds));

@@ -10,8 +10,8 @@ namespace SipActors.Sip.Messaging;
 /// <summary>
 /// Requests outside any dialog (MESSAGE, RFC 3428; OPTIONS, RFC 3261 §11) from one account over
 /// its flow: the server it registered with routes them on, as an outbound proxy would. A digest
-/// challenge (401 from a UAS, 407 from a proxy) is answered once with the account's credentials,
-/// as for REGISTER. Each request is its own transaction with a fresh Call-ID; this type keeps no
+/// challenge (401 from a UAS, 407 from a proxy) is answered with the account's credentials by the
+/// rule of <see cref="DigestRetry"/>, as for REGISTER. Each request is its own transaction with a fresh Call-ID; this type keeps no
 /// per-request state, so it is safe for concurrent use.
 /// </summary>
 public sealed class OutOfDialogClient
@@ -71,15 +71,13 @@ public sealed class OutOfDialogClient
         }
         var callId = SipIdentifiers.NewCallId();
         var fromTag = SipIdentifiers.NewTag();
-        DigestChallenge? challenge = null;
-        var proxyChallenge = false;
+        var digest = new DigestRetry(); // this request's own: concurrent requests share only the authenticator
         for (uint cseq = 1; ; cseq++)
         {
             var request = Build(method, target, callId, fromTag, cseq, body, contentType);
-            if (challenge is not null)
+            if (digest.Challenge is not null)
             {
-                request.Headers.Add(proxyChallenge ? SipHeaderId.ProxyAuthorization : SipHeaderId.Authorization,
-                    LazyInitializer.EnsureInitialized(ref _authenticator).CreateAuthorization(challenge, _credentials!, method.ToName(), target, body.Span));
+                digest.Authorize(request, _credentials, LazyInitializer.EnsureInitialized(ref _authenticator));
             }
             SipResponse response;
             try
@@ -99,15 +97,11 @@ public sealed class OutOfDialogClient
                 return new SipRequestOutcome { Success = false, Error = "no answer in time" };
             }
 
-            var status = response.StatusCode;
-            if (status is 401 or 407 && challenge is null && _credentials is not null
-                && DigestChallenge.SelectFirstSupported(response) is { } offered)
+            if (digest.Decide(response, _credentials) == DigestRetryDecision.Retry)
             {
-                // Answered once: a second challenge means the credentials are not accepted.
-                challenge = offered;
-                proxyChallenge = status == 407;
                 continue;
             }
+            var status = response.StatusCode;
             var success = status is >= 200 and < 300;
             return new SipRequestOutcome
             {

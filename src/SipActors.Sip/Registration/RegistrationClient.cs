@@ -29,8 +29,7 @@ public sealed class RegistrationClient
     private readonly string _addressOfRecord; // the name-addr of From and To, formatted once
     private readonly string _contactUri;
     private readonly string _instance;
-    private DigestChallenge? _challenge;
-    private bool _challengeIsProxy;
+    private DigestRetry _digest; // the last challenge, kept for refreshes, and this exchange's answers
     private uint _cseq;
 
     public RegistrationClient(SipTransactionLayer transactions, SipChannel channel, RegistrationOptions options)
@@ -75,7 +74,7 @@ public sealed class RegistrationClient
 
     private async Task<RegistrationResult> ExchangeAsync(int expires)
     {
-        var answeredChallenge = false;
+        _digest.BeginExchange();
         var retriedMinExpires = false;
         var retriedBadRequest = false;
         for (var attempt = 1; ; attempt++)
@@ -106,17 +105,12 @@ public sealed class RegistrationClient
             }
             if (status is 401 or 407)
             {
-                var challenge = DigestChallenge.SelectFirstSupported(response);
-                // Once per exchange, plus once more when the server only says our nonce went stale
-                // (RFC 7616 §3.3): anything else means the credentials are wrong. No retry storm.
-                if (challenge is null || _credentials is null || (answeredChallenge && !challenge.Stale))
+                // Once per exchange, again only for a stale nonce: anything else means the credentials are wrong.
+                var decision = _digest.Decide(response, _credentials);
+                if (decision != DigestRetryDecision.Retry)
                 {
-                    return Failure(RegistrationFailureCause.AuthenticationError, response,
-                        challenge is null ? "no supported digest challenge" : _credentials is null ? "credentials required" : null, attempt);
+                    return Failure(RegistrationFailureCause.AuthenticationError, response, DigestRetry.Explain(decision), attempt);
                 }
-                _challenge = challenge;
-                _challengeIsProxy = status == 407;
-                answeredChallenge = true;
                 continue;
             }
             if (status == 423 && !retriedMinExpires && response.MinExpires is { } min && min > expires)
@@ -146,11 +140,7 @@ public sealed class RegistrationClient
         h.Add(SipHeaderId.CSeq, string.Create(CultureInfo.InvariantCulture, $"{++_cseq} REGISTER"));
         h.Add(SipHeaderId.Contact, Contact);
         h.Add(SipHeaderId.Expires, expires.ToString(CultureInfo.InvariantCulture));
-        if (_challenge is not null && _credentials is not null)
-        {
-            h.Add(_challengeIsProxy ? SipHeaderId.ProxyAuthorization : SipHeaderId.Authorization,
-                _authenticator.CreateAuthorization(_challenge, _credentials, "REGISTER", _requestUri));
-        }
+        _digest.Authorize(request, _credentials, _authenticator);
         h.Add(SipHeaderId.Allow, "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, NOTIFY, UPDATE");
         h.Add(SipHeaderId.Supported, "path, outbound");
         h.Add(SipHeaderId.UserAgent, _options.UserAgent);

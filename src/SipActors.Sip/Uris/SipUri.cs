@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
@@ -12,9 +11,8 @@ namespace SipActors.Sip.Uris;
 /// </summary>
 public sealed class SipUri : AddressUri
 {
-    private static readonly KeyValuePair<string, string?>[] NoParameters = [];
-    private static readonly KeyValuePair<string, string>[] NoHeaders = [];
-    private static readonly SearchValues<char> HostEnd = SearchValues.Create(":;?");
+    internal static readonly KeyValuePair<string, string?>[] NoParameters = [];
+    internal static readonly KeyValuePair<string, string>[] NoHeaders = [];
 
     /// <summary>The parameters RFC 3261 §19.1.4 compares even when only one of the two URIs has them.</summary>
     private static readonly string[] AlwaysComparedParameters = ["transport", "user", "ttl", "method", "maddr"];
@@ -68,7 +66,8 @@ public sealed class SipUri : AddressUri
         _headers = CopyHeaders(headers);
     }
 
-    private SipUri(bool secure, string? user, string? password, string host, SipHostKind kind, UInt128 address, int? port,
+    /// <summary>From parsed components, already unescaped and checked; the arrays are kept, not copied.</summary>
+    internal SipUri(bool secure, string? user, string? password, string host, SipHostKind kind, UInt128 address, int? port,
         KeyValuePair<string, string?>[] parameters, KeyValuePair<string, string>[] headers)
     {
         IsSecure = secure;
@@ -214,226 +213,8 @@ public sealed class SipUri : AddressUri
         return uri is not null;
     }
 
-    internal static SipUri? ParseCore(ReadOnlySpan<char> text, out UriFailure failure)
-    {
-        bool secure;
-        int pos;
-        if (text.StartsWith("sip:", StringComparison.OrdinalIgnoreCase))
-        {
-            secure = false;
-            pos = 4;
-        }
-        else if (text.StartsWith("sips:", StringComparison.OrdinalIgnoreCase))
-        {
-            secure = true;
-            pos = 5;
-        }
-        else
-        {
-            return Fail(0, "the scheme is not sip or sips", out failure);
-        }
-
-        // '@' appears nowhere else in the grammar unescaped, so one means a userinfo precedes it.
-        string? user = null;
-        string? password = null;
-        var at = text[pos..].IndexOf('@');
-        if (at >= 0)
-        {
-            var userinfo = text.Slice(pos, at);
-            var colon = userinfo.IndexOf(':');
-            var userText = colon < 0 ? userinfo : userinfo[..colon];
-            if (userText.IsEmpty)
-            {
-                return Fail(pos, "the user part before '@' is empty", out failure);
-            }
-            var bad = UriSyntax.Unescape(userText, UriSyntax.UserChars, out var decodedUser);
-            if (bad >= 0)
-            {
-                return Fail(pos + bad, UriSyntax.Problem(userText, bad, "user part"), out failure);
-            }
-            user = decodedUser;
-            if (colon >= 0)
-            {
-                var passwordText = userinfo[(colon + 1)..];
-                bad = UriSyntax.Unescape(passwordText, UriSyntax.PasswordChars, out var decodedPassword);
-                if (bad >= 0)
-                {
-                    return Fail(pos + colon + 1 + bad, UriSyntax.SecretProblem(passwordText, bad, "password"), out failure);
-                }
-                password = decodedPassword;
-            }
-            pos += at + 1;
-        }
-
-        var rest = text[pos..];
-        int hostLength;
-        if (!rest.IsEmpty && rest[0] == '[')
-        {
-            var close = rest.IndexOf(']');
-            if (close < 0)
-            {
-                return Fail(pos, "unterminated IPv6 reference", out failure);
-            }
-            hostLength = close + 1;
-            if (hostLength < rest.Length && rest[hostLength] is not (':' or ';' or '?'))
-            {
-                return Fail(pos + hostLength, $"{UriSyntax.Describe(rest[hostLength])} follows the IPv6 reference where ':', ';' or '?' belongs", out failure);
-            }
-        }
-        else
-        {
-            hostLength = rest.IndexOfAny(HostEnd);
-            if (hostLength < 0)
-            {
-                hostLength = rest.Length;
-            }
-        }
-        var hostText = rest[..hostLength];
-        var hostError = UriHostSyntax.Validate(hostText, out var kind, out var address, out var hostDetail);
-        if (hostError >= 0)
-        {
-            return Fail(pos + hostError, hostDetail!, out failure);
-        }
-        var host = kind == SipHostKind.IPv4 ? new string(hostText) : UriSyntax.ToLower(hostText);
-        pos += hostLength;
-
-        int? port = null;
-        if (pos < text.Length && text[pos] == ':')
-        {
-            pos++;
-            var portText = text[pos..];
-            var portEnd = portText.IndexOfAny(';', '?');
-            if (portEnd >= 0)
-            {
-                portText = portText[..portEnd];
-            }
-            var portError = ParsePort(portText, out var portValue);
-            if (portError >= 0)
-            {
-                return Fail(pos + portError, "port is not a number 0..65535", out failure);
-            }
-            port = portValue;
-            pos += portText.Length;
-        }
-
-        var parameters = NoParameters;
-        if (pos < text.Length && text[pos] == ';')
-        {
-            var region = text[pos..];
-            var question = region.IndexOf('?');
-            if (question >= 0)
-            {
-                region = region[..question];
-            }
-            parameters = new KeyValuePair<string, string?>[region.Count(';')];
-            var index = 0;
-            while (!region.IsEmpty)
-            {
-                region = region[1..];
-                pos++;
-                var end = region.IndexOf(';');
-                var item = end < 0 ? region : region[..end];
-                var eq = item.IndexOf('=');
-                var nameText = eq < 0 ? item : item[..eq];
-                if (nameText.IsEmpty)
-                {
-                    return Fail(pos, "a URI parameter has no name", out failure);
-                }
-                var bad = UriSyntax.Unescape(nameText, UriSyntax.ParamChars, out var name);
-                if (bad >= 0)
-                {
-                    return Fail(pos + bad, UriSyntax.Problem(nameText, bad, "parameter name"), out failure);
-                }
-                string? value = null;
-                if (eq >= 0)
-                {
-                    // pvalue is 1*paramchar, but "name=" is read as an empty value rather than refused: it is unambiguous.
-                    var valueText = item[(eq + 1)..];
-                    bad = UriSyntax.Unescape(valueText, UriSyntax.ParamChars, out var decodedValue);
-                    if (bad >= 0)
-                    {
-                        return Fail(pos + eq + 1 + bad, UriSyntax.Problem(valueText, bad, "parameter value"), out failure);
-                    }
-                    value = decodedValue;
-                }
-                parameters[index++] = new(name, value);
-                pos += item.Length;
-                region = region[item.Length..];
-            }
-        }
-
-        var headers = NoHeaders;
-        if (pos < text.Length)
-        {
-            // Only '?' can be left here: host, port and parameters each stop at it.
-            pos++;
-            var region = text[pos..];
-            headers = new KeyValuePair<string, string>[region.Count('&') + 1];
-            var index = 0;
-            while (true)
-            {
-                var end = region.IndexOf('&');
-                var item = end < 0 ? region : region[..end];
-                var eq = item.IndexOf('=');
-                if (eq <= 0)
-                {
-                    return Fail(pos, eq == 0 ? "a URI header has no name" : "a URI header needs name=value", out failure);
-                }
-                var nameText = item[..eq];
-                var bad = UriSyntax.Unescape(nameText, UriSyntax.HeaderChars, out var name);
-                if (bad >= 0)
-                {
-                    return Fail(pos + bad, UriSyntax.Problem(nameText, bad, "header name"), out failure);
-                }
-                var valueText = item[(eq + 1)..];
-                bad = UriSyntax.Unescape(valueText, UriSyntax.HeaderChars, out var value);
-                if (bad >= 0)
-                {
-                    return Fail(pos + eq + 1 + bad, UriSyntax.Problem(valueText, bad, "header value"), out failure);
-                }
-                headers[index++] = new(name, value);
-                if (end < 0)
-                {
-                    break;
-                }
-                pos += end + 1;
-                region = region[(end + 1)..];
-            }
-        }
-
-        failure = default;
-        return new SipUri(secure, user, password, host, kind, address, port, parameters, headers);
-    }
-
-    private static SipUri? Fail(int offset, string detail, out UriFailure failure)
-    {
-        failure = new UriFailure(offset, detail);
-        return null;
-    }
-
-    /// <summary>port = 1*DIGIT, at most five digits and at most 65535.</summary>
-    /// <returns>-1 when valid, else the index of the problem (0 when the number as a whole is wrong).</returns>
-    private static int ParsePort(ReadOnlySpan<char> text, out int port)
-    {
-        port = 0;
-        if (text.IsEmpty)
-        {
-            return 0;
-        }
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (!char.IsAsciiDigit(text[i]))
-            {
-                return i;
-            }
-            if (i == 5)
-            {
-                return 0;
-            }
-            port = (port * 10) + (text[i] - '0');
-        }
-        return port > 65535 ? 0 : -1;
-    }
+    /// <summary>The grammar's parts are read by <see cref="SipUriParser"/>.</summary>
+    internal static SipUri? ParseCore(ReadOnlySpan<char> text, out UriFailure failure) => SipUriParser.Parse(text, out failure);
 
     private static void ValidatePort(int? port)
     {

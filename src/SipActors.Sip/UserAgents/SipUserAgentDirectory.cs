@@ -15,8 +15,8 @@ namespace SipActors.Sip.UserAgents;
 /// </summary>
 public sealed class SipUserAgentDirectory
 {
-    /// <summary>Methods a SipActors user agent accepts.</summary>
-    public const string Allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, NOTIFY, UPDATE";
+    /// <summary>Methods a SipActors user agent accepts: <see cref="SipMethods.Allow"/>, kept here for existing callers.</summary>
+    public const string Allow = SipMethods.Allow;
 
     private readonly ConcurrentDictionary<string, ISipRequestHandler> _handlers = new(StringComparer.Ordinal);
     private long _unknownUser;
