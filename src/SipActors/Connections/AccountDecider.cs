@@ -13,7 +13,11 @@ namespace SipActors.Connections;
 /// phase takes what it can act on, defers what must wait for it to settle, and answers the rest
 /// at once; a result whose generation is not the state's is stale and dropped.
 /// </summary>
-internal sealed class AccountDecider
+/// <remarks>
+/// A struct over a caller's list: a registration is decided four or five times, and a decider
+/// object and list per decision were a tenth of its allocations.
+/// </remarks>
+internal struct AccountDecider
 {
     private const string NotConnected = "not connected: send Connect first";
     private const string Recovering = "the transport is down and recovering";
@@ -23,18 +27,19 @@ internal sealed class AccountDecider
     private readonly DateTimeOffset _now;
     private readonly Random _random;
     private readonly ConnectionActorSettings _settings;
-    private readonly List<AccountEffect> _effects = new(4);
+    private readonly List<AccountEffect> _effects;
     private AccountState _state;
 
-    public AccountDecider(AccountState state, DateTimeOffset now, Random random, ConnectionActorSettings settings)
+    public AccountDecider(AccountState state, DateTimeOffset now, Random random, ConnectionActorSettings settings, List<AccountEffect> effects)
     {
         _state = state;
         _now = now;
         _random = random;
         _settings = settings;
+        _effects = effects;
     }
 
-    private AccountId Account => _state.Account;
+    private readonly AccountId Account => _state.Account;
 
     public AccountDecision Decide(AccountInput input)
     {
@@ -279,8 +284,7 @@ internal sealed class AccountDecider
 
     private void StartConnect(Connect command, object? requester)
     {
-        Apply(_state.ConnectStarted(_now));
-        Set(_state with { Phase = AccountPhase.Connecting, ConnectRequester = requester, RegistrationFailures = 0 });
+        Apply(_state.ConnectStarted(_now, requester));
         if (command.Parameters is { } parameters)
         {
             OnParameters(parameters);
@@ -299,18 +303,21 @@ internal sealed class AccountDecider
 
     private void OnParameters(ConnectionParameters parameters)
     {
-        Apply(_state.ParametersResolved(parameters, _now));
         var errors = parameters.Validate();
+        SipServerTarget? target = null;
+        if (errors.Count == 0)
+        {
+            SipServerTarget.TryParse(parameters.SipServerUrl, out target, out _);
+        }
+        Apply(_state.ParametersResolved(parameters, _now, target));
         if (errors.Count > 0)
         {
             FailConnect("invalid parameters: " + string.Join("; ", errors), cause: null);
             return;
         }
-        SipServerTarget.TryParse(parameters.SipServerUrl, out var target, out _);
         var user = parameters.Register
             ? parameters.User!
             : _random.Next(100000, 100000000).ToString(CultureInfo.InvariantCulture);
-        Set(_state with { Target = target });
         Do(new CreateUserAgent(parameters, target!, user));
         StartAttempt();
     }
@@ -318,7 +325,7 @@ internal sealed class AccountDecider
     /// <summary>One transport attempt, the first of a connect or one of a recovery: a new generation, then the host's permit.</summary>
     private void StartAttempt()
     {
-        Set(_state.AttemptDue() with { Phase = AccountPhase.Connecting });
+        Set(_state.AttemptDue());
         Do(new RequestPermit(_state.Generation));
     }
 
@@ -341,14 +348,15 @@ internal sealed class AccountDecider
     private void CompleteConnect()
     {
         Do(ConnectSettled.Instance);
-        GiveBackPermit();
-        var recovered = _state.Recovering;
-        Set(_state with { Phase = AccountPhase.Connected });
+        if (_state.HoldingPermit)
+        {
+            Do(ReleasePermit.Instance);
+        }
+        var (recovered, requester) = (_state.Recovering, _state.ConnectRequester);
         Apply(_state.ConnectCompleted(_now));
         if (!recovered)
         {
-            Answer(_state.ConnectRequester, CommandStatus.Ok);
-            Set(_state with { ConnectRequester = null });
+            Answer(requester, CommandStatus.Ok);
         }
         Do(ResumeDeferred.Instance);
     }
@@ -409,7 +417,7 @@ internal sealed class AccountDecider
         if (result.Success)
         {
             Do(new RecordRegistration(true, refresh && _state.Registered, null));
-            Set(_state with { RegistrationFailures = 0 });
+            ResetFailures();
             Apply(_state.RegistrationSucceeded(result, _now));
             Do(new ScheduleRefresh(RefreshPolicy.NextRefresh(Math.Max(1, result.GrantedExpires), _random)));
             if (completed.Kind == RegisterKind.Command)
@@ -455,7 +463,7 @@ internal sealed class AccountDecider
         Apply(_state.RegistrationEnded(result, _now));
         if (Refuses(cause))
         {
-            Set(_state with { RegistrationFailures = 0 });
+            ResetFailures();
             Do(new Warn($"refresh refused ({cause.ToDisplayName()}{StatusSuffix(result)}); not retrying"));
             return;
         }
@@ -469,7 +477,7 @@ internal sealed class AccountDecider
     {
         Do(CancelRefresh.Instance);
         GiveBackPermit();
-        Set(_state with { RegistrationFailures = 0 });
+        ResetFailures();
     }
 
     // ---- loss and recovery ------------------------------------------------------------------
@@ -603,6 +611,14 @@ internal sealed class AccountDecider
         => result.StatusCode is { } status ? " " + status.ToString(CultureInfo.InvariantCulture) : "";
 
     private void Set(AccountState state) => _state = state;
+
+    private void ResetFailures()
+    {
+        if (_state.RegistrationFailures != 0)
+        {
+            Set(_state with { RegistrationFailures = 0 });
+        }
+    }
 
     private void Do(AccountEffect effect) => _effects.Add(effect);
 

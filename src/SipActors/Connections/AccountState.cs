@@ -61,22 +61,33 @@ public sealed record AccountState
     /// the user of a connect without registration.
     /// </summary>
     public AccountDecision Decide(AccountInput input, DateTimeOffset now, Random random, ConnectionActorSettings settings)
-        => new AccountDecider(this, now, random, settings).Decide(input);
+        => DecideInto(input, now, random, settings, new List<AccountEffect>(4));
+
+    /// <summary>As <see cref="Decide"/>, filling <paramref name="effects"/> (emptied first): the actor reuses one list.</summary>
+    internal AccountDecision DecideInto(AccountInput input, DateTimeOffset now, Random random, ConnectionActorSettings settings, List<AccountEffect> effects)
+    {
+        effects.Clear();
+        return new AccountDecider(this, now, random, settings, effects).Decide(input);
+    }
 
     // ---- connect ------------------------------------------------------------------------------
 
-    public AccountTransition ConnectStarted(DateTimeOffset now)
-        => Next(this with { Status = ConnectionStatus.Connecting, Generation = Generation + 1, Recovering = false, Attempt = 0 },
-            new ConnectStarted(Account, now));
+    /// <summary>A connect begins for <paramref name="requester"/>: a new generation, no retry counted yet.</summary>
+    public AccountTransition ConnectStarted(DateTimeOffset now, object? requester = null)
+        => Next(this with
+        {
+            Status = ConnectionStatus.Connecting, Phase = AccountPhase.Connecting, Generation = Generation + 1, Recovering = false, Attempt = 0,
+            ConnectRequester = requester, RegistrationFailures = 0,
+        }, new ConnectStarted(Account, now));
 
-    public AccountTransition ParametersResolved(ConnectionParameters parameters, DateTimeOffset now)
-        => Next(this with { Parameters = parameters }, new ConnectParametersResolveSucceeded(Account, now, parameters));
+    public AccountTransition ParametersResolved(ConnectionParameters parameters, DateTimeOffset now, SipServerTarget? target = null)
+        => Next(this with { Parameters = parameters, Target = target }, new ConnectParametersResolveSucceeded(Account, now, parameters));
 
     public AccountTransition ParametersFailed(string error, DateTimeOffset now)
         => Next(this, new ConnectParametersResolveFailed(Account, now, error));
 
     /// <summary>A transport attempt is due (the first, or a recovery): a new generation; under a supervisor it waits for a permit.</summary>
-    public AccountState AttemptDue() => this with { Status = ConnectionStatus.Connecting, Generation = Generation + 1 };
+    public AccountState AttemptDue() => this with { Status = ConnectionStatus.Connecting, Phase = AccountPhase.Connecting, Generation = Generation + 1 };
 
     public AccountTransition AttemptStarted(string transportUri, DateTimeOffset now)
         => Next(this, new Connecting(Account, now, Attempt, transportUri));
@@ -86,11 +97,15 @@ public sealed record AccountState
             new ConnectedWithConfiguration(Account, now, configuration),
             new Connected(Account, now, transportUri, localEndPoint));
 
-    /// <summary>The connect is complete (transport up, and registered when asked): <c>connect-succeeded</c>, except for a recovery.</summary>
+    /// <summary>
+    /// The connect is complete (transport up, and registered when asked): connected, its permit and
+    /// requester let go; <c>connect-succeeded</c>, except for a recovery.
+    /// </summary>
     public AccountTransition ConnectCompleted(DateTimeOffset now)
-        => Recovering
-            ? Next(this with { Recovering = false, Attempt = 0 })
-            : Next(this, new ConnectSucceeded(Account, now, Configuration!));
+    {
+        var next = this with { Phase = AccountPhase.Connected, Recovering = false, Attempt = 0, HoldingPermit = false, ConnectRequester = null };
+        return Recovering ? Next(next) : Next(next, new ConnectSucceeded(Account, now, Configuration!));
+    }
 
     public AccountTransition ConnectFailed(string error, string? cause, DateTimeOffset now)
         => Next(this, new ConnectFailed(Account, now, error, cause));

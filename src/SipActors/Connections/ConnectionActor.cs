@@ -144,18 +144,32 @@ public sealed class ConnectionActor : ActorBase, IWithStash
     /// <summary>Moves to the decided state, tells the gate of a new status, then performs the effects in order (CONTRACT.md §2: the state is updated when an event is seen).</summary>
     private void Run(AccountInput input)
     {
-        var previous = _state.Status;
-        var decision = _state.Decide(input, DateTimeOffset.UtcNow, Random.Shared, _settings);
-        _state = decision.State;
-        if (_state.Status != previous)
+        // One list per thread, taken for the decision and given back: an actor runs on one thread
+        // at a time and performs its effects before it returns (a nested run would find none and make its own).
+        var effects = t_effects ?? new List<AccountEffect>(8);
+        t_effects = null;
+        try
         {
-            _gate.StatusChanged(Self, _account, _state.Status);
+            var previous = _state.Status;
+            _state = _state.DecideInto(input, DateTimeOffset.UtcNow, Random.Shared, _settings, effects).State;
+            if (_state.Status != previous)
+            {
+                _gate.StatusChanged(Self, _account, _state.Status);
+            }
+            foreach (var effect in effects)
+            {
+                Perform(effect);
+            }
         }
-        foreach (var effect in decision.Effects)
+        finally
         {
-            Perform(effect);
+            effects.Clear();
+            t_effects = effects;
         }
     }
+
+    [ThreadStatic]
+    private static List<AccountEffect>? t_effects;
 
     private void Perform(AccountEffect effect)
     {
