@@ -91,6 +91,7 @@ internal sealed class NonInviteClientTransaction(SipTransactionLayer layer, stri
         if (Fail())
         {
             TrySetException(new SipTransactionTimeoutException(Method, _timers.TransactionTimeout));
+            Layer.OnClientTransactionTimedOut(Channel);
         }
     }
 

@@ -50,8 +50,10 @@ public sealed class SipUserAgent : IAsyncDisposable
 
     /// <summary>
     /// Opens the flow. UDP has no connection, so the server must have answered for the flow to
-    /// count as up: an OPTIONS (any status), unless it answered another account of this stack
-    /// within <see cref="SipStack.UdpServerLivenessWindow"/>.
+    /// count as up: an OPTIONS (any status), shared by the accounts that connect at once, unless it
+    /// answered another account of this stack within <see cref="SipStack.UdpServerLivenessWindow"/>.
+    /// While the stack's server check knows the server unreachable, nothing is sent: the connect
+    /// waits (until <paramref name="cancellationToken"/> ends it) for the check to hear it again.
     /// </summary>
     public async Task ConnectAsync(CancellationToken cancellationToken = default)
     {
@@ -84,7 +86,16 @@ public sealed class SipUserAgent : IAsyncDisposable
         {
             if (!_stack.UdpServerAnsweredRecently(remote))
             {
-                await PingAsync(cancellationToken).ConfigureAwait(false);
+                if (_stack.UdpServerCheck.Interval > TimeSpan.Zero)
+                {
+                    // One OPTIONS for every account connecting at once, and none of their own while the
+                    // server is known unreachable: they wait for the server check to hear it again.
+                    await _stack.ServerMonitor.WhenAnsweredAsync(remote, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await PingAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
             _stack.ServerMonitor.Add(remote, this);
         }

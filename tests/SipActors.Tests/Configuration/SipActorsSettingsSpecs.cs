@@ -18,7 +18,7 @@ public class SipActorsSettingsSpecs
         Assert.Equal(TimeSpan.FromMilliseconds(500), settings.Timers.T1);
         Assert.Equal(8388608, settings.UdpReceiveBufferSize);
         Assert.Equal(200, settings.Supervisor.MaxConcurrentConnects);
-        Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5), 2),
+        Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(4), 1),
             (settings.UdpServerCheck.Interval, settings.UdpServerCheck.Timeout, settings.UdpServerCheck.FailuresToLose));
         Assert.Empty(settings.Accounts);
     }
