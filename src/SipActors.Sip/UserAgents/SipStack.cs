@@ -57,6 +57,9 @@ public sealed class SipStack : IAsyncDisposable
     /// <summary>How a UDP server that stopped answering is noticed (one OPTIONS per silent server, not per account).</summary>
     public UdpServerCheckOptions UdpServerCheck { get; init; } = UdpServerCheckOptions.Default;
 
+    /// <summary>Keep-alives on TCP, TLS, WS and WSS flows (CRLF ping/pong or WebSocket ping frames), started on every connect; 30 s by default.</summary>
+    public KeepAliveOptions KeepAlive { get; init; } = KeepAliveOptions.Default;
+
     /// <summary>The clock of the stack's timer wheel and server checks.</summary>
     public TimeProvider TimeProvider { get; }
 

@@ -61,12 +61,7 @@ public sealed class SipUserAgent : IAsyncDisposable
         var remote = target.Kind is SipTransportKind.Ws or SipTransportKind.Wss
             ? new IPEndPoint(IPAddress.Loopback, target.Port) // ClientWebSocket resolves the URL itself
             : (await _stack.Resolver.ResolveAsync(target, cancellationToken).ConfigureAwait(false))[0];
-        SipChannel channel = target.Kind switch
-        {
-            SipTransportKind.Udp => _stack.GetUdpTransport(remote.Address).GetChannel(remote),
-            SipTransportKind.Tcp or SipTransportKind.Tls => await StreamChannel.ConnectAsync(target.Kind, remote, _stack.Transactions, _stack.Tls, cancellationToken: cancellationToken).ConfigureAwait(false),
-            _ => await WebSocketChannel.ConnectAsync(target.WebSocketUri!, _stack.Transactions, _stack.Tls, cancellationToken: cancellationToken).ConfigureAwait(false),
-        };
+        var channel = await OpenChannelAsync(target, remote, cancellationToken).ConfigureAwait(false);
         _disconnecting = false;
         _channel = channel;
         channel.Closed += OnChannelClosed;
@@ -98,6 +93,28 @@ public sealed class SipUserAgent : IAsyncDisposable
                 }
             }
             _stack.ServerMonitor.Add(remote, this);
+        }
+    }
+
+    /// <summary>A new flow to the target; connection-oriented ones keep themselves alive (and find a dead peer) as the stack says.</summary>
+    private async Task<SipChannel> OpenChannelAsync(SipServerTarget target, IPEndPoint remote, CancellationToken cancellationToken)
+    {
+        var keepAlive = _stack.KeepAlive;
+        switch (target.Kind)
+        {
+            case SipTransportKind.Udp:
+                return _stack.GetUdpTransport(remote.Address).GetChannel(remote);
+            case SipTransportKind.Tcp or SipTransportKind.Tls:
+                var stream = await StreamChannel.ConnectAsync(target.Kind, remote, _stack.Transactions, _stack.Tls, cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (keepAlive.Enabled)
+                {
+                    stream.StartKeepAlive(_stack.Wheel, keepAlive.Interval, keepAlive.PongTimeout);
+                }
+                return stream;
+            default:
+                return await WebSocketChannel.ConnectAsync(target.WebSocketUri!, _stack.Transactions, _stack.Tls,
+                    keepAliveInterval: keepAlive.Enabled ? keepAlive.Interval : TimeSpan.Zero, keepAliveTimeout: keepAlive.PongTimeout,
+                    cancellationToken: cancellationToken).ConfigureAwait(false);
         }
     }
 

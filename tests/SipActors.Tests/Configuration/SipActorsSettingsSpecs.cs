@@ -20,6 +20,7 @@ public class SipActorsSettingsSpecs
         Assert.Equal(200, settings.Supervisor.MaxConcurrentConnects);
         Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(4), 1),
             (settings.UdpServerCheck.Interval, settings.UdpServerCheck.Timeout, settings.UdpServerCheck.FailuresToLose));
+        Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10)), (settings.KeepAlive.Interval, settings.KeepAlive.PongTimeout));
         Assert.Empty(settings.Accounts);
     }
 
@@ -31,6 +32,7 @@ public class SipActorsSettingsSpecs
               connect-rate-limit = 50
               timers.t1 = 250ms
               transport.udp.server-check-interval = 0s
+              transport.keep-alive-interval = 0s
               accounts = [
                 { id = alice, sip-server-ip = 127.0.0.1, sip-server-url = "udp://127.0.0.1:5060", register = true,
                   user = alice, password = pw-alice, display-name = "Alice", extra-headers = ["X-Test: 1"],
@@ -45,6 +47,7 @@ public class SipActorsSettingsSpecs
         Assert.Equal(50, settings.Supervisor.ConnectRateLimit);
         Assert.Equal(TimeSpan.FromMilliseconds(250), settings.Timers.T1);
         Assert.Equal(TimeSpan.Zero, settings.UdpServerCheck.Interval); // zero turns the check off
+        Assert.False(settings.KeepAlive.Enabled); // and zero turns keep-alives off
         Assert.Equal(2, settings.Accounts.Count);
         var alice = settings.Accounts[0];
         Assert.Equal("alice", alice.Account.Value);
