@@ -130,7 +130,7 @@ public sealed class SipUserAgent : IAsyncDisposable
             }
             var channel = _channel ?? throw new InvalidOperationException("Not connected.");
             var created = new OutOfDialogClient(_stack.Transactions, channel, new SipNameAddress(AddressOfRecord, Options.DisplayName).ToString(),
-                _registration!.SentBy, Options.UserAgent, Credentials);
+                _registration!.SentBy, Options.UserAgent, Credentials, ReopenAsync);
             return Interlocked.CompareExchange(ref _requests, created, null) ?? created;
         }
     }
@@ -266,7 +266,100 @@ public sealed class SipUserAgent : IAsyncDisposable
         }
     }
 
-    public Task<RegistrationResult> UnregisterAsync() => (_registration ?? throw new InvalidOperationException("Not connected.")).UnregisterAsync();
+    /// <summary>
+    /// Removes the binding (REGISTER with Expires: 0). When the flow turns out closed under it (the
+    /// server dropped the connection before or while it was sent), it is sent once more on a new
+    /// connection to the same target, which becomes this agent's flow: the same Call-ID, the next
+    /// CSeq, a new branch and the Contact of the binding it removes. If that fails too, the
+    /// failure is returned at once.
+    /// </summary>
+    public async Task<RegistrationResult> UnregisterAsync()
+    {
+        var registration = _registration ?? throw new InvalidOperationException("Not connected.");
+        var result = await registration.UnregisterAsync().ConfigureAwait(false);
+        if (result.Success || result.Cause != RegistrationFailureCause.ConnectionError || !IsClosedConnection(registration.Channel))
+        {
+            return result;
+        }
+        SipChannel fresh;
+        try
+        {
+            fresh = await ReopenAsync(registration.Channel).ConfigureAwait(false);
+        }
+        catch (SipTransportException e)
+        {
+            return result with { Error = $"{result.Error}; a new connection failed too: {e.Message}" };
+        }
+        registration.ContinueOn(fresh);
+        return await registration.UnregisterAsync().ConfigureAwait(false);
+    }
+
+    private static bool IsClosedConnection(SipChannel channel) => channel.IsReliable && channel.IsClosed;
+
+    /// <summary>How long a new connection for a request whose flow closed may take before the request fails.</summary>
+    private static readonly TimeSpan ReopenTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// A new connection to the target in place of <paramref name="closed"/>: it becomes this
+    /// agent's flow (its loss is reported like the old one's), and the clients made for the old
+    /// flow are made again on first use. Concurrent callers share one new connection.
+    /// </summary>
+    private async Task<SipChannel> ReopenAsync(SipChannel closed)
+    {
+        Task<SipChannel> reopening;
+        lock (this)
+        {
+            if (_channel is { IsClosed: false } current && !ReferenceEquals(current, closed))
+            {
+                return current; // another request already reopened the flow
+            }
+            reopening = _reopening ??= OpenReplacementAsync();
+        }
+        try
+        {
+            return await reopening.ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (this)
+            {
+                if (ReferenceEquals(_reopening, reopening))
+                {
+                    _reopening = null;
+                }
+            }
+        }
+    }
+
+    private Task<SipChannel>? _reopening;
+
+    private async Task<SipChannel> OpenReplacementAsync()
+    {
+        var target = Options.Target;
+        using var timeout = new CancellationTokenSource(ReopenTimeout);
+        SipChannel channel;
+        try
+        {
+            var remote = target.Kind is SipTransportKind.Ws or SipTransportKind.Wss
+                ? new IPEndPoint(IPAddress.Loopback, target.Port)
+                : (await _stack.Resolver.ResolveAsync(target, timeout.Token).ConfigureAwait(false))[0];
+            channel = await OpenChannelAsync(target, remote, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new SipTransportException($"{target}: no new connection within {ReopenTimeout.TotalSeconds:0} s", e);
+        }
+        var old = _channel;
+        if (old is not null)
+        {
+            old.Closed -= OnChannelClosed;
+        }
+        _channel = channel;
+        channel.Closed += OnChannelClosed;
+        _requests = null;
+        _calling = null;
+        return channel;
+    }
 
     /// <summary>Routes the account's incoming requests to <paramref name="handler"/> (by its user name).</summary>
     public bool AttachRequestHandler(ISipRequestHandler handler)
