@@ -233,8 +233,15 @@ internal sealed class UdpServerMonitor : IAsyncDisposable
             }
             server.Unreachable = true;
             Volatile.Write(ref server.HeardAt, 0);
-            lost = [.. server.Members.Keys];
-            server.Members.Clear();
+            // One by one: an account that joins meanwhile (a connect just finishing) is told too, or stays.
+            lost = [];
+            foreach (var agent in server.Members.Keys)
+            {
+                if (server.Members.TryRemove(agent, out _))
+                {
+                    lost.Add(agent);
+                }
+            }
         }
         var error = new SipTransportException(string.Create(CultureInfo.InvariantCulture,
             $"the UDP server {endpoint} stopped answering: {_options.FailuresToLose} OPTIONS {(_options.FailuresToLose == 1 ? "probe" : "probes")} without an answer within {_options.Timeout.TotalSeconds:0.#} s"));
