@@ -291,7 +291,17 @@ public sealed class SipUserAgent : IAsyncDisposable
             return result with { Error = $"{result.Error}; a new connection failed too: {e.Message}" };
         }
         registration.ContinueOn(fresh);
-        return await registration.UnregisterAsync().ConfigureAwait(false);
+        try
+        {
+            return await registration.UnregisterAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!ReferenceEquals(_channel, fresh) && fresh is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync().ConfigureAwait(false); // disconnected meanwhile: the new flow served this request only
+            }
+        }
     }
 
     private static bool IsClosedConnection(SipChannel channel) => channel.IsReliable && channel.IsClosed;
@@ -348,6 +358,10 @@ public sealed class SipUserAgent : IAsyncDisposable
         catch (OperationCanceledException e)
         {
             throw new SipTransportException($"{target}: no new connection within {ReopenTimeout.TotalSeconds:0} s", e);
+        }
+        if (_disconnecting)
+        {
+            return channel; // not adopted: the caller closes it after its request
         }
         var old = _channel;
         if (old is not null)
