@@ -291,17 +291,7 @@ public sealed class SipUserAgent : IAsyncDisposable
             return result with { Error = $"{result.Error}; a new connection failed too: {e.Message}" };
         }
         registration.ContinueOn(fresh);
-        try
-        {
-            return await registration.UnregisterAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            if (!ReferenceEquals(_channel, fresh) && fresh is IAsyncDisposable disposable)
-            {
-                await disposable.DisposeAsync().ConfigureAwait(false); // disconnected meanwhile: the new flow served this request only
-            }
-        }
+        return await registration.UnregisterAsync().ConfigureAwait(false);
     }
 
     private static bool IsClosedConnection(SipChannel channel) => channel.IsReliable && channel.IsClosed;
@@ -323,7 +313,7 @@ public sealed class SipUserAgent : IAsyncDisposable
             {
                 return current; // another request already reopened the flow
             }
-            reopening = _reopening ??= OpenReplacementAsync();
+            reopening = _reopening ??= OpenReplacementAsync(closed);
         }
         try
         {
@@ -343,7 +333,7 @@ public sealed class SipUserAgent : IAsyncDisposable
 
     private Task<SipChannel>? _reopening;
 
-    private async Task<SipChannel> OpenReplacementAsync()
+    private async Task<SipChannel> OpenReplacementAsync(SipChannel closed)
     {
         var target = Options.Target;
         using var timeout = new CancellationTokenSource(ReopenTimeout);
@@ -359,9 +349,13 @@ public sealed class SipUserAgent : IAsyncDisposable
         {
             throw new SipTransportException($"{target}: no new connection within {ReopenTimeout.TotalSeconds:0} s", e);
         }
-        if (_disconnecting)
+        if (_disconnecting || !ReferenceEquals(_channel, closed))
         {
-            return channel; // not adopted: the caller closes it after its request
+            // Disconnected or connected anew meanwhile: the new flow carries this one request and
+            // is closed once its transaction is surely over (Timer F).
+            _stack.Wheel.Schedule(_stack.Transactions.Timers.TransactionTimeout + TimeSpan.FromSeconds(1),
+                static c => _ = ((IAsyncDisposable)c!).DisposeAsync().AsTask(), channel);
+            return channel;
         }
         var old = _channel;
         if (old is not null)
