@@ -30,6 +30,10 @@ public sealed class SipUserAgent : IAsyncDisposable
     // MESSAGE or place a call, and these came to ~700 bytes of every idle account.
     private ConcurrentDictionary<SipCall, byte>? _calls;
     private bool _disconnecting;
+    private Task<SipChannel>? _reopening; // the new connection being opened for requests whose flow closed
+
+    /// <summary>How long a new connection for a request whose flow closed may take before the request fails.</summary>
+    private static readonly TimeSpan ReopenTimeout = TimeSpan.FromSeconds(10);
 
     public SipUserAgent(SipStack stack, SipUserAgentOptions options)
     {
@@ -296,9 +300,6 @@ public sealed class SipUserAgent : IAsyncDisposable
 
     private static bool IsClosedConnection(SipChannel channel) => channel.IsReliable && channel.IsClosed;
 
-    /// <summary>How long a new connection for a request whose flow closed may take before the request fails.</summary>
-    private static readonly TimeSpan ReopenTimeout = TimeSpan.FromSeconds(10);
-
     /// <summary>
     /// A new connection to the target in place of <paramref name="closed"/>: it becomes this
     /// agent's flow (its loss is reported like the old one's), and the clients made for the old
@@ -330,8 +331,6 @@ public sealed class SipUserAgent : IAsyncDisposable
             }
         }
     }
-
-    private Task<SipChannel>? _reopening;
 
     private async Task<SipChannel> OpenReplacementAsync(SipChannel closed)
     {

@@ -27,6 +27,7 @@ internal sealed class UdpServerMonitor : IAsyncDisposable
     private readonly ConcurrentDictionary<IPEndPoint, Server> _servers = new();
     private readonly TimeSpan _tick;
     private int _started;
+    private long _probesSent;
     private volatile bool _stopped;
 
     public UdpServerMonitor(SipStack stack, UdpServerCheckOptions options)
@@ -46,7 +47,6 @@ internal sealed class UdpServerMonitor : IAsyncDisposable
 
     /// <summary>Probes sent so far (for tests and metrics).</summary>
     public long ProbesSent => Interlocked.Read(ref _probesSent);
-    private long _probesSent;
 
     /// <summary>Watches <paramref name="server"/> for <paramref name="member"/>, which is told when the server is lost.</summary>
     public void Add(IPEndPoint server, SipUserAgent member)
