@@ -15,5 +15,6 @@ internal static class SipStackFactory
         })
         {
             UdpServerCheck = settings.UdpServerCheck,
+            KeepAlive = settings.KeepAlive,
         };
 }

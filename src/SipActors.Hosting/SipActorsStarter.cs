@@ -37,6 +37,7 @@ internal static class SipActorsStarter
         })
         {
             UdpServerCheck = settings.UdpServerCheck,
+            KeepAlive = settings.KeepAlive,
         };
         var instruments = new SipActorsInstruments(resolver.GetService<IMeterFactory>(), stack);
         var supervisor = system.ActorOf(ConnectionSupervisor.Props(stack, settings.Supervisor), SupervisorName);

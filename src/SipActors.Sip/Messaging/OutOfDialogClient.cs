@@ -22,6 +22,7 @@ public sealed class OutOfDialogClient
     private readonly string _sentBy;
     private readonly string? _userAgent;
     private readonly DigestCredentials? _credentials;
+    private readonly Func<SipChannel, Task<SipChannel>>? _reopen;
     private DigestAuthenticator? _authenticator; // made on the first challenge: most accounts never send a request
 
     /// <param name="transactions">The stack's transaction layer.</param>
@@ -30,8 +31,15 @@ public sealed class OutOfDialogClient
     /// <param name="sentBy">The Via sent-by of the flow (the registration's).</param>
     /// <param name="userAgent">The User-Agent header value, if any.</param>
     /// <param name="credentials">Answers digest challenges; none: a challenge is the outcome.</param>
-    public OutOfDialogClient(SipTransactionLayer transactions, SipChannel channel, string from, string sentBy, string? userAgent, DigestCredentials? credentials)
+    /// <param name="reopen">
+    /// Gives a new connection to the same target when the flow (TCP/TLS/WS) turns out closed; the
+    /// request is then sent once more on it (same Call-ID, next CSeq, new branch). None: a closed
+    /// flow is the outcome.
+    /// </param>
+    public OutOfDialogClient(SipTransactionLayer transactions, SipChannel channel, string from, string sentBy, string? userAgent, DigestCredentials? credentials,
+        Func<SipChannel, Task<SipChannel>>? reopen = null)
     {
+        _reopen = reopen;
         _transactions = transactions ?? throw new ArgumentNullException(nameof(transactions));
         _channel = channel ?? throw new ArgumentNullException(nameof(channel));
         _from = from;
@@ -72,6 +80,8 @@ public sealed class OutOfDialogClient
         var callId = SipIdentifiers.NewCallId();
         var fromTag = SipIdentifiers.NewTag();
         var digest = new DigestRetry(); // this request's own: concurrent requests share only the authenticator
+        var channel = _channel;
+        var reopened = false;
         for (uint cseq = 1; ; cseq++)
         {
             var request = Build(method, target, callId, fromTag, cseq, body, contentType);
@@ -82,11 +92,25 @@ public sealed class OutOfDialogClient
             SipResponse response;
             try
             {
-                response = await _transactions.SendRequestAsync(request, _channel).WaitAsync(cancellationToken).ConfigureAwait(false);
+                response = await _transactions.SendRequestAsync(request, channel).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (SipTransactionTimeoutException e)
             {
                 return new SipRequestOutcome { Success = false, Error = "no answer: " + e.Message };
+            }
+            catch (SipTransportException e) when (_reopen is not null && !reopened && channel.IsReliable && channel.IsClosed)
+            {
+                // The server closed the flow: once more on a new connection, failing fast if that fails too.
+                try
+                {
+                    channel = await _reopen(channel).WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (SipTransportException again)
+                {
+                    return new SipRequestOutcome { Success = false, Error = $"transport error: {e.Message}; a new connection failed too: {again.Message}" };
+                }
+                reopened = true;
+                continue;
             }
             catch (SipTransportException e)
             {
@@ -118,7 +142,7 @@ public sealed class OutOfDialogClient
     {
         var request = new SipRequest(method, target);
         var h = request.Headers;
-        h.Add(SipHeaderId.Via, SipVia.NewTop(_channel.Kind, _sentBy));
+        h.Add(SipHeaderId.Via, SipVia.NewTop(_channel.Kind, _sentBy)); // a reopened flow is of the same kind
         h.Add(SipHeaderId.MaxForwards, "70");
         h.Add(SipHeaderId.From, string.Concat(_from, ";tag=", fromTag));
         h.Add(SipHeaderId.To, "<" + target + ">");

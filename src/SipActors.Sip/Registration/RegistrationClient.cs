@@ -20,7 +20,7 @@ public sealed class RegistrationClient
     private const int MaxAttempts = 5;
 
     private readonly SipTransactionLayer _transactions;
-    private readonly SipChannel _channel;
+    private SipChannel _channel;
     private readonly RegistrationOptions _options;
     private readonly DigestAuthenticator _authenticator = new();
     private readonly DigestCredentials? _credentials;
@@ -65,6 +65,16 @@ public sealed class RegistrationClient
 
     /// <summary>The Service-Route of the last successful registration.</summary>
     public IReadOnlyList<string> ServiceRoutes { get; private set; } = [];
+
+    /// <summary>The flow REGISTERs go over.</summary>
+    public SipChannel Channel => _channel;
+
+    /// <summary>
+    /// Goes on over <paramref name="channel"/>, a new flow to the same registrar, after the old
+    /// one closed: the same Call-ID, the next CSeq, the same Contact (the binding to refresh or
+    /// remove) and the last challenge. Not while an exchange is under way.
+    /// </summary>
+    public void ContinueOn(SipChannel channel) => _channel = channel ?? throw new ArgumentNullException(nameof(channel));
 
     /// <summary>Registers (or refreshes) the binding for <see cref="RegistrationOptions.Expires"/> seconds.</summary>
     public Task<RegistrationResult> RegisterAsync() => ExchangeAsync(_options.Expires);

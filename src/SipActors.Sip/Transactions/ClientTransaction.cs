@@ -53,6 +53,33 @@ internal abstract class ClientTransaction(SipTransactionLayer layer, string key,
         }
     }
 
+    /// <summary>
+    /// Over a connection, its loss is this transaction's transport error (RFC 3261 §17.1.4, §18.4):
+    /// a request whose answer can no longer come back fails at once instead of waiting for Timer F.
+    /// </summary>
+    protected void WatchChannel()
+    {
+        if (Channel.IsReliable)
+        {
+            Channel.Closed += OnChannelClosed;
+            if (Channel.IsClosed)
+            {
+                OnChannelClosed(Channel, null); // closed before we subscribed: the event is not raised again
+            }
+        }
+    }
+
+    protected void UnwatchChannel()
+    {
+        if (Channel.IsReliable)
+        {
+            Channel.Closed -= OnChannelClosed;
+        }
+    }
+
+    private void OnChannelClosed(SipChannel channel, Exception? error)
+        => OnTransportError(new SipTransportException($"{Method}: {channel} closed before the final response" + (error is null ? "" : ": " + error.Message), error));
+
     protected SipTransportException AsTransportError(Exception error)
         => error as SipTransportException ?? new SipTransportException($"{Method} could not be sent: {error.Message}", error);
 }

@@ -185,6 +185,7 @@ internal sealed class InviteClientTransaction(SipTransactionLayer layer, string 
         }
         Layer.Remove(this);
         TrySetException(new SipTransactionTimeoutException("INVITE", waited));
+        Layer.OnClientTransactionTimedOut(Channel);
     }
 
     private void Terminate()

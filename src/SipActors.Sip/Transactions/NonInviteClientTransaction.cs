@@ -30,6 +30,7 @@ internal sealed class NonInviteClientTransaction(SipTransactionLayer layer, stri
             }
             _timerF = Layer.Wheel.Schedule(_timers.TransactionTimeout, static s => ((NonInviteClientTransaction)s!).OnTimerF(), this);
         }
+        WatchChannel();
         Send(Request);
     }
 
@@ -50,6 +51,7 @@ internal sealed class NonInviteClientTransaction(SipTransactionLayer layer, stri
             _timerE?.Cancel();
             _timerF?.Cancel();
         }
+        UnwatchChannel();
         TrySetResult(response);
         if (Channel.IsReliable)
         {
@@ -91,6 +93,7 @@ internal sealed class NonInviteClientTransaction(SipTransactionLayer layer, stri
         if (Fail())
         {
             TrySetException(new SipTransactionTimeoutException(Method, _timers.TransactionTimeout));
+            Layer.OnClientTransactionTimedOut(Channel);
         }
     }
 
@@ -106,6 +109,7 @@ internal sealed class NonInviteClientTransaction(SipTransactionLayer layer, stri
             _timerE?.Cancel();
             _timerF?.Cancel();
         }
+        UnwatchChannel();
         Layer.Remove(this);
         return true;
     }

@@ -44,6 +44,12 @@ public sealed class SipTransactionLayer : ISipMessageSink
     public Action<SipServerTransaction>? RequestReceived { get; set; }
 
     /// <summary>
+    /// A client transaction got no final response (Timer F or B), with the channel it used. Over
+    /// UDP that is the one sign that a server went away; the stack's server check listens.
+    /// </summary>
+    public event Action<SipChannel>? ClientTransactionTimedOut;
+
+    /// <summary>
     /// Sends a non-INVITE request in a new client transaction and completes with its final
     /// response. The request must carry a top Via with a unique <c>z9hG4bK</c> branch.
     /// Faults with <see cref="SipTransactionTimeoutException"/> or <see cref="SipTransportException"/>.
@@ -197,6 +203,8 @@ public sealed class SipTransactionLayer : ISipMessageSink
     internal void Remove(ClientTransaction transaction) => _clients.TryRemove(new(transaction.Key, transaction));
 
     internal void Remove(SipServerTransaction transaction) => _servers.TryRemove(new(transaction.Key, transaction));
+
+    internal void OnClientTransactionTimedOut(SipChannel channel) => ClientTransactionTimedOut?.Invoke(channel);
 
     internal void CountRetransmission() => Interlocked.Increment(ref _retransmissions);
 }

@@ -146,47 +146,73 @@ public sealed class StreamChannel : SipChannel, IAsyncDisposable
     public ValueTask SendKeepAliveAsync(CancellationToken cancellationToken = default) => SendAsync(Ping, cancellationToken);
 
     /// <summary>
-    /// Pings every <paramref name="interval"/> (RFC 5626 §4.4.1) and declares the connection dead
-    /// when no pong follows within <paramref name="pongTimeout"/> (10 s in the RFC): a silent peer
-    /// is reported through <see cref="SipChannel.Closed"/> instead of hanging its account.
+    /// Pings about every <paramref name="interval"/> (RFC 5626 §4.4.1: each wait drawn between 80%
+    /// and 100% of it, so flows opened together drift apart) and declares the connection dead when
+    /// no pong follows within <paramref name="pongTimeout"/> (10 s in the RFC): a silent peer is
+    /// reported once through <see cref="SipChannel.Closed"/>, within interval + timeout, instead of
+    /// hanging its account. The timers live on the shared wheel; none is held per idle flow
+    /// beyond the next deadline.
     /// </summary>
     public void StartKeepAlive(Timers.SipTimerWheel wheel, TimeSpan interval, TimeSpan? pongTimeout = null)
     {
         ArgumentNullException.ThrowIfNull(wheel);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
         var timeout = pongTimeout ?? TimeSpan.FromSeconds(10);
-        wheel.Schedule(interval, _ => _ = PingAsync(wheel, interval, timeout));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero, nameof(pongTimeout));
+        var keepAlive = new KeepAlive(this, wheel, interval, timeout);
+        wheel.Schedule(keepAlive.NextWait(), static s => _ = ((KeepAlive)s!).PingAsync(), keepAlive);
     }
 
-    private async Task PingAsync(Timers.SipTimerWheel wheel, TimeSpan interval, TimeSpan timeout)
+    /// <summary>One flow's keep-alive: the state its wheel callbacks share, without a closure per ping.</summary>
+    private sealed class KeepAlive(StreamChannel channel, Timers.SipTimerWheel wheel, TimeSpan interval, TimeSpan timeout)
     {
-        if (IsClosed)
+        private long _sentAt;
+
+        public TimeSpan NextWait() => TimeSpan.FromTicks((long)(interval.Ticks * (0.8 + 0.2 * Random.Shared.NextDouble())));
+
+        public async Task PingAsync()
         {
-            return;
-        }
-        var sentAt = Environment.TickCount64;
-        try
-        {
-            await SendKeepAliveAsync().ConfigureAwait(false);
-        }
-        catch (SipTransportException)
-        {
-            return; // the loss is already reported
-        }
-        wheel.Schedule(timeout, _ =>
-        {
-            if (IsClosed)
+            if (channel.IsClosed)
             {
                 return;
             }
-            if (LastPongTick < sentAt)
+            _sentAt = Environment.TickCount64;
+            try
             {
-                Lose(new SipTransportException($"{this}: no keep-alive pong within {timeout.TotalSeconds:0.#} s"));
+                await channel.SendKeepAliveAsync().ConfigureAwait(false);
+                wheel.Schedule(timeout, static s => ((KeepAlive)s!).CheckPong(), this);
+            }
+            catch (SipTransportException)
+            {
+                // The loss is already reported.
+            }
+            catch (ObjectDisposedException)
+            {
+                // The stack is shutting down.
+            }
+        }
+
+        private void CheckPong()
+        {
+            if (channel.IsClosed)
+            {
                 return;
             }
-            var next = interval - timeout;
-            wheel.Schedule(next > TimeSpan.Zero ? next : TimeSpan.FromMilliseconds(1), _ => _ = PingAsync(wheel, interval, timeout));
-        });
+            if (channel.LastPongTick < _sentAt)
+            {
+                channel.Lose(new SipTransportException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{channel}: no keep-alive pong within {timeout.TotalSeconds:0.#} s (RFC 5626 §4.4.1)")));
+                return;
+            }
+            var next = NextWait() - timeout;
+            try
+            {
+                wheel.Schedule(next > TimeSpan.Zero ? next : TimeSpan.FromMilliseconds(1), static s => _ = ((KeepAlive)s!).PingAsync(), this);
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
     }
 
     private static readonly Exception NoError = new SipTransportException("closed");

@@ -32,9 +32,15 @@ public sealed class WebSocketChannel : SipChannel, IAsyncDisposable
     public override IPEndPoint LocalEndPoint { get; }
     public override IPEndPoint RemoteEndPoint { get; }
 
-    /// <summary>Opens <c>ws://</c> or <c>wss://</c> <paramref name="uri"/> with subprotocol <c>sip</c>.</summary>
+    /// <summary>
+    /// Opens <c>ws://</c> or <c>wss://</c> <paramref name="uri"/> with subprotocol <c>sip</c>. With a
+    /// <paramref name="keepAliveInterval"/>, the socket sends a ping frame (RFC 6455 §5.5.2) after
+    /// about that much time and closes the flow as dead when no pong comes within
+    /// <paramref name="keepAliveTimeout"/>; zero sends none.
+    /// </summary>
     public static async Task<WebSocketChannel> ConnectAsync(Uri uri, ISipMessageSink sink, TlsOptions? tls = null,
-        SipParserLimits? limits = null, CancellationToken cancellationToken = default)
+        SipParserLimits? limits = null, TimeSpan keepAliveInterval = default, TimeSpan keepAliveTimeout = default,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(uri);
         ArgumentNullException.ThrowIfNull(sink);
@@ -46,7 +52,19 @@ public sealed class WebSocketChannel : SipChannel, IAsyncDisposable
         };
         var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol("sip");
-        socket.Options.KeepAliveInterval = TimeSpan.Zero; // SIP keep-alives are the application's (RFC 7118 §7)
+        // Ping frames rather than CRLF: a pong is the only answer a WebSocket peer owes, and
+        // Kamailio's websocket module gives it (a CRLF text message gets none). The interval is
+        // drawn per flow between 80% and 100% (RFC 5626 §4.4.1), so flows opened together do not
+        // ping in lockstep.
+        if (keepAliveInterval > TimeSpan.Zero)
+        {
+            socket.Options.KeepAliveInterval = TimeSpan.FromTicks((long)(keepAliveInterval.Ticks * (0.8 + 0.2 * Random.Shared.NextDouble())));
+            socket.Options.KeepAliveTimeout = keepAliveTimeout > TimeSpan.Zero ? keepAliveTimeout : TimeSpan.FromSeconds(10);
+        }
+        else
+        {
+            socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        }
         if (kind == SipTransportKind.Wss && tls is { } options)
         {
             socket.Options.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
@@ -138,9 +156,10 @@ public sealed class WebSocketChannel : SipChannel, IAsyncDisposable
         catch (OperationCanceledException) when (_closing.IsCancellationRequested)
         {
         }
-        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or SipParseException)
+        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or SipParseException or OperationCanceledException)
         {
-            error = e;
+            // A keep-alive ping without its pong aborts the socket: the pending read fails here.
+            error = e is OperationCanceledException ? new SipTransportException($"{this}: the WebSocket was aborted (no keep-alive pong in time?)", e) : e;
         }
         OnClosed(_closing.IsCancellationRequested ? null : error);
     }

@@ -15,18 +15,26 @@ public sealed class SipStack : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<IPAddress, Lazy<UdpTransport>> _udp = new();
     private readonly UdpTransportOptions _udpOptions;
-    private readonly ConcurrentDictionary<IPEndPoint, long> _udpServerHeardAt = new();
-    private UdpServerMonitor? _serverMonitor;
+    private readonly Lazy<UdpServerMonitor> _serverMonitor;
 
-    public SipStack(SipTimerSettings? timers = null, UdpTransportOptions? udpOptions = null, TlsOptions? tls = null, SipTargetResolver? resolver = null)
+    /// <param name="timers">RFC 3261 base timers (T1, T2, T4).</param>
+    /// <param name="udpOptions">The shared UDP sockets' settings.</param>
+    /// <param name="tls">Certificate checks for TLS and WSS.</param>
+    /// <param name="resolver">Turns targets into addresses.</param>
+    /// <param name="timeProvider">The clock of the stack's timer wheel (retransmissions, server checks, keep-alives); tests pass a fake one.</param>
+    public SipStack(SipTimerSettings? timers = null, UdpTransportOptions? udpOptions = null, TlsOptions? tls = null, SipTargetResolver? resolver = null,
+        TimeProvider? timeProvider = null)
     {
         Resolver = resolver ?? new SipTargetResolver();
-        Wheel = new SipTimerWheel();
+        TimeProvider = timeProvider ?? TimeProvider.System;
+        Wheel = new SipTimerWheel(timeProvider: TimeProvider);
         Transactions = new SipTransactionLayer(Wheel, timers);
         Dialogs = new SipDialogTable();
         Directory = new SipUserAgentDirectory(Transactions) { Dialogs = Dialogs };
         _udpOptions = udpOptions ?? new UdpTransportOptions();
         Tls = tls ?? TlsOptions.Default;
+        // Made on first use, when the init-only options below are set.
+        _serverMonitor = new Lazy<UdpServerMonitor>(() => new UdpServerMonitor(this, UdpServerCheck));
     }
 
     public SipTimerWheel Wheel { get; }
@@ -49,11 +57,19 @@ public sealed class SipStack : IAsyncDisposable
     /// <summary>How a UDP server that stopped answering is noticed (one OPTIONS per silent server, not per account).</summary>
     public UdpServerCheckOptions UdpServerCheck { get; init; } = UdpServerCheckOptions.Default;
 
-    /// <summary>The clock of the stack's own delays (the server checks).</summary>
-    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+    /// <summary>Keep-alives on TCP, TLS, WS and WSS flows (CRLF ping/pong or WebSocket ping frames), started on every connect; 30 s by default.</summary>
+    public KeepAliveOptions KeepAlive { get; init; } = KeepAliveOptions.Default;
 
-    internal UdpServerMonitor ServerMonitor
-        => LazyInitializer.EnsureInitialized(ref _serverMonitor, () => new UdpServerMonitor(this, UdpServerCheck));
+    /// <summary>The clock of the stack's timer wheel and server checks.</summary>
+    public TimeProvider TimeProvider { get; }
+
+    internal UdpServerMonitor ServerMonitor => _serverMonitor.Value;
+
+    /// <summary>OPTIONS probes the server check has sent (one per silent server and interval, not per account).</summary>
+    public long UdpServerProbesSent => _serverMonitor.IsValueCreated ? _serverMonitor.Value.ProbesSent : 0;
+
+    /// <summary>Whether the server check found the UDP server at <paramref name="server"/> unreachable (and no answer came since).</summary>
+    public bool IsUdpServerUnreachable(IPEndPoint server) => _serverMonitor.IsValueCreated && _serverMonitor.Value.IsUnreachable(server);
 
     /// <summary>Turns targets into addresses (RFC 3263 SRV when no port is given).</summary>
     public SipTargetResolver Resolver { get; }
@@ -68,21 +84,18 @@ public sealed class SipStack : IAsyncDisposable
     }
 
     /// <summary>Notes that the UDP server at <paramref name="server"/> answered a request just now.</summary>
-    public void NoteUdpServerAnswered(IPEndPoint server) => _udpServerHeardAt[server] = Environment.TickCount64;
+    public void NoteUdpServerAnswered(IPEndPoint server) => ServerMonitor.NoteAnswered(server);
 
     /// <summary>Whether the UDP server at <paramref name="server"/> answered within <see cref="UdpServerLivenessWindow"/>.</summary>
     public bool UdpServerAnsweredRecently(IPEndPoint server) => UdpServerAnsweredWithin(server, UdpServerLivenessWindow);
 
-    internal void ForgetUdpServer(IPEndPoint server) => _udpServerHeardAt.TryRemove(server, out _);
-
-    internal bool UdpServerAnsweredWithin(IPEndPoint server, TimeSpan window)
-        => _udpServerHeardAt.TryGetValue(server, out var at) && Environment.TickCount64 - at < (long)window.TotalMilliseconds;
+    internal bool UdpServerAnsweredWithin(IPEndPoint server, TimeSpan window) => window > TimeSpan.Zero && ServerMonitor.AnsweredWithin(server, window);
 
     public async ValueTask DisposeAsync()
     {
-        if (_serverMonitor is not null)
+        if (_serverMonitor.IsValueCreated)
         {
-            await _serverMonitor.DisposeAsync().ConfigureAwait(false);
+            await _serverMonitor.Value.DisposeAsync().ConfigureAwait(false);
         }
         foreach (var transport in _udp.Values)
         {

@@ -30,6 +30,10 @@ public sealed class SipUserAgent : IAsyncDisposable
     // MESSAGE or place a call, and these came to ~700 bytes of every idle account.
     private ConcurrentDictionary<SipCall, byte>? _calls;
     private bool _disconnecting;
+    private Task<SipChannel>? _reopening; // the new connection being opened for requests whose flow closed
+
+    /// <summary>How long a new connection for a request whose flow closed may take before the request fails.</summary>
+    private static readonly TimeSpan ReopenTimeout = TimeSpan.FromSeconds(10);
 
     public SipUserAgent(SipStack stack, SipUserAgentOptions options)
     {
@@ -50,8 +54,10 @@ public sealed class SipUserAgent : IAsyncDisposable
 
     /// <summary>
     /// Opens the flow. UDP has no connection, so the server must have answered for the flow to
-    /// count as up: an OPTIONS (any status), unless it answered another account of this stack
-    /// within <see cref="SipStack.UdpServerLivenessWindow"/>.
+    /// count as up: an OPTIONS (any status), shared by the accounts that connect at once, unless it
+    /// answered another account of this stack within <see cref="SipStack.UdpServerLivenessWindow"/>.
+    /// While the stack's server check knows the server unreachable, nothing is sent: the connect
+    /// waits (until <paramref name="cancellationToken"/> ends it) for the check to hear it again.
     /// </summary>
     public async Task ConnectAsync(CancellationToken cancellationToken = default)
     {
@@ -59,12 +65,7 @@ public sealed class SipUserAgent : IAsyncDisposable
         var remote = target.Kind is SipTransportKind.Ws or SipTransportKind.Wss
             ? new IPEndPoint(IPAddress.Loopback, target.Port) // ClientWebSocket resolves the URL itself
             : (await _stack.Resolver.ResolveAsync(target, cancellationToken).ConfigureAwait(false))[0];
-        SipChannel channel = target.Kind switch
-        {
-            SipTransportKind.Udp => _stack.GetUdpTransport(remote.Address).GetChannel(remote),
-            SipTransportKind.Tcp or SipTransportKind.Tls => await StreamChannel.ConnectAsync(target.Kind, remote, _stack.Transactions, _stack.Tls, cancellationToken: cancellationToken).ConfigureAwait(false),
-            _ => await WebSocketChannel.ConnectAsync(target.WebSocketUri!, _stack.Transactions, _stack.Tls, cancellationToken: cancellationToken).ConfigureAwait(false),
-        };
+        var channel = await OpenChannelAsync(target, remote, cancellationToken).ConfigureAwait(false);
         _disconnecting = false;
         _channel = channel;
         channel.Closed += OnChannelClosed;
@@ -84,9 +85,40 @@ public sealed class SipUserAgent : IAsyncDisposable
         {
             if (!_stack.UdpServerAnsweredRecently(remote))
             {
-                await PingAsync(cancellationToken).ConfigureAwait(false);
+                if (_stack.UdpServerCheck.Interval > TimeSpan.Zero)
+                {
+                    // One OPTIONS for every account connecting at once, and none of their own while the
+                    // server is known unreachable: they wait for the server check to hear it again.
+                    await _stack.ServerMonitor.WhenAnsweredAsync(remote, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await PingAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
             _stack.ServerMonitor.Add(remote, this);
+        }
+    }
+
+    /// <summary>A new flow to the target; connection-oriented ones keep themselves alive (and find a dead peer) as the stack says.</summary>
+    private async Task<SipChannel> OpenChannelAsync(SipServerTarget target, IPEndPoint remote, CancellationToken cancellationToken)
+    {
+        var keepAlive = _stack.KeepAlive;
+        switch (target.Kind)
+        {
+            case SipTransportKind.Udp:
+                return _stack.GetUdpTransport(remote.Address).GetChannel(remote);
+            case SipTransportKind.Tcp or SipTransportKind.Tls:
+                var stream = await StreamChannel.ConnectAsync(target.Kind, remote, _stack.Transactions, _stack.Tls, cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (keepAlive.Enabled)
+                {
+                    stream.StartKeepAlive(_stack.Wheel, keepAlive.Interval, keepAlive.PongTimeout);
+                }
+                return stream;
+            default:
+                return await WebSocketChannel.ConnectAsync(target.WebSocketUri!, _stack.Transactions, _stack.Tls,
+                    keepAliveInterval: keepAlive.Enabled ? keepAlive.Interval : TimeSpan.Zero, keepAliveTimeout: keepAlive.PongTimeout,
+                    cancellationToken: cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -102,7 +134,7 @@ public sealed class SipUserAgent : IAsyncDisposable
             }
             var channel = _channel ?? throw new InvalidOperationException("Not connected.");
             var created = new OutOfDialogClient(_stack.Transactions, channel, new SipNameAddress(AddressOfRecord, Options.DisplayName).ToString(),
-                _registration!.SentBy, Options.UserAgent, Credentials);
+                _registration!.SentBy, Options.UserAgent, Credentials, ReopenAsync);
             return Interlocked.CompareExchange(ref _requests, created, null) ?? created;
         }
     }
@@ -238,7 +270,103 @@ public sealed class SipUserAgent : IAsyncDisposable
         }
     }
 
-    public Task<RegistrationResult> UnregisterAsync() => (_registration ?? throw new InvalidOperationException("Not connected.")).UnregisterAsync();
+    /// <summary>
+    /// Removes the binding (REGISTER with Expires: 0). When the flow turns out closed under it (the
+    /// server dropped the connection before or while it was sent), it is sent once more on a new
+    /// connection to the same target, which becomes this agent's flow: the same Call-ID, the next
+    /// CSeq, a new branch and the Contact of the binding it removes. If that fails too, the
+    /// failure is returned at once.
+    /// </summary>
+    public async Task<RegistrationResult> UnregisterAsync()
+    {
+        var registration = _registration ?? throw new InvalidOperationException("Not connected.");
+        var result = await registration.UnregisterAsync().ConfigureAwait(false);
+        if (result.Success || result.Cause != RegistrationFailureCause.ConnectionError || !IsClosedConnection(registration.Channel))
+        {
+            return result;
+        }
+        SipChannel fresh;
+        try
+        {
+            fresh = await ReopenAsync(registration.Channel).ConfigureAwait(false);
+        }
+        catch (SipTransportException e)
+        {
+            return result with { Error = $"{result.Error}; a new connection failed too: {e.Message}" };
+        }
+        registration.ContinueOn(fresh);
+        return await registration.UnregisterAsync().ConfigureAwait(false);
+    }
+
+    private static bool IsClosedConnection(SipChannel channel) => channel.IsReliable && channel.IsClosed;
+
+    /// <summary>
+    /// A new connection to the target in place of <paramref name="closed"/>: it becomes this
+    /// agent's flow (its loss is reported like the old one's), and the clients made for the old
+    /// flow are made again on first use. Concurrent callers share one new connection.
+    /// </summary>
+    private async Task<SipChannel> ReopenAsync(SipChannel closed)
+    {
+        Task<SipChannel> reopening;
+        lock (this)
+        {
+            if (_channel is { IsClosed: false } current && !ReferenceEquals(current, closed))
+            {
+                return current; // another request already reopened the flow
+            }
+            reopening = _reopening ??= OpenReplacementAsync(closed);
+        }
+        try
+        {
+            return await reopening.ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (this)
+            {
+                if (ReferenceEquals(_reopening, reopening))
+                {
+                    _reopening = null;
+                }
+            }
+        }
+    }
+
+    private async Task<SipChannel> OpenReplacementAsync(SipChannel closed)
+    {
+        var target = Options.Target;
+        using var timeout = new CancellationTokenSource(ReopenTimeout);
+        SipChannel channel;
+        try
+        {
+            var remote = target.Kind is SipTransportKind.Ws or SipTransportKind.Wss
+                ? new IPEndPoint(IPAddress.Loopback, target.Port)
+                : (await _stack.Resolver.ResolveAsync(target, timeout.Token).ConfigureAwait(false))[0];
+            channel = await OpenChannelAsync(target, remote, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new SipTransportException($"{target}: no new connection within {ReopenTimeout.TotalSeconds:0} s", e);
+        }
+        if (_disconnecting || !ReferenceEquals(_channel, closed))
+        {
+            // Disconnected or connected anew meanwhile: the new flow carries this one request and
+            // is closed once its transaction is surely over (Timer F).
+            _stack.Wheel.Schedule(_stack.Transactions.Timers.TransactionTimeout + TimeSpan.FromSeconds(1),
+                static c => _ = ((IAsyncDisposable)c!).DisposeAsync().AsTask(), channel);
+            return channel;
+        }
+        var old = _channel;
+        if (old is not null)
+        {
+            old.Closed -= OnChannelClosed;
+        }
+        _channel = channel;
+        channel.Closed += OnChannelClosed;
+        _requests = null;
+        _calling = null;
+        return channel;
+    }
 
     /// <summary>Routes the account's incoming requests to <paramref name="handler"/> (by its user name).</summary>
     public bool AttachRequestHandler(ISipRequestHandler handler)

@@ -24,6 +24,9 @@ public sealed record SipActorsSettings
     /// <summary>How a silent UDP server is noticed (<c>transport.udp.server-check-*</c>).</summary>
     public required UdpServerCheckOptions UdpServerCheck { get; init; }
 
+    /// <summary>Keep-alives on TCP/TLS/WS/WSS flows (<c>transport.keep-alive-interval</c>, <c>transport.keep-alive-timeout</c>).</summary>
+    public required KeepAliveOptions KeepAlive { get; init; }
+
     /// <summary>Accounts declared in <c>sip-actors.accounts</c>, as Connect commands.</summary>
     public required IReadOnlyList<Connect> Accounts { get; init; }
 
@@ -78,6 +81,11 @@ public sealed record SipActorsSettings
                 Interval = Duration(section, "transport.udp.server-check-interval", allowZero: true),
                 Timeout = Duration(section, "transport.udp.server-check-timeout"),
                 FailuresToLose = Int(section, "transport.udp.server-check-failures", 1, 100),
+            },
+            KeepAlive = new KeepAliveOptions
+            {
+                Interval = Duration(section, "transport.keep-alive-interval", allowZero: true),
+                PongTimeout = Duration(section, "transport.keep-alive-timeout"),
             },
             Accounts = [],
         };

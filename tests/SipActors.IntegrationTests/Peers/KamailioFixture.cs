@@ -24,6 +24,9 @@ public sealed partial class KamailioFixture : IAsyncLifetime
 
     public string RunDirectory { get; } = Directory.CreateTempSubdirectory("kamailio-").FullName;
 
+    /// <summary>The config template under tests/peers/kamailio/: kamailio.cfg, or a variant of it.</summary>
+    public string ConfigFile { get; init; } = "kamailio.cfg";
+
     public int UdpPort { get; private set; }
     public int TcpPort { get; private set; }
     public int WsPort { get; private set; }
@@ -47,7 +50,7 @@ public sealed partial class KamailioFixture : IAsyncLifetime
         await WriteTlsFilesAsync();
         var modules = new[] { "/usr/lib/x86_64-linux-gnu/kamailio/modules/", "/usr/lib/kamailio/modules/" }.FirstOrDefault(Directory.Exists)
             ?? throw new PeerNotInstalledException($"Kamailio's modules were not found: {Install}");
-        var template = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "peers", "kamailio", "kamailio.cfg"));
+        var template = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "peers", "kamailio", ConfigFile));
         _config = Path.Combine(RunDirectory, "kamailio.cfg");
         await File.WriteAllTextAsync(_config, template
             .Replace("%%MODULES%%", modules, StringComparison.Ordinal)

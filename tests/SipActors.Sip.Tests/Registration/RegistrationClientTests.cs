@@ -132,15 +132,4 @@ public sealed class RegistrationClientTests : IAsyncLifetime
         Assert.Equal(0, _registrar.RegisteredUsers);
         Assert.Equal(0, _transactions.Count);
     }
-
-    [Fact]
-    public void Should_spread_refreshes_between_half_and_expiry_minus_32_seconds()
-    {
-        var random = new Random(7);
-        var delays = Enumerable.Range(0, 1000).Select(_ => RefreshPolicy.NextRefresh(300, random).TotalSeconds).ToArray();
-
-        Assert.All(delays, d => Assert.InRange(d, 150, 268));
-        Assert.True(delays.Max() - delays.Min() > 100, "refreshes are spread, not all at one instant");
-        Assert.Equal(55, RefreshPolicy.NextRefresh(60, random).TotalSeconds);
-    }
 }

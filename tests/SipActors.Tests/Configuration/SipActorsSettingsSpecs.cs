@@ -18,10 +18,11 @@ public class SipActorsSettingsSpecs
         Assert.Equal(TimeSpan.FromMilliseconds(500), settings.Timers.T1);
         Assert.Equal(8388608, settings.UdpReceiveBufferSize);
         Assert.Equal(200, settings.Supervisor.MaxConcurrentConnects);
-        Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5), 2),
+        Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(4), 1),
             (settings.UdpServerCheck.Interval, settings.UdpServerCheck.Timeout, settings.UdpServerCheck.FailuresToLose));
         Assert.Equal((TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(5)),
             (settings.Supervisor.Account.RegistrationRetry.BaseDelay, settings.Supervisor.Account.RegistrationRetry.MaxDelay));
+        Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10)), (settings.KeepAlive.Interval, settings.KeepAlive.PongTimeout));
         Assert.Empty(settings.Accounts);
     }
 
@@ -33,6 +34,7 @@ public class SipActorsSettingsSpecs
               connect-rate-limit = 50
               timers.t1 = 250ms
               transport.udp.server-check-interval = 0s
+              transport.keep-alive-interval = 0s
               accounts = [
                 { id = alice, sip-server-ip = 127.0.0.1, sip-server-url = "udp://127.0.0.1:5060", register = true,
                   user = alice, password = pw-alice, display-name = "Alice", extra-headers = ["X-Test: 1"],
@@ -47,6 +49,7 @@ public class SipActorsSettingsSpecs
         Assert.Equal(50, settings.Supervisor.ConnectRateLimit);
         Assert.Equal(TimeSpan.FromMilliseconds(250), settings.Timers.T1);
         Assert.Equal(TimeSpan.Zero, settings.UdpServerCheck.Interval); // zero turns the check off
+        Assert.False(settings.KeepAlive.Enabled); // and zero turns keep-alives off
         Assert.Equal(2, settings.Accounts.Count);
         var alice = settings.Accounts[0];
         Assert.Equal("alice", alice.Account.Value);
