@@ -106,6 +106,31 @@ public sealed class CommandLineSpecs : IDisposable
         Assert.Contains(key, result.Error, StringComparison.Ordinal);
     }
 
+    private const string Account = "id = a, sip-server-ip = 127.0.0.1, sip-server-url = \"udp://127.0.0.1:9\", register = true, user = a";
+
+    [Theory]
+    // A character that starts no token: Akka's parser quotes the whole line in its message.
+    [InlineData("sip-actors {\n  accounts = [ { " + Account + ", password = SECRET-1 @ } ]\n}\n", 2, 138)]
+    // A missing closing brace at the end: Akka's parser accepts it and the run starts.
+    [InlineData("sip-actors {\n  accounts = [ { " + Account + ", password = SECRET-2 } ]\n", 1, 12)]
+    // A missing closing brace inside: the bracket after it closes the wrong kind.
+    [InlineData("sip-actors {\n  accounts = [\n    { " + Account + ", password = SECRET-5\n  ]\n}\n", 4, 3)]
+    // A quoted password left open.
+    [InlineData("sip-actors {\n  accounts = [ { " + Account + ", password = \"SECRET-3 } ]\n}\n", 2, 129)]
+    // An extra closer: Akka's parser loops forever on it.
+    [InlineData("sip-actors { accounts = [ { " + Account + ", password = SECRET-4 } } ]\n", 1, 151)]
+    public async Task Should_exit_2_naming_the_file_line_and_column_of_a_hocon_syntax_error_without_its_text(string hocon, int line, int column)
+    {
+        var file = _files.Write("run.hocon", hocon);
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var result = await Task.Run(() => CliInvocation.RunAsync(["run", "--config", file, "--exit-on-failure"], bound.Token)).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains($"{file}:{line}:{column}: not valid HOCON", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET", result.Error + result.Output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("load")]
     [InlineData("run")]
