@@ -68,6 +68,35 @@ public sealed class CommandLineSpecs : IDisposable
         Assert.DoesNotContain("pw-", result.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("alice,pw-alice\nbob;SECRET-1\n", 2)] // ';' as separator
+    [InlineData("alice,pw-alice\n# tab-separated\nbob\tSECRET-2\n", 3)]
+    [InlineData("bob;SECRET-3,Bob\n", 1)] // ';' then a comma: the "user" holds the password
+    [InlineData("alice,pw-alice\nbob,SECRET\"-4\"\n", 2)] // a quote inside an unquoted field
+    [InlineData("alice,pw-alice\n\nbob,\"SECRET-5\ncarol,pw-carol\n", 3)] // a quote never closed
+    public async Task Should_exit_2_naming_the_line_of_a_bad_record_without_quoting_it(string content, int line)
+    {
+        var file = _files.Write("accounts.csv", content);
+
+        var result = await CliInvocation.RunAsync(["load", "--accounts-file", file]);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains($"{file}:{line}:", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET", result.Error + result.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("SECRET-{")]
+    [InlineData("SECRET-{1}")]
+    public async Task Should_exit_2_naming_a_bad_password_format_without_quoting_it(string format)
+    {
+        var result = await CliInvocation.RunAsync(["load", "--accounts", "3", "--password-format", format]);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("--password-format", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET", result.Error + result.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Should_exit_2_when_the_accounts_file_is_missing()
     {
