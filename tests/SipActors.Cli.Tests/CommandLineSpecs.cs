@@ -86,6 +86,32 @@ public sealed class CommandLineSpecs : IDisposable
     }
 
     [Theory]
+    [InlineData("udp://user:SECRET-1@127.0.0.1:5060")]
+    [InlineData("sip:user:SECRET-2@127.0.0.1")]
+    [InlineData("user:SECRET-3@127.0.0.1:5090")]
+    public async Task Should_exit_2_refusing_credentials_in_the_server_url_without_quoting_them(string server)
+    {
+        var result = await CliInvocation.RunAsync(["load", "--server", server, "--accounts", "1"]);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("--server has credentials", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET", result.Error + result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_exit_2_refusing_credentials_in_a_config_server_url()
+    {
+        var file = _files.Write("run.hocon", "sip-actors { accounts = [ { id = a, sip-server-ip = 127.0.0.1, sip-server-url = \"udp://a:SECRET@127.0.0.1:9\", register = true, user = a, password = p } ] }");
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var result = await CliInvocation.RunAsync(["run", "--config", file, "--exit-on-failure"], bound.Token);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("sip-actors.accounts[0]: SipServerUrl has credentials", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET", result.Error + result.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("SECRET-{")]
     [InlineData("SECRET-{1}")]
     public async Task Should_exit_2_naming_a_bad_password_format_without_quoting_it(string format)

@@ -41,7 +41,8 @@ internal static class LoadCommand
         {
             if (TryValue<string>(r, out var value) && !SipServerTarget.TryParse(value, out _, out var error))
             {
-                r.AddError($"--server '{value}' {error}");
+                // An address with '@' may carry a password: named, not quoted.
+                r.AddError(value?.Contains('@', StringComparison.Ordinal) == true ? $"--server {error}" : $"--server '{value}' {error}");
             }
         });
         domain.Validators.Add(r =>
