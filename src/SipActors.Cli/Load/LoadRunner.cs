@@ -32,6 +32,8 @@ internal sealed class LoadRunner
     private readonly RefreshCounter _refreshes;
     private IActorRef _statistics = ActorRefs.Nobody;
     private long _peakWorkingSet;
+    private int _registeredAtHoldEnd;
+    private TimeSpan _lastProgressAt = TimeSpan.FromDays(-1); // "never": far enough back, and no overflow when subtracted
     private (TimeSpan At, int Registered) _lastSample;
     private LoadProgress _lastProgress = new(0, 0, 0, 0, 0, 0, 0);
 
@@ -93,10 +95,7 @@ internal sealed class LoadRunner
         var report = runner.BuildReport(statistics, connects.Count, server, domain, startedAt, duration);
         var written = await WriteFilesAsync(report, options, error).ConfigureAwait(false);
         await LoadSummary.WriteAsync(output, report, options, notes).ConfigureAwait(false);
-        var success = written && !runner.Interrupted
-            && report.Registered == report.Accounts
-            && (!options.Unregister || report.Unregistered == report.Accounts);
-        return success ? ExitCodes.Success : ExitCodes.Failure;
+        return written && LoadSummary.IsSuccess(report, options) ? ExitCodes.Success : ExitCodes.Failure;
     }
 
     /// <summary>Ramp until every account registered or failed (or nothing moved), hold, un-register; returns remarks for the summary.</summary>
@@ -155,6 +154,12 @@ internal sealed class LoadRunner
             }
         }
 
+        // What the server holds before it is asked to let go: a loss not recovered shows here.
+        // A sample of the last moments stands for it, rather than a second point at the same time.
+        var atHoldEnd = _clock.Elapsed - _lastProgressAt < TimeSpan.FromMilliseconds(250)
+            ? _lastProgress
+            : await SampleAsync(Interrupted ? "stop" : "hold", connects.Count, unregistering: false, show).ConfigureAwait(false);
+        _registeredAtHoldEnd = atHoldEnd.RegisteredNow;
         if (_options.Unregister)
         {
             // Cancels connects still waiting for their turn too: after Ctrl+C nothing new starts.
@@ -212,6 +217,7 @@ internal sealed class LoadRunner
         }
         _lastProgress = progress;
         var now = _clock.Elapsed;
+        _lastProgressAt = now;
         var seconds = (now - _lastSample.At).TotalSeconds;
         var rate = seconds > 0.05 ? (progress.Registered - _lastSample.Registered) / seconds : 0;
         if (seconds > 0.05)
@@ -221,7 +227,8 @@ internal sealed class LoadRunner
         _process.Refresh();
         var workingSet = _process.WorkingSet64;
         _peakWorkingSet = Math.Max(_peakWorkingSet, workingSet);
-        _timeline.Add(new TimelinePoint(Math.Round(now.TotalSeconds, 3), progress.Registered, progress.Failed, progress.InFlight));
+        _timeline.Add(new TimelinePoint(Math.Round(now.TotalSeconds, 3), progress.Registered, progress.Failed, progress.InFlight,
+            progress.RegisteredNow, progress.Losses, progress.Reregistrations));
         show(new LoadFrame(phase, now, accounts, progress, rate, _refreshes.Refreshes, _refreshes.Failures, workingSet, unregistering));
         return progress;
     }
@@ -239,6 +246,9 @@ internal sealed class LoadRunner
         {
             Accounts = accounts,
             Registered = statistics.Registered,
+            RegisteredAtHoldEnd = _registeredAtHoldEnd,
+            Losses = statistics.Losses,
+            Reregistrations = statistics.Reregistrations,
             Failed = statistics.Failed,
             FailuresByCause = statistics.FailuresByCause,
             RegistrationRate = ramp > 0 ? Math.Round(statistics.Registered / ramp, 1) : 0,
