@@ -103,7 +103,7 @@ internal sealed class SipAccounts(IServiceProvider services) : ISipAccounts
     }
 
     /// <summary>Asks the supervisor within one deadline that covers waiting for start-up too.</summary>
-    private async Task<T> AskAsync<T>(string command, AccountId? account, TimeSpan? timeout, Func<SipActorsRuntime, object> message, CancellationToken cancellationToken)
+    private async Task<T> AskAsync<T>(string command, AccountId? account, TimeSpan? timeout, Func<HostedSipActors, object> message, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var runtime = await RuntimeAsync(command, account, timeout, cancellationToken).ConfigureAwait(false);
@@ -124,10 +124,10 @@ internal sealed class SipAccounts(IServiceProvider services) : ISipAccounts
         }
     }
 
-    private async Task<SipActorsRuntime> RuntimeAsync(string command, AccountId? account, TimeSpan? timeout, CancellationToken cancellationToken)
+    private async Task<HostedSipActors> RuntimeAsync(string command, AccountId? account, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var system = services.GetRequiredService<ActorSystem>();
-        if (SipActorsRuntime.Find(system) is { } ready)
+        if (HostedSipActors.Find(system) is { } ready)
         {
             return ready;
         }
@@ -143,7 +143,7 @@ internal sealed class SipAccounts(IServiceProvider services) : ISipAccounts
         {
             throw new TimeoutException($"{Describe(command, account)}: SipActors did not start within {Seconds(limit)} s (is WithSipActors() part of AddAkka?)");
         }
-        return SipActorsRuntime.Find(system)
+        return HostedSipActors.Find(system)
             ?? throw new InvalidOperationException("A ConnectionSupervisor is registered, but not by WithSipActors(): ISipAccounts needs WithSipActors().");
     }
 

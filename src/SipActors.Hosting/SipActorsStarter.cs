@@ -9,8 +9,7 @@ using Microsoft.Extensions.Options;
 using SipActors.Configuration;
 using SipActors.Connections;
 using SipActors.Hosting.Diagnostics;
-using SipActors.Sip.Transports;
-using SipActors.Sip.UserAgents;
+using SipActors.Runtime;
 
 namespace SipActors.Hosting;
 
@@ -30,29 +29,21 @@ internal static class SipActorsStarter
         var settings = SipActorsSettings.Create(SipActorsOptionsHocon.ToConfig(options).WithFallback(system.Settings.Config));
         var accounts = Accounts(options, settings);
 
-        var stack = new SipStack(settings.Timers, new UdpTransportOptions
-        {
-            ReceiveBufferSize = settings.UdpReceiveBufferSize,
-            ReceiveThreads = settings.UdpReceiveThreads,
-        })
-        {
-            UdpServerCheck = settings.UdpServerCheck,
-            KeepAlive = settings.KeepAlive,
-        };
-        var instruments = new SipActorsInstruments(resolver.GetService<IMeterFactory>(), stack);
-        var supervisor = system.ActorOf(ConnectionSupervisor.Props(stack, settings.Supervisor), SupervisorName);
-        var runtime = new SipActorsRuntime(system, supervisor, stack, options, settings, instruments, logger);
+        var runtime = SipActorsRuntime.Start(system, settings, SupervisorName);
+        var supervisor = runtime.Supervisor;
+        var instruments = new SipActorsInstruments(resolver.GetService<IMeterFactory>(), runtime.Stack);
+        var hosted = new HostedSipActors(runtime, options, instruments, logger);
         foreach (var connect in accounts)
         {
-            runtime.Parameters[connect.Account] = connect.Parameters!;
+            hosted.Parameters[connect.Account] = connect.Parameters!;
         }
-        SipActorsRuntime.Register(runtime);
+        HostedSipActors.Register(hosted);
 
         system.ActorOf(SupervisorStatusPoller.Props(supervisor, instruments, options.StatusRefreshIntervalOrDefault), "sip-actors-status");
         system.ActorOf(ConnectionMetricsActor.Props(instruments), "sip-actors-metrics");
-        AddShutdownTask(runtime);
+        AddShutdownTask(hosted);
         // The stack outlives the actors (their PostStop may still send an un-REGISTER) and goes with the system.
-        system.RegisterOnTermination(() => _ = DisposeAsync(runtime));
+        system.RegisterOnTermination(() => _ = DisposeAsync(hosted));
 
         registry.Register<ConnectionSupervisor>(supervisor);
         if (options.ConnectAccountsOnStart ?? true)
@@ -103,12 +94,12 @@ internal static class SipActorsStarter
         return errors.Count == 0 ? accounts : throw new OptionsValidationException(SipActorsOptions.SectionName, typeof(SipActorsOptions), errors);
     }
 
-    private static void AddShutdownTask(SipActorsRuntime runtime)
+    private static void AddShutdownTask(HostedSipActors hosted)
     {
-        var system = runtime.System;
-        var log = runtime.Logger;
+        var system = hosted.System;
+        var log = hosted.Logger;
         var phaseTimeout = system.Settings.Config.GetTimeSpan("akka.coordinated-shutdown.phases.service-unbind.timeout", null, false);
-        var wait = runtime.Options.ShutdownTimeoutOrDefault;
+        var wait = hosted.Options.ShutdownTimeoutOrDefault;
         if (wait + SipActorsOptionsHocon.ShutdownPhaseMargin > phaseTimeout)
         {
             var cut = phaseTimeout - SipActorsOptionsHocon.ShutdownPhaseMargin;
@@ -118,12 +109,12 @@ internal static class SipActorsStarter
         }
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "sip-actors-unregister", async () =>
         {
-            var accounts = runtime.Parameters.Count;
+            var accounts = hosted.Parameters.Count;
             log.LogInformation("SipActors stopping: disconnecting every account (un-REGISTER), waiting at most {Wait}", wait);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
-                var result = await runtime.Supervisor.Ask<CommandResult>(DisconnectAll.Instance, wait).ConfigureAwait(false);
+                var result = await hosted.Runtime.DisconnectAllAsync(wait).ConfigureAwait(false);
                 if (result.IsSuccess)
                 {
                     log.LogInformation("SipActors stopped: every account disconnected in {Elapsed}", System.Diagnostics.Stopwatch.GetElapsedTime(started));
@@ -141,16 +132,17 @@ internal static class SipActorsStarter
         });
     }
 
-    private static async Task DisposeAsync(SipActorsRuntime runtime)
+    private static async Task DisposeAsync(HostedSipActors hosted)
     {
         try
         {
-            runtime.Instruments.Dispose();
-            await runtime.Stack.DisposeAsync().ConfigureAwait(false);
+            hosted.Instruments.Dispose();
+            // The system is terminating and its actors are gone: only the stack is left to close.
+            await hosted.Runtime.CloseStackAsync().ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            runtime.Logger.LogWarning(e, "SipActors: disposing the SIP stack failed");
+            hosted.Logger.LogWarning(e, "SipActors: disposing the SIP stack failed");
         }
     }
 }

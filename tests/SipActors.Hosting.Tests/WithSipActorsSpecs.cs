@@ -99,7 +99,7 @@ public sealed class WithSipActorsSpecs
         var accounts = await ReadDistinctAccountsAsync(registered, 1);
 
         // Assert
-        var runtime = SipActorsRuntime.Find(host.System())!;
+        var runtime = HostedSipActors.Find(host.System())!;
         Assert.Equal(TimeSpan.FromSeconds(4), runtime.Options.ConnectTimeout);
         Assert.Equal(TimeSpan.FromSeconds(4), runtime.Settings.Supervisor.Account.ConnectTimeout);
         Assert.Equal(TimeSpan.FromSeconds(12), runtime.Options.ShutdownTimeout);

@@ -76,6 +76,12 @@ internal static class HtmlReport
         var verdict = allRegistered
             ? $"All {Count(report.Accounts)} accounts registered"
             : $"{Count(report.Registered)} of {Count(report.Accounts)} accounts registered, {Count(report.Failed)} failed";
+        if (report.Losses > 0)
+        {
+            // Registered once is not registered throughout: an outage must not read as a clean run.
+            verdict += $"; {Count(report.Losses)} registrations lost, {Count(report.Reregistrations)} back, {Count(report.RegisteredAtHoldEnd)} of {Count(report.Accounts)} registered at the end of the hold";
+            allRegistered &= report.RegisteredAtHoldEnd >= report.Accounts;
+        }
         if (report.Interrupted)
         {
             verdict += " (run interrupted)";
@@ -88,6 +94,9 @@ internal static class HtmlReport
     {
         html.Append("<h2>Key figures</h2>\n<div class=\"tables\">\n<table>\n<tbody>\n");
         Row(html, "Registered", Count(report.Registered));
+        Row(html, "Registered at the end of the hold", Count(report.RegisteredAtHoldEnd));
+        Row(html, "Registrations lost", Count(report.Losses));
+        Row(html, "Re-registrations", Count(report.Reregistrations));
         Row(html, "Failed", Count(report.Failed));
         Row(html, "Registration rate", Number(report.RegistrationRate, "N1") + " /s");
         Row(html, "Ramp", Number(report.RampSeconds, "N1") + " s");

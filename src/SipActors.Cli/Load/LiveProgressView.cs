@@ -23,8 +23,16 @@ internal sealed class LiveProgressView : LoadProgressView
             .Title($"sipactors load: {frame.Phase}, {F(frame.Elapsed.TotalSeconds, "0")} s")
             .AddColumn("").AddColumn(new TableColumn("").RightAligned());
         table.ShowHeaders = false;
-        table.AddRow("registered", $"[green]{F(p.Registered, "N0")}[/] / {F(frame.Accounts, "N0")}");
+        // Registered now, not "ever": it drops with an outage and comes back with the re-registrations.
+        var now = p.RegisteredNow < p.Registered ? $"[yellow]{F(p.RegisteredNow, "N0")}[/]" : $"[green]{F(p.RegisteredNow, "N0")}[/]";
+        table.AddRow("registered now", $"{now} / {F(frame.Accounts, "N0")}");
+        table.AddRow("registered once", F(p.Registered, "N0"));
+        table.AddRow("lost / re-registered", p.Losses > 0 ? $"[red]{F(p.Losses, "N0")}[/] / {F(p.Reregistrations, "N0")}" : $"0 / {F(p.Reregistrations, "N0")}");
         table.AddRow("failed", p.Failed > 0 ? $"[red]{F(p.Failed, "N0")}[/]" : "0");
+        foreach (var (cause, count) in p.FailuresByCause.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Take(5))
+        {
+            table.AddRow("  " + Markup.Escape(cause), $"[red]{F(count, "N0")}[/]");
+        }
         table.AddRow("in flight", F(p.InFlight, "N0"));
         table.AddRow("rate", $"{F(frame.RatePerSecond, "N0")} /s");
         table.AddRow("latency p50 / p99", $"{F(p.LatencyP50Ms, "0.0")} / {F(p.LatencyP99Ms, "0.0")} ms");

@@ -1,11 +1,13 @@
 using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
 
 namespace SipActors.Cli.Load;
 
 /// <summary>
 /// The accounts of a load run: generated from <c>--user-format</c> / <c>--password-format</c> with
 /// an index, or read from a CSV file (<c>user,password[,display name]</c>). Every problem is a
-/// <see cref="CliUsageException"/> naming the option or file:line.
+/// <see cref="CliUsageException"/> naming the option or file:line; none quotes a password.
 /// </summary>
 internal static class LoadAccounts
 {
@@ -37,7 +39,8 @@ internal static class LoadAccounts
             }
             catch (FormatException e)
             {
-                throw new CliUsageException($"--password-format '{passwordFormat}' is not a valid format ({{user}} is the user name, {{0}} the index): {e.Message}");
+                // The format is not echoed: it is most of a password.
+                throw new CliUsageException($"--password-format is not a valid format ({{user}} is the user name, {{0}} the index, other braces are doubled): {e.Message}");
             }
             if (user.Length == 0 || user.AsSpan().IndexOfAny(ForbiddenUserCharacters) >= 0)
             {
@@ -45,7 +48,7 @@ internal static class LoadAccounts
             }
             if (password.Length == 0)
             {
-                throw new CliUsageException($"--password-format '{passwordFormat}' gives an empty password");
+                throw new CliUsageException("--password-format gives an empty password");
             }
             if (!seen.TryAdd(user, index))
             {
@@ -56,13 +59,19 @@ internal static class LoadAccounts
         return accounts;
     }
 
-    /// <summary>Reads <c>user,password[,display name]</c> lines; blank lines and lines starting with # are skipped.</summary>
+    /// <summary>
+    /// Reads a CSV file of <c>user,password[,display name]</c> records (RFC 4180: fields may be
+    /// quoted, a quote inside a quoted field is doubled); # comments and blank lines are skipped,
+    /// and so is a first record that is a header (<c>user,password...</c>). Fields beyond the
+    /// third are the display name's commas. Errors name the file, the line and what is wrong, and
+    /// never quote a field: any of them may be a password.
+    /// </summary>
     public static IReadOnlyList<LoadAccount> ReadFile(string path)
     {
-        string[] lines;
+        string text;
         try
         {
-            lines = File.ReadAllLines(path);
+            text = File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -70,41 +79,112 @@ internal static class LoadAccounts
         }
         var accounts = new List<LoadAccount>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < lines.Length; i++)
+        var badData = false;
+        var configuration = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
-            var line = lines[i].Trim();
-            var where = $"{path}:{(i + 1).ToString(CultureInfo.InvariantCulture)}";
-            if (line.Length == 0 || line[0] == '#')
+            Delimiter = ",",
+            DetectDelimiter = false,
+            HasHeaderRecord = false,
+            AllowComments = true,
+            Comment = '#',
+            IgnoreBlankLines = true,
+            TrimOptions = TrimOptions.Trim,
+            Mode = CsvMode.RFC4180,
+            // CsvHelper's own report quotes the record: note the fault and say it our way.
+            BadDataFound = _ => badData = true,
+        };
+        using var parser = new CsvParser(new StringReader(text), configuration);
+        var first = true;
+        while (true)
+        {
+            int line;
+            string[] fields;
+            try
             {
-                continue;
+                if (!parser.Read())
+                {
+                    break;
+                }
+                line = StartLine(parser, text);
+                fields = parser.Record ?? [];
             }
-            // The display name is the rest of the line, so it may itself contain commas.
-            var fields = line.Split(',', 3, StringSplitOptions.TrimEntries);
+            catch (CsvHelperException)
+            {
+                throw new CliUsageException($"{path}: not a CSV file that can be read (after line {parser.RawRow.ToString(CultureInfo.InvariantCulture)})");
+            }
+            var where = $"{path}:{line.ToString(CultureInfo.InvariantCulture)}";
+            if (badData)
+            {
+                throw new CliUsageException($"{where}: a field has a quote that is not closed or not doubled (quote the whole field and double the quotes inside it: \"a\"\"b\")");
+            }
+            if (Array.TrueForAll(fields, f => f.Length == 0))
+            {
+                continue; // a line of spaces
+            }
+            if (first)
+            {
+                first = false;
+                if (IsHeader(fields))
+                {
+                    continue;
+                }
+            }
             if (fields.Length < 2)
             {
-                throw new CliUsageException($"{where}: expected 'user,password[,display name]', got '{Excerpt(line)}'");
+                throw new CliUsageException($"{where}: one field where 'user,password[,display name]' needs at least two ({SeparatorHint(parser.RawRecord)})");
             }
             var (user, password) = (fields[0], fields[1]);
-            if (user.Length == 0 || user.AsSpan().IndexOfAny(ForbiddenUserCharacters) >= 0)
+            if (user.Length == 0)
             {
-                throw new CliUsageException($"{where}: '{Excerpt(user)}' is not a SIP user name");
+                throw new CliUsageException($"{where}: the user name (first field) is empty");
+            }
+            var bad = user.AsSpan().IndexOfAny(ForbiddenUserCharacters);
+            if (bad >= 0)
+            {
+                throw new CliUsageException($"{where}: the user name (first field) contains {Describe(user[bad])}, which a SIP user name may not");
             }
             if (password.Length == 0)
             {
                 throw new CliUsageException($"{where}: the password of '{user}' is empty");
             }
-            if (!seen.TryAdd(user, i + 1))
+            if (!seen.TryAdd(user, line))
             {
                 throw new CliUsageException($"{where}: user '{user}' is already on line {seen[user].ToString(CultureInfo.InvariantCulture)}");
             }
-            accounts.Add(new LoadAccount(user, password, fields.Length > 2 && fields[2].Length > 0 ? fields[2] : null));
+            var displayName = fields.Length > 2 ? string.Join(", ", fields[2..]) : "";
+            accounts.Add(new LoadAccount(user, password, displayName.Length > 0 ? displayName : null));
         }
         if (accounts.Count == 0)
         {
-            throw new CliUsageException($"--accounts-file '{path}' has no accounts (lines 'user,password[,display name]')");
+            throw new CliUsageException($"--accounts-file '{path}' has no accounts (records 'user,password[,display name]')");
         }
         return accounts;
     }
 
-    private static string Excerpt(string text) => text.Length <= 40 ? text : text[..40] + "...";
+    /// <summary>A first record <c>user,password...</c> (any case) names the columns.</summary>
+    private static bool IsHeader(string[] fields)
+        => fields.Length >= 2
+            && fields[0].Equals("user", StringComparison.OrdinalIgnoreCase)
+            && fields[1].StartsWith("pass", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The line a record starts on, from its offset: the parser's row counts to its end, and a quoted field may span lines.</summary>
+    private static int StartLine(CsvParser parser, string text)
+    {
+        var start = (int)Math.Clamp(parser.CharCount - parser.RawRecord.Length, 0, text.Length);
+        return text.AsSpan(0, start).Count('\n') + 1;
+    }
+
+    /// <summary>Why a record has one field, told without its text: another separator, most likely.</summary>
+    private static string SeparatorHint(string raw)
+        => raw.Contains(';', StringComparison.Ordinal) ? "it has a ';': fields are separated by commas"
+            : raw.Contains('\t', StringComparison.Ordinal) ? "it has a tab: fields are separated by commas"
+            : "it has no comma";
+
+    private static string Describe(char c) => c switch
+    {
+        ' ' => "a space",
+        '\t' => "a tab",
+        '\r' or '\n' => "a line break",
+        _ => $"'{c}'",
+    };
 }

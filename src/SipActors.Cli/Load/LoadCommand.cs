@@ -17,7 +17,7 @@ internal static class LoadCommand
         var first = new Option<int>("--first") { Description = "Index of the first account.", DefaultValueFactory = _ => 0, HelpName = "N" };
         var userFormat = new Option<string>("--user-format") { Description = "User name for index i: a .NET composite format with i as {0}.", DefaultValueFactory = _ => "user{0:D4}" };
         var passwordFormat = new Option<string>("--password-format") { Description = "Password: {user} is the user name, {0} the index (the embedded registrar's rule is pw-{user}).", DefaultValueFactory = _ => "pw-{user}" };
-        var accountsFile = new Option<FileInfo>("--accounts-file") { Description = "CSV of accounts, one 'user,password[,display name]' per line; # comments and blank lines skipped. Instead of --accounts.", HelpName = "FILE" };
+        var accountsFile = new Option<FileInfo>("--accounts-file") { Description = "CSV of accounts (RFC 4180, comma-separated, fields may be quoted), one 'user,password[,display name]' per record; a header record 'user,password,...', # comments and blank lines skipped. Instead of --accounts.", HelpName = "FILE" };
         var displayName = new Option<string>("--display-name") { Description = "Display name of every account (a file's third column wins)." };
         var extraHeader = new Option<string[]>("--extra-header") { Description = "Extra 'Name: value' header on every REGISTER; repeatable.", AllowMultipleArgumentsPerToken = false, HelpName = "\"Name: value\"" };
         var expires = new Option<int?>("--expires") { Description = "Requested registration lifetime, seconds (default: sip-actors.register-expires, 300).", HelpName = "S" };
@@ -41,7 +41,8 @@ internal static class LoadCommand
         {
             if (TryValue<string>(r, out var value) && !SipServerTarget.TryParse(value, out _, out var error))
             {
-                r.AddError($"--server '{value}' {error}");
+                // An address with '@' may carry a password: named, not quoted.
+                r.AddError(value?.Contains('@', StringComparison.Ordinal) == true ? $"--server {error}" : $"--server '{value}' {error}");
             }
         });
         domain.Validators.Add(r =>

@@ -14,10 +14,25 @@ public sealed record LoadReport
     /// <summary>Accounts that reached <c>connection:registered</c> at least once.</summary>
     [JsonPropertyName("registered")] public required int Registered { get; init; }
 
+    /// <summary>
+    /// Accounts registered at the end of the hold, just before the un-registration: what the
+    /// server holds, with the registrations lost on the way (and not yet back) taken off.
+    /// </summary>
+    [JsonPropertyName("registeredAtHoldEnd")] public int RegisteredAtHoldEnd { get; init; }
+
+    /// <summary>Registrations lost without being asked (<c>connection:unregistered</c> outside a disconnect: transport lost, refresh refused).</summary>
+    [JsonPropertyName("losses")] public int Losses { get; init; }
+
+    /// <summary><c>connection:registered</c> events after an account's first: registrations back after a loss.</summary>
+    [JsonPropertyName("reregistrations")] public int Reregistrations { get; init; }
+
     /// <summary>Accounts whose connect failed (never registered).</summary>
     [JsonPropertyName("failed")] public required int Failed { get; init; }
 
-    /// <summary>Failure cause (e.g. <c>Authentication Error</c>, <c>Request Timeout</c>) → accounts.</summary>
+    /// <summary>
+    /// Failure cause (e.g. <c>Authentication Error</c>, <c>Request Timeout</c>) → accounts; the
+    /// catch-all <c>SIP Failure Code</c> is counted per status, e.g. <c>SIP Failure Code (503)</c>.
+    /// </summary>
     [JsonPropertyName("failuresByCause")] public required IReadOnlyDictionary<string, int> FailuresByCause { get; init; }
 
     /// <summary>Successful initial registrations per second over the ramp (first connect to last registered).</summary>
@@ -69,7 +84,7 @@ public sealed record LoadReport
     /// <summary>Whether the run was stopped early (Ctrl+C / SIGTERM).</summary>
     [JsonPropertyName("interrupted")] public bool Interrupted { get; init; }
 
-    /// <summary>One point per second of the run: cumulative registered and failed, and accounts in flight.</summary>
+    /// <summary>One point per second of the run: cumulative registered and failed, accounts in flight, registered now, losses and re-registrations so far.</summary>
     [JsonPropertyName("timeline")] public required IReadOnlyList<TimelinePoint> Timeline { get; init; }
 
     /// <summary>Latency histogram: buckets in increasing order of their upper bound (ms); the last bucket's bound is the maximum.</summary>
@@ -83,12 +98,18 @@ public sealed record LatencySummary(
     [property: JsonPropertyName("p99")] double P99,
     [property: JsonPropertyName("max")] double Max);
 
-/// <summary>The state of the run at <see cref="Second"/> seconds after its start.</summary>
+/// <summary>
+/// The state of the run at <see cref="Second"/> seconds after its start. <see cref="Registered"/>
+/// only goes up (accounts registered once); <see cref="RegisteredNow"/> drops with every loss.
+/// </summary>
 public sealed record TimelinePoint(
     [property: JsonPropertyName("second")] double Second,
     [property: JsonPropertyName("registered")] int Registered,
     [property: JsonPropertyName("failed")] int Failed,
-    [property: JsonPropertyName("inFlight")] int InFlight);
+    [property: JsonPropertyName("inFlight")] int InFlight,
+    [property: JsonPropertyName("registeredNow")] int RegisteredNow = 0,
+    [property: JsonPropertyName("losses")] int Losses = 0,
+    [property: JsonPropertyName("reregistrations")] int Reregistrations = 0);
 
 /// <summary>Registrations whose latency was at most <see cref="UpperMs"/> and above the previous bucket's bound.</summary>
 public sealed record HistogramBucket(

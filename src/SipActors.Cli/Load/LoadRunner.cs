@@ -6,9 +6,9 @@ using Akka.Configuration;
 using SipActors.Configuration;
 using SipActors.Connections;
 using SipActors.Events;
+using SipActors.Runtime;
 using SipActors.Sip.Registrar;
 using SipActors.Sip.Transports;
-using SipActors.Sip.UserAgents;
 
 namespace SipActors.Cli.Load;
 
@@ -19,8 +19,7 @@ namespace SipActors.Cli.Load;
 /// </summary>
 internal sealed class LoadRunner
 {
-    /// <summary>The supervisor waits up to 40 s for each account's un-REGISTER; this leaves room for its reply.</summary>
-    private static readonly TimeSpan UnregisterTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan UnregisterTimeout = SipActorsRuntime.DefaultDisconnectTimeout;
 
     /// <summary>Stands for "no rate limit": the in-flight bound (--concurrency) alone paces the ramp.</summary>
     private const double UnlimitedRate = 1_000_000;
@@ -33,6 +32,8 @@ internal sealed class LoadRunner
     private readonly RefreshCounter _refreshes;
     private IActorRef _statistics = ActorRefs.Nobody;
     private long _peakWorkingSet;
+    private int _registeredAtHoldEnd;
+    private TimeSpan _lastProgressAt = TimeSpan.FromDays(-1); // "never": far enough back, and no overflow when subtracted
     private (TimeSpan At, int Registered) _lastSample;
     private LoadProgress _lastProgress = new(0, 0, 0, 0, 0, 0, 0);
 
@@ -63,58 +64,44 @@ internal sealed class LoadRunner
             $"sipactors load: {connects.Count} accounts against {server}{(registrar is null ? "" : " (embedded registrar)")}, domain {domain}, concurrency {options.Concurrency}, rate {(options.Rate is { } r ? r.ToString("0.##", CultureInfo.InvariantCulture) + "/s" : "unlimited")}, hold {options.Duration.TotalSeconds:0.#} s{(options.Unregister ? "" : ", no un-registration")}")).ConfigureAwait(false);
 
         var startedAt = DateTimeOffset.UtcNow;
-        var akkaConfig = ConfigurationFactory.ParseString("akka.loglevel = WARNING\n" + StandardErrorLogger.Config).WithFallback(SipActorsSettings.DefaultConfig);
-        var system = ActorSystem.Create("sipactors-load", akkaConfig);
-        var stack = SipStackFactory.Create(settings);
-        var stackDisposed = false;
-        using var refreshes = new RefreshCounter();
-        var runner = new LoadRunner(options, refreshes, cancellationToken);
-        try
+        var runtimeSettings = settings with
         {
-            var rampDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            runner._statistics = system.ActorOf(LoadStatisticsActor.Props(index, rampDone), "load-statistics");
-            // Subscribed from here, not in the actor's PreStart: that runs later, and the first events could pass it by.
-            ConnectionTopics.Subscribe(system.EventStream, runner._statistics, ConnectionTopics.All);
-            var supervisorSettings = settings.Supervisor with
+            Supervisor = settings.Supervisor with
             {
                 MaxConcurrentConnects = options.Concurrency,
                 ConnectRateLimit = options.Rate ?? UnlimitedRate,
-            };
-            var supervisor = system.ActorOf(ConnectionSupervisor.Props(stack, supervisorSettings), "accounts");
+            },
+        };
+        await using var runtime = SipActorsRuntime.Start(runtimeSettings, "sipactors-load",
+            ConfigurationFactory.ParseString("akka.loglevel = WARNING\n" + StandardErrorLogger.Config));
+        using var refreshes = new RefreshCounter();
+        var runner = new LoadRunner(options, refreshes, cancellationToken);
+        var rampDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        runner._statistics = runtime.System.ActorOf(LoadStatisticsActor.Props(index, rampDone), "load-statistics");
+        // Subscribed from here, not in the actor's PreStart: that runs later, and the first events could pass it by.
+        ConnectionTopics.Subscribe(runtime.System.EventStream, runner._statistics, ConnectionTopics.All);
 
-            var view = LoadProgressView.Create(output, live, options.Quiet);
-            var notes = await view.RunAsync(show => runner.DriveAsync(supervisor, connects, rampDone.Task, show)).ConfigureAwait(false);
-            var statistics = await runner._statistics.Ask<LoadStatistics>(GetLoadStatistics.Instance, TimeSpan.FromMinutes(2)).ConfigureAwait(false);
-            var duration = runner._clock.Elapsed;
-            if (!options.Unregister)
-            {
-                // Closing the sockets first: actors stopping with the system would otherwise send
-                // their un-REGISTER on the way out (ConnectionActor.PostStop).
-                stackDisposed = true;
-                await stack.DisposeAsync().ConfigureAwait(false);
-            }
-
-            var report = runner.BuildReport(statistics, connects.Count, server, domain, startedAt, duration);
-            var written = await WriteFilesAsync(report, options, error).ConfigureAwait(false);
-            await LoadSummary.WriteAsync(output, report, options, notes).ConfigureAwait(false);
-            var success = written && !runner.Interrupted
-                && report.Registered == report.Accounts
-                && (!options.Unregister || report.Unregistered == report.Accounts);
-            return success ? ExitCodes.Success : ExitCodes.Failure;
-        }
-        finally
+        var view = LoadProgressView.Create(output, live, options.Quiet);
+        var notes = await view.RunAsync(show => runner.DriveAsync(runtime, connects, rampDone.Task, show)).ConfigureAwait(false);
+        var statistics = await runner._statistics.Ask<LoadStatistics>(GetLoadStatistics.Instance, TimeSpan.FromMinutes(2)).ConfigureAwait(false);
+        var duration = runner._clock.Elapsed;
+        if (!options.Unregister)
         {
-            await system.Terminate().ConfigureAwait(false);
-            if (!stackDisposed)
-            {
-                await stack.DisposeAsync().ConfigureAwait(false);
-            }
+            // Closing the sockets first: actors stopping with the system would otherwise send
+            // their un-REGISTER on the way out (ConnectionActor.PostStop).
+            await runtime.CloseStackAsync().ConfigureAwait(false);
         }
+
+        var report = runner.BuildReport(statistics, connects.Count, server, domain, startedAt, duration);
+        var written = await WriteFilesAsync(report, options, error).ConfigureAwait(false);
+        await LoadSummary.WriteAsync(output, report, options, notes).ConfigureAwait(false);
+        return written && LoadSummary.IsSuccess(report, options) ? ExitCodes.Success : ExitCodes.Failure;
     }
 
     /// <summary>Ramp until every account registered or failed (or nothing moved), hold, un-register; returns remarks for the summary.</summary>
-    private async Task<List<string>> DriveAsync(IActorRef supervisor, IReadOnlyList<Connect> connects, Task rampDone, Action<LoadFrame> show)
+    private async Task<List<string>> DriveAsync(SipActorsRuntime runtime, IReadOnlyList<Connect> connects, Task rampDone, Action<LoadFrame> show)
     {
+        var supervisor = runtime.Supervisor;
         var notes = new List<string>();
         _clock.Start();
         var handedOver = supervisor.Ask<CommandResult>(new ConnectAll(connects), TimeSpan.FromMinutes(5));
@@ -167,10 +154,16 @@ internal sealed class LoadRunner
             }
         }
 
+        // What the server holds before it is asked to let go: a loss not recovered shows here.
+        // A sample of the last moments stands for it, rather than a second point at the same time.
+        var atHoldEnd = _clock.Elapsed - _lastProgressAt < TimeSpan.FromMilliseconds(250)
+            ? _lastProgress
+            : await SampleAsync(Interrupted ? "stop" : "hold", connects.Count, unregistering: false, show).ConfigureAwait(false);
+        _registeredAtHoldEnd = atHoldEnd.RegisteredNow;
         if (_options.Unregister)
         {
             // Cancels connects still waiting for their turn too: after Ctrl+C nothing new starts.
-            var disconnect = supervisor.Ask<CommandResult>(DisconnectAll.Instance, UnregisterTimeout);
+            var disconnect = runtime.DisconnectAllAsync(UnregisterTimeout);
             while (!disconnect.IsCompleted)
             {
                 await Task.WhenAny(disconnect, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
@@ -224,6 +217,7 @@ internal sealed class LoadRunner
         }
         _lastProgress = progress;
         var now = _clock.Elapsed;
+        _lastProgressAt = now;
         var seconds = (now - _lastSample.At).TotalSeconds;
         var rate = seconds > 0.05 ? (progress.Registered - _lastSample.Registered) / seconds : 0;
         if (seconds > 0.05)
@@ -233,7 +227,8 @@ internal sealed class LoadRunner
         _process.Refresh();
         var workingSet = _process.WorkingSet64;
         _peakWorkingSet = Math.Max(_peakWorkingSet, workingSet);
-        _timeline.Add(new TimelinePoint(Math.Round(now.TotalSeconds, 3), progress.Registered, progress.Failed, progress.InFlight));
+        _timeline.Add(new TimelinePoint(Math.Round(now.TotalSeconds, 3), progress.Registered, progress.Failed, progress.InFlight,
+            progress.RegisteredNow, progress.Losses, progress.Reregistrations));
         show(new LoadFrame(phase, now, accounts, progress, rate, _refreshes.Refreshes, _refreshes.Failures, workingSet, unregistering));
         return progress;
     }
@@ -251,6 +246,9 @@ internal sealed class LoadRunner
         {
             Accounts = accounts,
             Registered = statistics.Registered,
+            RegisteredAtHoldEnd = _registeredAtHoldEnd,
+            Losses = statistics.Losses,
+            Reregistrations = statistics.Reregistrations,
             Failed = statistics.Failed,
             FailuresByCause = statistics.FailuresByCause,
             RegistrationRate = ramp > 0 ? Math.Round(statistics.Registered / ramp, 1) : 0,

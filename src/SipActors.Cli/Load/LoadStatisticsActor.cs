@@ -1,3 +1,4 @@
+using System.Globalization;
 using Akka.Actor;
 using SipActors.Events;
 
@@ -9,6 +10,14 @@ namespace SipActors.Cli.Load;
 /// account, so an event costs a dictionary lookup and a few writes, and no lock is shared with any
 /// other thread. The run asks it for progress once a second and for the statistics at the end.
 /// </summary>
+/// <remarks>
+/// Two views of "registered": <c>registered</c> counts accounts that reached it once (the ramp's
+/// result, which only goes up), <c>registered now</c> follows <c>connection:registered</c> and
+/// <c>connection:unregistered</c>, so an outage shows. An <c>unregistered</c> outside a disconnect
+/// (transport lost, refresh rejected) is a loss; a <c>registered</c> after the first is a
+/// re-registration. A failed connect's cause carries the REGISTER's status where the cause alone
+/// does not say it (<c>SIP Failure Code (503)</c>).
+/// </remarks>
 internal sealed class LoadStatisticsActor : ReceiveActor
 {
     [Flags]
@@ -18,7 +27,12 @@ internal sealed class LoadStatisticsActor : ReceiveActor
         Registered = 2,
         Failed = 4,
         Unregistered = 8,
+        RegisteredNow = 16,
+        Disconnecting = 32,
     }
+
+    /// <summary>The cause whose meaning is its status: any final response no other cause covers.</summary>
+    private const string SipFailureCode = "SIP Failure Code";
 
     private readonly IReadOnlyDictionary<string, int> _index;
     private readonly TaskCompletionSource _rampDone;
@@ -26,6 +40,7 @@ internal sealed class LoadStatisticsActor : ReceiveActor
     private readonly long[] _attemptAt;
     private readonly double[] _latencyMs;
     private readonly AccountFlags[] _flags;
+    private readonly short[] _lastFailureStatus; // status of the account's last registrationFailed, 0 when none
     private readonly Dictionary<string, long> _events = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _failuresByCause = new(StringComparer.Ordinal);
     private readonly LatencyHistogram _histogram = new();
@@ -33,6 +48,9 @@ internal sealed class LoadStatisticsActor : ReceiveActor
     private int _failed;
     private int _inFlight;
     private int _unregistered;
+    private int _registeredNow;
+    private int _losses;
+    private int _reregistrations;
     private long _eventCount;
     private long _firstAttempt;
     private long _lastRegistered;
@@ -47,6 +65,7 @@ internal sealed class LoadStatisticsActor : ReceiveActor
         _attemptAt = new long[index.Count];
         _latencyMs = new double[index.Count];
         _flags = new AccountFlags[index.Count];
+        _lastFailureStatus = new short[index.Count];
         Receive<ConnectionEvent>(OnEvent);
         Receive<GetLoadProgress>(_ => Sender.Tell(Progress()));
         Receive<GetLoadStatistics>(_ => Sender.Tell(Statistics()));
@@ -72,6 +91,14 @@ internal sealed class LoadStatisticsActor : ReceiveActor
                 {
                     _startedAt[i] = at;
                 }
+                _flags[i] &= ~AccountFlags.Disconnecting;
+                _lastFailureStatus[i] = 0;
+                break;
+            case Disconnecting:
+                _flags[i] |= AccountFlags.Disconnecting;
+                break;
+            case RegistrationFailed registrationFailed:
+                _lastFailureStatus[i] = (short)(registrationFailed.StatusCode ?? 0);
                 break;
             case Connecting { Attempt: 0 }:
                 // Latency counts from the first transport attempt, when the account got its permit:
@@ -94,14 +121,10 @@ internal sealed class LoadStatisticsActor : ReceiveActor
                 OnRegistered(i, at);
                 break;
             case ConnectFailed failed:
-                OnFailed(i, failed.Cause ?? "Connect Error");
+                OnFailed(i, Cause(failed.Cause ?? "Connect Error", _lastFailureStatus[i]));
                 break;
-            case Unregistered { StatusCode: >= 200 and < 300 }:
-                if ((_flags[i] & AccountFlags.Unregistered) == 0)
-                {
-                    _flags[i] |= AccountFlags.Unregistered;
-                    _unregistered++;
-                }
+            case Unregistered unregistered:
+                OnUnregistered(i, unregistered);
                 break;
         }
     }
@@ -109,9 +132,16 @@ internal sealed class LoadStatisticsActor : ReceiveActor
     private void OnRegistered(int i, long at)
     {
         var flags = _flags[i];
+        if ((flags & AccountFlags.RegisteredNow) == 0)
+        {
+            _flags[i] |= AccountFlags.RegisteredNow;
+            _registeredNow++;
+        }
         if ((flags & AccountFlags.Registered) != 0)
         {
-            return; // registered again after a recovery: the first registration is the one measured
+            // Registered again after a loss: counted, but the first registration is the one measured.
+            _reregistrations++;
+            return;
         }
         EndAttempt(i);
         if ((flags & AccountFlags.Failed) != 0)
@@ -127,6 +157,28 @@ internal sealed class LoadStatisticsActor : ReceiveActor
         _lastRegistered = Math.Max(_lastRegistered, at);
         CheckRampDone();
     }
+
+    private void OnUnregistered(int i, Unregistered e)
+    {
+        var flags = _flags[i];
+        if ((flags & AccountFlags.RegisteredNow) != 0)
+        {
+            _flags[i] &= ~AccountFlags.RegisteredNow;
+            _registeredNow--;
+            if ((flags & AccountFlags.Disconnecting) == 0)
+            {
+                _losses++; // not asked for: the transport went or a refresh was refused
+            }
+        }
+        if (e.StatusCode is >= 200 and < 300 && (flags & AccountFlags.Unregistered) == 0)
+        {
+            _flags[i] |= AccountFlags.Unregistered;
+            _unregistered++;
+        }
+    }
+
+    private static string Cause(string cause, short status)
+        => status > 0 && cause == SipFailureCode ? string.Create(CultureInfo.InvariantCulture, $"{cause} ({status})") : cause;
 
     private void OnFailed(int i, string cause)
     {
@@ -159,7 +211,16 @@ internal sealed class LoadStatisticsActor : ReceiveActor
     }
 
     private LoadProgress Progress()
-        => new(_registered, _failed, _inFlight, _unregistered, _eventCount, _histogram.Percentile(0.50), _histogram.Percentile(0.99));
+        => new(_registered, _failed, _inFlight, _unregistered, _eventCount, _histogram.Percentile(0.50), _histogram.Percentile(0.99))
+        {
+            RegisteredNow = _registeredNow,
+            Losses = _losses,
+            Reregistrations = _reregistrations,
+            // A copy: the progress crosses to the run's thread. Only failures make it non-empty.
+            FailuresByCause = _failuresByCause.Count == 0 ? EmptyCauses : new Dictionary<string, int>(_failuresByCause, StringComparer.Ordinal),
+        };
+
+    private static readonly IReadOnlyDictionary<string, int> EmptyCauses = new Dictionary<string, int>();
 
     private LoadStatistics Statistics()
     {
@@ -180,6 +241,10 @@ internal sealed class LoadStatisticsActor : ReceiveActor
             new SortedDictionary<string, long>(_events, StringComparer.Ordinal),
             latencies,
             _firstAttempt == 0 ? null : new DateTimeOffset(_firstAttempt, TimeSpan.Zero),
-            _lastRegistered == 0 ? null : new DateTimeOffset(_lastRegistered, TimeSpan.Zero));
+            _lastRegistered == 0 ? null : new DateTimeOffset(_lastRegistered, TimeSpan.Zero))
+        {
+            Losses = _losses,
+            Reregistrations = _reregistrations,
+        };
     }
 }

@@ -16,7 +16,10 @@ internal sealed class GetLoadStatistics
     private GetLoadStatistics() { }
 }
 
-/// <summary>The run so far: counts of accounts, and latency percentiles from a coarse histogram.</summary>
+/// <summary>
+/// The run so far: counts of accounts, and latency percentiles from a coarse histogram.
+/// <see cref="Registered"/> counts accounts that reached <c>connection:registered</c> at least once.
+/// </summary>
 internal sealed record LoadProgress(
     int Registered,
     int Failed,
@@ -24,7 +27,20 @@ internal sealed record LoadProgress(
     int Unregistered,
     long Events,
     double LatencyP50Ms,
-    double LatencyP99Ms);
+    double LatencyP99Ms)
+{
+    /// <summary>Accounts registered at this moment: up with <c>registered</c>, down with <c>unregistered</c>.</summary>
+    public int RegisteredNow { get; init; }
+
+    /// <summary>Registrations lost without being asked (transport lost, refresh refused).</summary>
+    public int Losses { get; init; }
+
+    /// <summary><c>registered</c> events after an account's first.</summary>
+    public int Reregistrations { get; init; }
+
+    /// <summary>Failed connects by cause, with the status for <c>SIP Failure Code</c>.</summary>
+    public IReadOnlyDictionary<string, int> FailuresByCause { get; init; } = new Dictionary<string, int>();
+}
 
 /// <summary>Everything the report needs from the event stream; the latencies are exact, one per registered account.</summary>
 internal sealed record LoadStatistics(
@@ -35,4 +51,8 @@ internal sealed record LoadStatistics(
     IReadOnlyDictionary<string, long> Events,
     double[] LatenciesMs,
     DateTimeOffset? FirstAttempt,
-    DateTimeOffset? LastRegistered);
+    DateTimeOffset? LastRegistered)
+{
+    public int Losses { get; init; }
+    public int Reregistrations { get; init; }
+}

@@ -5,6 +5,16 @@ namespace SipActors.Cli.Load;
 /// <summary>The plain-text summary printed at the end of every load run, terminal or not.</summary>
 internal static class LoadSummary
 {
+    /// <summary>
+    /// Every account registered, still registered when the hold ended, and (unless
+    /// --no-unregister) un-registered, in a run that was not interrupted.
+    /// </summary>
+    public static bool IsSuccess(LoadReport report, LoadOptions options)
+        => !report.Interrupted
+            && report.Registered == report.Accounts
+            && report.RegisteredAtHoldEnd == report.Accounts
+            && (!options.Unregister || report.Unregistered == report.Accounts);
+
     public static async Task WriteAsync(TextWriter output, LoadReport report, LoadOptions options, IReadOnlyList<string> notes)
     {
         var lines = new List<string> { "" };
@@ -15,6 +25,7 @@ internal static class LoadSummary
         string L(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
         lines.Add(L($"accounts        {report.Accounts} against {report.Server} (domain {report.Domain})"));
         lines.Add(L($"registered      {report.Registered} / {report.Accounts}, failed {report.Failed}"));
+        lines.Add(L($"held            {report.RegisteredAtHoldEnd} / {report.Accounts} registered at the end of the hold, {report.Losses} lost, {report.Reregistrations} re-registered"));
         foreach (var (cause, count) in report.FailuresByCause.OrderByDescending(p => p.Value))
         {
             lines.Add(L($"  {cause,-24} {count}"));
@@ -38,8 +49,7 @@ internal static class LoadSummary
         {
             lines.Add($"html            {html}");
         }
-        var success = !report.Interrupted && report.Registered == report.Accounts && (!options.Unregister || report.Unregistered == report.Accounts);
-        lines.Add(success ? "result          OK" : "result          FAILED" + (report.Interrupted ? " (interrupted)" : ""));
+        lines.Add(IsSuccess(report, options) ? "result          OK" : "result          FAILED" + (report.Interrupted ? " (interrupted)" : ""));
         foreach (var line in lines)
         {
             await output.WriteLineAsync(line).ConfigureAwait(false);

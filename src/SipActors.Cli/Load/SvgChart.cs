@@ -22,6 +22,7 @@ internal static class SvgChart
     private const double PlotHeight = Height - Top - Bottom;
 
     private const string RegisteredColor = "#2e7d32";
+    private const string RegisteredNowColor = "#00897b";
     private const string FailedColor = "#c62828";
     private const string InFlightColor = "#1565c0";
     private const string BarColor = "#3f6fb5";
@@ -30,7 +31,10 @@ internal static class SvgChart
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    /// <summary>Cumulative registered and failed accounts and accounts in flight, over seconds since the start.</summary>
+    /// <summary>
+    /// Cumulative registered and failed accounts, accounts registered at each moment (which drops
+    /// in an outage, unlike the cumulative line) and accounts in flight, over seconds since the start.
+    /// </summary>
     public static string Timeline(IReadOnlyList<TimelinePoint> timeline)
     {
         var svg = Open("Registrations over time");
@@ -41,7 +45,9 @@ internal static class SvgChart
         }
 
         var x = Scale.For(points.Max(p => p.Second), integer: false, ticks: 8);
-        var y = Scale.For(points.Max(p => Math.Max(p.Registered, Math.Max(p.Failed, p.InFlight))), integer: true, ticks: 5);
+        var y = Scale.For(points.Max(p => Math.Max(Math.Max(p.Registered, p.RegisteredNow), Math.Max(p.Failed, p.InFlight))), integer: true, ticks: 5);
+        // Reports from before the "now" figure existed have none: no flat line at zero for them.
+        var hasNow = points.Any(p => p.RegisteredNow > 0 || p.Losses > 0);
         YGrid(svg, y, "accounts");
         for (var tick = 0; tick <= x.Ticks; tick++)
         {
@@ -54,11 +60,20 @@ internal static class SvgChart
 
         var last = points[^1];
         Series(svg, points, p => p.Registered, x, y, RegisteredColor, dashed: false);
+        if (hasNow)
+        {
+            Series(svg, points, p => p.RegisteredNow, x, y, RegisteredNowColor, dashed: false);
+        }
         Series(svg, points, p => p.Failed, x, y, FailedColor, dashed: false);
         Series(svg, points, p => p.InFlight, x, y, InFlightColor, dashed: true);
-        LegendItem(svg, 0, RegisteredColor, dashed: false, $"registered ({last.Registered.ToString("N0", Invariant)})");
-        LegendItem(svg, 1, FailedColor, dashed: false, $"failed ({last.Failed.ToString("N0", Invariant)})");
-        LegendItem(svg, 2, InFlightColor, dashed: true, $"in flight (peak {points.Max(p => p.InFlight).ToString("N0", Invariant)})");
+        var legend = Left;
+        legend = LegendItem(svg, legend, RegisteredColor, dashed: false, $"registered ({last.Registered.ToString("N0", Invariant)})");
+        if (hasNow)
+        {
+            legend = LegendItem(svg, legend, RegisteredNowColor, dashed: false, $"registered now (lost {last.Losses.ToString("N0", Invariant)})");
+        }
+        legend = LegendItem(svg, legend, FailedColor, dashed: false, $"failed ({last.Failed.ToString("N0", Invariant)})");
+        LegendItem(svg, legend, InFlightColor, dashed: true, $"in flight (peak {points.Max(p => p.InFlight).ToString("N0", Invariant)})");
         return Close(svg);
     }
 
@@ -154,11 +169,13 @@ internal static class SvgChart
         }
     }
 
-    private static void LegendItem(StringBuilder svg, int index, string color, bool dashed, string label)
+    /// <summary>One legend entry at <paramref name="x"/>; returns where the next one starts (labels differ in length).</summary>
+    private static double LegendItem(StringBuilder svg, double x, string color, bool dashed, string label)
     {
-        var px = Left + (index * 170);
-        svg.Append(Invariant, $"<line x1=\"{N(px)}\" y1=\"16\" x2=\"{N(px + 24)}\" y2=\"16\" stroke=\"{color}\" stroke-width=\"2\"{(dashed ? " stroke-dasharray=\"6 4\"" : "")} />\n");
-        svg.Append(Invariant, $"<text x=\"{N(px + 30)}\" y=\"20\">{label}</text>\n");
+        svg.Append(Invariant, $"<line x1=\"{N(x)}\" y1=\"16\" x2=\"{N(x + 24)}\" y2=\"16\" stroke=\"{color}\" stroke-width=\"2\"{(dashed ? " stroke-dasharray=\"6 4\"" : "")} />\n");
+        svg.Append(Invariant, $"<text x=\"{N(x + 30)}\" y=\"20\">{label}</text>\n");
+        // About 6.5 px per character of the 12 px sans-serif, plus a gap.
+        return x + 30 + (label.Length * 6.5) + 18;
     }
 
     /// <summary>A coordinate: invariant culture, one decimal, never NaN.</summary>

@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using Akka.Actor;
 using Akka.Configuration;
-using SipActors.Configuration;
 using SipActors.Connections;
 using SipActors.Events;
+using SipActors.Runtime;
 
 namespace SipActors.Cli.Run;
 
@@ -16,9 +16,6 @@ namespace SipActors.Cli.Run;
 /// </summary>
 internal static class RunCommand
 {
-    /// <summary>The supervisor waits up to 40 s for each account's un-REGISTER; this leaves room for its reply.</summary>
-    private static readonly TimeSpan DisconnectTimeout = TimeSpan.FromSeconds(90);
-
     public static Command Create()
     {
         var config = new Option<FileInfo>("--config") { Description = "HOCON file with sip-actors.accounts (merged over SipActors' config.hocon defaults; the file wins).", Required = true, HelpName = "FILE.hocon" };
@@ -40,43 +37,32 @@ internal static class RunCommand
         var run = RunConfiguration.Load(path);
         var settings = run.Settings;
         // The file wins; then quiet Akka logging on standard error (standard output is for events); then the defaults.
-        var akkaConfig = run.Config
-            .WithFallback(ConfigurationFactory.ParseString("akka.loglevel = WARNING\n" + StandardErrorLogger.Config))
-            .WithFallback(SipActorsSettings.DefaultConfig);
-        var system = ActorSystem.Create("sipactors-run", akkaConfig);
-        var stack = SipStackFactory.Create(settings);
+        var akkaConfig = run.Config.WithFallback(ConfigurationFactory.ParseString("akka.loglevel = WARNING\n" + StandardErrorLogger.Config));
+        await using var runtime = SipActorsRuntime.Start(settings, "sipactors-run", akkaConfig);
+        var failure = exitOnFailure ? new TaskCompletionSource<ConnectFailed>(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+        var printer = runtime.System.ActorOf(EventPrinterActor.Props(output, json, failure), "event-printer");
+        ConnectionTopics.Subscribe(runtime.System.EventStream, printer, ConnectionTopics.Everything);
+        await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"sipactors run: {settings.Accounts.Count} accounts from {path}; Ctrl+C to disconnect them and stop")).ConfigureAwait(false);
+        await runtime.Supervisor.Ask<CommandResult>(new ConnectAll(settings.Accounts), TimeSpan.FromMinutes(1)).ConfigureAwait(false);
+
+        var stopped = Task.Delay(Timeout.Infinite, cancellationToken);
+        await Task.WhenAny(stopped, failure?.Task ?? stopped).ConfigureAwait(false);
+        var failed = failure is { Task.IsCompletedSuccessfully: true } ? await failure.Task.ConfigureAwait(false) : null;
+        await error.WriteLineAsync(failed is null
+            ? "sipactors run: stopping, disconnecting every account"
+            : $"sipactors run: {failed.Account}'s connect failed ({failed.Cause ?? failed.Error}); disconnecting every account").ConfigureAwait(false);
         try
         {
-            var failure = exitOnFailure ? new TaskCompletionSource<ConnectFailed>(TaskCreationOptions.RunContinuationsAsynchronously) : null;
-            var printer = system.ActorOf(EventPrinterActor.Props(output, json, failure), "event-printer");
-            ConnectionTopics.Subscribe(system.EventStream, printer, ConnectionTopics.Everything);
-            var supervisor = system.ActorOf(ConnectionSupervisor.Props(stack, settings.Supervisor), "accounts");
-            await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"sipactors run: {settings.Accounts.Count} accounts from {path}; Ctrl+C to disconnect them and stop")).ConfigureAwait(false);
-            await supervisor.Ask<CommandResult>(new ConnectAll(settings.Accounts), TimeSpan.FromMinutes(1)).ConfigureAwait(false);
-
-            var stopped = Task.Delay(Timeout.Infinite, cancellationToken);
-            await Task.WhenAny(stopped, failure?.Task ?? stopped).ConfigureAwait(false);
-            var failed = failure is { Task.IsCompletedSuccessfully: true } ? await failure.Task.ConfigureAwait(false) : null;
-            await error.WriteLineAsync(failed is null
-                ? "sipactors run: stopping, disconnecting every account"
-                : $"sipactors run: {failed.Account}'s connect failed ({failed.Cause ?? failed.Error}); disconnecting every account").ConfigureAwait(false);
-            try
-            {
-                await supervisor.Ask<CommandResult>(DisconnectAll.Instance, DisconnectTimeout).ConfigureAwait(false);
-            }
-            catch (AskTimeoutException)
-            {
-                await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"sipactors run: the accounts did not all disconnect within {DisconnectTimeout.TotalSeconds:0} s")).ConfigureAwait(false);
-            }
-            // The disconnect events were published before the supervisor answered: they are queued ahead of this.
-            await printer.Ask<EventPrinterActor.Flushed>(EventPrinterActor.Flush.Instance, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-            return failed is null ? ExitCodes.Success : ExitCodes.Failure;
+            await runtime.DisconnectAllAsync().ConfigureAwait(false);
         }
-        finally
+        catch (AskTimeoutException)
         {
-            await system.Terminate().ConfigureAwait(false);
-            await stack.DisposeAsync().ConfigureAwait(false);
+            await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"sipactors run: the accounts did not all disconnect within {SipActorsRuntime.DefaultDisconnectTimeout.TotalSeconds:0} s")).ConfigureAwait(false);
         }
+        // The disconnect events were published before the supervisor answered: they are queued ahead of this.
+        await printer.Ask<EventPrinterActor.Flushed>(EventPrinterActor.Flush.Instance, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        return failed is null ? ExitCodes.Success : ExitCodes.Failure;
     }
 }

@@ -21,11 +21,12 @@ internal sealed record RunConfiguration(Config Config, SipActorsSettings Setting
         Config config;
         try
         {
-            config = ConfigurationFactory.ParseString(text);
+            config = HoconText.Parse(text, path);
         }
-        catch (Exception e)
+        catch (SipActorsConfigurationException e)
         {
-            throw new CliUsageException($"{path}: not valid HOCON: {e.Message}");
+            // file:line:column and what is wrong, never the line: it may hold a password.
+            throw new CliUsageException(e.Message);
         }
         SipActorsSettings settings;
         try

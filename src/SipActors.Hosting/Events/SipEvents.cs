@@ -30,7 +30,7 @@ internal sealed class SipEvents : ISipEvents
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity ?? 1, 1, nameof(capacity));
         var system = _services.GetRequiredService<ActorSystem>();
-        var size = capacity ?? SipActorsRuntime.Find(system)?.Options.EventBufferCapacityOrDefault ?? DefaultCapacity;
+        var size = capacity ?? HostedSipActors.Find(system)?.Options.EventBufferCapacityOrDefault ?? DefaultCapacity;
         return new SipEventSubscription(system, topic, size, _dropped);
     }
 

@@ -14,6 +14,12 @@ public sealed record SipServerTarget(SipTransportKind Kind, string Host, int Por
     /// <summary>False when the port is the transport's default because none was written: then RFC 3263 SRV records decide it.</summary>
     public bool PortGiven { get; init; } = true;
 
+    /// <summary>
+    /// Credentials in the server's address would be printed wherever the address is (events,
+    /// reports, logs): they are refused, and the error does not repeat them.
+    /// </summary>
+    private const string CredentialsError = "has credentials (user:password@) in it: give the user and password as the account's User and Password, never in the server's address";
+
     public static bool TryParse(string? text, [NotNullWhen(true)] out SipServerTarget? target, [NotNullWhen(false)] out string? error)
     {
         target = null;
@@ -47,6 +53,11 @@ public sealed record SipServerTarget(SipTransportKind Kind, string Host, int Por
                 error = "is not a valid URL";
                 return false;
             }
+            if (uri.UserInfo.Length > 0)
+            {
+                error = CredentialsError;
+                return false;
+            }
             var given = !(uri.IsDefaultPort || uri.Port < 0);
             var port = uri.IsDefaultPort || uri.Port < 0 ? kind.Value.DefaultPort() : uri.Port;
             var isWs = kind is SipTransportKind.Ws or SipTransportKind.Wss;
@@ -58,6 +69,11 @@ public sealed record SipServerTarget(SipTransportKind Kind, string Host, int Por
             if (!Uris.SipUri.TryParse(text, out var sip))
             {
                 error = "is not a valid SIP URI";
+                return false;
+            }
+            if (sip.Password is not null)
+            {
+                error = CredentialsError;
                 return false;
             }
             var transport = sip.Transport?.ToLowerInvariant();
@@ -86,6 +102,11 @@ public sealed record SipServerTarget(SipTransportKind Kind, string Host, int Por
             return true;
         }
         // A bare host[:port]: the seed library's WebRTC gateway convention.
+        if (text.Contains('@'))
+        {
+            error = CredentialsError;
+            return false;
+        }
         if (!Uri.TryCreate("wss://" + text + "/webrtc/wss/", UriKind.Absolute, out var bare) || string.IsNullOrEmpty(bare.Host) || text.Contains('/'))
         {
             error = "is neither a URL, a SIP URI nor host[:port]";

@@ -37,6 +37,32 @@ public sealed partial class HtmlReportTests
     }
 
     [Fact]
+    public void Should_show_registrations_lost_in_an_outage_as_a_failed_run()
+    {
+        // Registered throughout the cumulative line; 2,000 lost at second 8 and back by second 11, 150 still missing.
+        var report = Realistic() with
+        {
+            Losses = 2_000,
+            Reregistrations = 1_850,
+            RegisteredAtHoldEnd = 9_850,
+            Timeline = [.. Realistic().Timeline.Select(p => p with
+            {
+                RegisteredNow = p.Second is >= 8 and < 11 ? p.Registered - 2_000 : p.Second >= 11 ? p.Registered - 150 : p.Registered,
+                Losses = p.Second >= 8 ? 2_000 : 0,
+                Reregistrations = p.Second >= 11 ? 1_850 : 0,
+            })],
+        };
+
+        var html = HtmlReport.Render(report);
+
+        Assert.Contains("<p class=\"verdict fail\">All 10,000 accounts registered; 2,000 registrations lost, 1,850 back, 9,850 of 10,000 registered at the end of the hold</p>", html, StringComparison.Ordinal);
+        Assert.Contains("registered now (lost 2,000)", html, StringComparison.Ordinal);
+        Assert.Contains("<th scope=\"row\">Registrations lost</th><td class=\"n\">2,000</td>", html, StringComparison.Ordinal);
+        Assert.Equal(4, Regex.Count(html, "<polyline")); // registered, registered now, failed, in flight
+        XDocument.Parse(html);
+    }
+
+    [Fact]
     public void Should_be_well_formed_xml()
     {
         var document = XDocument.Parse(HtmlReport.Render(Realistic()));

@@ -32,6 +32,24 @@ public sealed class LoadAccountsSpecs
     }
 
     [Fact]
+    public void Should_skip_a_header_record_and_read_quoted_fields()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, "User,Password,Display Name\n\"alice\",\"pw,with \"\"quotes\"\"\",\"Smith, Alice\"\nbob,pw-bob\n");
+
+            var accounts = LoadAccounts.ReadFile(path);
+
+            Assert.Equal([new LoadAccount("alice", "pw,with \"quotes\"", "Smith, Alice"), new LoadAccount("bob", "pw-bob", null)], accounts);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Should_never_print_a_password()
         => Assert.DoesNotContain("secret", new LoadAccount("alice", "secret", null).ToString(), StringComparison.Ordinal);
 

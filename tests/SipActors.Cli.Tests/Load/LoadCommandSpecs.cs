@@ -77,6 +77,22 @@ public sealed class LoadCommandSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Should_count_sip_failure_codes_per_status_in_the_report_and_the_summary()
+    {
+        // Even users get 503, odd ones 500: both are "SIP Failure Code", told apart by their status.
+        await using var registrar = new FailingUdpRegistrar(user => int.Parse(user[^4..], System.Globalization.CultureInfo.InvariantCulture) % 2 == 0 ? 503 : 500);
+        var reportPath = _files.PathOf("report.json");
+
+        var result = await CliInvocation.RunAsync(["load", "--server", $"udp://{registrar.EndPoint}", "--accounts", "6", "--plain", "--report", reportPath]);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var report = ReadReport(reportPath);
+        Assert.Equal(new Dictionary<string, int> { ["SIP Failure Code (503)"] = 3, ["SIP Failure Code (500)"] = 3 }, report.FailuresByCause);
+        Assert.Contains("SIP Failure Code (503)   3", result.Output, StringComparison.Ordinal);
+        Assert.Contains("[SIP Failure Code (500) 3, SIP Failure Code (503) 3]", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Should_register_the_accounts_of_a_file_with_their_display_names_and_extra_headers()
     {
         var file = _files.Write("accounts.csv", "# user,password,display name\nalice,pw-alice,Alice Smith\n\nbob,pw-bob\ncarol,pw-carol,Carol\n");
