@@ -31,6 +31,7 @@ public sealed class RegistrationClient
     private readonly string _instance;
     private DigestRetry _digest; // the last challenge, kept for refreshes, and this exchange's answers
     private uint _cseq;
+    private string? _staleContactUri; // a binding of an earlier flow, removed by the next REGISTER
 
     public RegistrationClient(SipTransactionLayer transactions, SipChannel channel, RegistrationOptions options)
     {
@@ -55,7 +56,32 @@ public sealed class RegistrationClient
     }
 
     /// <summary>The Call-ID of every REGISTER of this account.</summary>
-    public string CallId { get; }
+    public string CallId { get; private set; }
+
+    /// <summary>Whether the registrar holds our binding as far as we know (a REGISTER got its 2xx, no un-REGISTER since).</summary>
+    public bool HasBinding { get; private set; }
+
+    /// <summary>
+    /// Takes over from the client of an earlier flow of the same account, lost before it could
+    /// un-register: the same Call-ID and the next CSeq (RFC 3261 §10.2.4, one Call-ID per boot),
+    /// and, when the Contact changed with the flow (a new TCP/TLS port, a new WebSocket host), the
+    /// next REGISTER removes the old binding with <c>expires=0</c>: a registrar that keys bindings
+    /// by Contact, as Kamailio does without outbound support, would otherwise keep it until it
+    /// expires, and route requests to a flow that is gone.
+    /// </summary>
+    public void ContinueFrom(RegistrationClient previous)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        CallId = previous.CallId;
+        _cseq = previous._cseq;
+        var stale = previous.HasBinding && !string.Equals(previous._contactUri, _contactUri, StringComparison.OrdinalIgnoreCase)
+            ? previous._contactUri
+            : previous._staleContactUri;
+        _staleContactUri = stale is not null && !string.Equals(stale, _contactUri, StringComparison.OrdinalIgnoreCase) ? stale : null;
+    }
+
+    /// <summary>The Contact of an earlier flow that the next REGISTER removes, if any.</summary>
+    public string? StaleContactUri => _staleContactUri;
 
     /// <summary>The Contact value we register.</summary>
     public string Contact { get; }
@@ -149,6 +175,11 @@ public sealed class RegistrationClient
         h.Add(SipHeaderId.CallId, CallId);
         h.Add(SipHeaderId.CSeq, string.Create(CultureInfo.InvariantCulture, $"{++_cseq} REGISTER"));
         h.Add(SipHeaderId.Contact, Contact);
+        if (_staleContactUri is not null)
+        {
+            // Its own expires parameter outranks the Expires header (RFC 3261 §10.2.1.1).
+            h.Add(SipHeaderId.Contact, "<" + _staleContactUri + ">;expires=0");
+        }
         h.Add(SipHeaderId.Expires, expires.ToString(CultureInfo.InvariantCulture));
         _digest.Authorize(request, _credentials, _authenticator);
         h.Add(SipHeaderId.Allow, "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, NOTIFY, UPDATE");
@@ -164,6 +195,8 @@ public sealed class RegistrationClient
     private RegistrationResult Success(SipResponse response, int requested, int attempts)
     {
         ServiceRoutes = response.Headers.GetValues(SipHeaderId.ServiceRoute);
+        HasBinding = requested > 0;
+        _staleContactUri = null;
         return new RegistrationResult
         {
             Success = true,

@@ -69,6 +69,7 @@ public sealed class SipUserAgent : IAsyncDisposable
         _disconnecting = false;
         _channel = channel;
         channel.Closed += OnChannelClosed;
+        var previous = _registration;
         _registration = new RegistrationClient(_stack.Transactions, channel, new RegistrationOptions
         {
             User = Options.User,
@@ -79,6 +80,11 @@ public sealed class SipUserAgent : IAsyncDisposable
             UserAgent = Options.UserAgent,
             ExtraHeaders = Options.ExtraHeaders,
         });
+        if (previous is not null)
+        {
+            // A reconnect after a loss: the same registration goes on, and removes the old flow's binding.
+            _registration.ContinueFrom(previous);
+        }
         _requests = null;
         _calling = null;
         if (target.Kind == SipTransportKind.Udp)

@@ -167,6 +167,21 @@ public sealed partial class KamailioFixture : IAsyncLifetime
         return int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Contacts in Kamailio's location table (<c>usrloc:location_contacts</c>): several per user when stale bindings stay.</summary>
+    public async Task<int> GetContactsAsync()
+    {
+        var (code, output) = await ExternalTools.RunAsync(_kamcmd, ["-s", $"unix:{RunDirectory}/ctl", "stats.get_statistics", "all"], TimeSpan.FromSeconds(10));
+        var match = LocationContacts().Match(output);
+        if (code != 0 || !match.Success)
+        {
+            throw new InvalidOperationException($"kamcmd stats failed ({code}): {output}");
+        }
+        return int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    [GeneratedRegex(@"usrloc:location_contacts\s*=\s*(\d+)")]
+    private static partial Regex LocationContacts();
+
     /// <summary>Kamailio's location table as <c>ul.dump</c> prints it.</summary>
     public async Task<string> DumpLocationsAsync()
         => (await ExternalTools.RunAsync(_kamcmd, ["-s", $"unix:{RunDirectory}/ctl", "ul.dump"], TimeSpan.FromSeconds(10))).Output;

@@ -68,6 +68,30 @@ public sealed class RegistrationClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_take_over_from_the_client_of_a_lost_flow_removing_its_binding_with_the_same_call_id()
+    {
+        // A second socket stands for the new connection of a recovered TCP/WS account: another local port, another Contact.
+        await using var second = new UdpTransport(new IPEndPoint(IPAddress.Loopback, 0), _transactions);
+        var lost = Client("dave");
+        Assert.True((await lost.RegisterAsync()).Success);
+        var recovered = new RegistrationClient(_transactions, second.GetChannel(_registrar.UdpEndPoint), new RegistrationOptions
+        {
+            User = "dave", Domain = _registrar.Domain, Password = "pw-dave",
+        });
+
+        recovered.ContinueFrom(lost);
+        var staleUri = recovered.StaleContactUri;
+        var result = await recovered.RegisterAsync();
+
+        Assert.True(result.Success, result.Error);
+        Assert.Equal(lost.CallId, recovered.CallId);
+        Assert.Equal($"sip:dave@127.0.0.1:{_udp.LocalEndPoint.Port};transport=udp", staleUri);
+        Assert.Null(recovered.StaleContactUri); // removed with that REGISTER
+        var binding = Assert.Single(_registrar.GetBindings("dave"));
+        Assert.Equal($"sip:dave@127.0.0.1:{second.LocalEndPoint.Port};transport=udp", binding.ContactUri);
+    }
+
+    [Fact]
     public async Task Should_fail_with_authentication_error_after_one_retry_on_a_wrong_password()
     {
         var result = await Client("bob", password: "wrong").RegisterAsync();
