@@ -26,6 +26,7 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
     private readonly UdpTransport _udp;
     private readonly TcpListenerTransport? _tcp;
     private readonly WebSocketListenerTransport? _ws;
+    private readonly ConnectionGuard? _guard;
     private readonly DigestVerifier _digest;
     private readonly LocationService _locations;
     private readonly RegistrarRelay _relay;
@@ -47,13 +48,18 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
         _wheel = new SipTimerWheel(timeProvider: options.TimeProvider);
         _transactions = new SipTransactionLayer(_wheel) { RequestReceived = OnRequest };
         _udp = new UdpTransport(options.UdpEndPoint, _transactions);
+        if (options.TcpEndPoint is not null || options.WsEndPoint is not null)
+        {
+            var limits = options.Limits ?? new RegistrarLimits();
+            _guard = new ConnectionGuard(_wheel, options.TimeProvider, limits.MaxConcurrentConnections, limits.IdleTimeout, limits.IncompleteMessageTimeout);
+        }
         if (options.TcpEndPoint is { } tcp)
         {
             if (!IPAddress.IsLoopback(tcp.Address))
             {
                 throw new ArgumentException($"The embedded registrar listens on loopback only, not {tcp.Address}.", nameof(options));
             }
-            _tcp = new TcpListenerTransport(tcp, _transactions);
+            _tcp = new TcpListenerTransport(tcp, _transactions, _guard);
         }
         if (options.WsEndPoint is { } ws)
         {
@@ -61,7 +67,7 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
             {
                 throw new ArgumentException($"The embedded registrar listens on loopback only, not {ws.Address}.", nameof(options));
             }
-            _ws = new WebSocketListenerTransport(ws, _transactions);
+            _ws = new WebSocketListenerTransport(ws, _transactions, _guard);
         }
         _digest = new DigestVerifier(options.Realm, options.TimeProvider, options.NonceLifetime);
         _locations = new LocationService(options.TimeProvider, options.MinExpires, options.MaxExpires);
@@ -91,6 +97,18 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
     public long Challenges => Interlocked.Read(ref _challenges);
     public long AuthenticationFailures => Interlocked.Read(ref _authFailures);
     public long SuccessfulRegistrations => Interlocked.Read(ref _registrations);
+
+    /// <summary>TCP and WS connections open now (handshakes included).</summary>
+    public int OpenConnections => _guard?.OpenConnections ?? 0;
+
+    /// <summary>Connections closed as soon as they were accepted: <see cref="RegistrarLimits.MaxConcurrentConnections"/> were open.</summary>
+    public long RefusedConnections => _guard?.RefusedConnections ?? 0;
+
+    /// <summary>Connections closed after <see cref="RegistrarLimits.IdleTimeout"/> without a byte.</summary>
+    public long IdleTimeouts => _guard?.IdleTimeouts ?? 0;
+
+    /// <summary>Connections closed because a message stayed unfinished for <see cref="RegistrarLimits.IncompleteMessageTimeout"/>.</summary>
+    public long IncompleteMessageTimeouts => _guard?.IncompleteMessageTimeouts ?? 0;
 
     /// <summary>
     /// With <see cref="EmbeddedRegistrarOptions.RegisterResponseDelay"/>: the most REGISTERs held
@@ -279,6 +297,7 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
         {
             await _ws.DisposeAsync().ConfigureAwait(false);
         }
+        _guard?.Dispose();
         _wheel.Dispose();
     }
 }

@@ -10,33 +10,53 @@ namespace SipActors.Sip.Transports;
 /// <summary>
 /// Accepts SIP over WebSocket (RFC 7118, server side, plain WS): answers the HTTP upgrade of
 /// RFC 6455 §4.2 when the client offers the <c>sip</c> subprotocol, then gives the connection a
-/// <see cref="WebSocketChannel"/>. Anything else gets an HTTP error and is closed.
+/// <see cref="WebSocketChannel"/>. Anything else gets an HTTP error and is closed. With a
+/// <see cref="ConnectionGuard"/>, connections beyond its maximum are closed at once, and its
+/// incomplete-message timeout covers the handshake and every frame, its idle timeout the silence.
 /// </summary>
 public sealed class WebSocketListenerTransport : IAsyncDisposable
 {
     private const string Rfc6455Guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private const int MaxHandshakeBytes = 8192;
+    private static readonly TimeSpan UnguardedHandshakeTimeout = TimeSpan.FromSeconds(10);
     private readonly ISipMessageSink _sink;
+    private readonly ConnectionGuard? _guard;
     private readonly ConcurrentDictionary<WebSocketChannel, byte> _connections = new();
     private readonly LoopbackListener _listener;
 
-    public WebSocketListenerTransport(IPEndPoint bindTo, ISipMessageSink sink)
+    public WebSocketListenerTransport(IPEndPoint bindTo, ISipMessageSink sink, ConnectionGuard? guard = null)
     {
         _sink = sink ?? throw new ArgumentNullException(nameof(sink));
-        _listener = new LoopbackListener(bindTo, "WS", socket => _ = UpgradeAsync(socket));
+        _guard = guard;
+        _listener = new LoopbackListener(bindTo, "WS", OnAccepted);
     }
 
     public IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
 
     public int Connections => _connections.Count;
 
+    private void OnAccepted(Socket socket)
+    {
+        if (_guard is not null && !_guard.TryAdmit())
+        {
+            socket.Dispose();
+            return;
+        }
+        _ = UpgradeAsync(socket);
+    }
+
     private async Task UpgradeAsync(Socket socket)
     {
-        var stream = new NetworkStream(socket, ownsSocket: true);
+        var stream = new WebSocketServerStream(new NetworkStream(socket, ownsSocket: true));
+        _guard?.Track(stream);
+        var admitted = true; // until the channel's Closed takes over the place
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_listener.Stopping);
-            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            if (_guard is null)
+            {
+                timeout.CancelAfter(UnguardedHandshakeTimeout); // with a guard, its incomplete-message timeout ends a stalled handshake
+            }
             var request = await ReadHeadAsync(stream, timeout.Token).ConfigureAwait(false);
             var key = Header(request, "Sec-WebSocket-Key");
             var protocols = Header(request, "Sec-WebSocket-Protocol") ?? "";
@@ -52,14 +72,35 @@ public sealed class WebSocketListenerTransport : IAsyncDisposable
             await stream.WriteAsync(Encoding.ASCII.GetBytes(
                 $"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\nSec-WebSocket-Protocol: sip\r\n\r\n"),
                 timeout.Token).ConfigureAwait(false);
+            stream.HandshakeDone();
             var webSocket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, SubProtocol = "sip" });
             var channel = WebSocketChannel.Accept(webSocket, _sink, (IPEndPoint)socket.LocalEndPoint!, (IPEndPoint)socket.RemoteEndPoint!);
             _connections[channel] = 0;
-            channel.Closed += (c, error) => _connections.TryRemove((WebSocketChannel)c, out var _);
+            admitted = false;
+            channel.Closed += (c, error) => OnClosed((WebSocketChannel)c, stream);
+            if (channel.IsClosed)
+            {
+                OnClosed(channel, stream); // it closed before the handler was there
+            }
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidDataException)
         {
             await stream.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            if (admitted)
+            {
+                _guard?.Leave(stream); // no channel came of it
+            }
+        }
+    }
+
+    private void OnClosed(WebSocketChannel channel, WebSocketServerStream stream)
+    {
+        if (_connections.TryRemove(channel, out _))
+        {
+            _guard?.Leave(stream);
         }
     }
 
