@@ -19,9 +19,10 @@ public sealed class WebSocketListenerTransport : IAsyncDisposable
     private const string Rfc6455Guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private const int MaxHandshakeBytes = 8192;
     private static readonly TimeSpan UnguardedHandshakeTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan CloseReplyTimeout = TimeSpan.FromSeconds(2);
     private readonly ISipMessageSink _sink;
     private readonly ConnectionGuard? _guard;
-    private readonly ConcurrentDictionary<WebSocketChannel, byte> _connections = new();
+    private readonly ConcurrentDictionary<WebSocketChannel, (WebSocket WebSocket, WebSocketServerStream Stream)> _connections = new();
     private readonly LoopbackListener _listener;
 
     public WebSocketListenerTransport(IPEndPoint bindTo, ISipMessageSink sink, ConnectionGuard? guard = null)
@@ -75,12 +76,12 @@ public sealed class WebSocketListenerTransport : IAsyncDisposable
             stream.HandshakeDone();
             var webSocket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, SubProtocol = "sip" });
             var channel = WebSocketChannel.Accept(webSocket, _sink, (IPEndPoint)socket.LocalEndPoint!, (IPEndPoint)socket.RemoteEndPoint!);
-            _connections[channel] = 0;
+            _connections[channel] = (webSocket, stream);
             admitted = false;
-            channel.Closed += (c, error) => OnClosed((WebSocketChannel)c, stream);
+            channel.Closed += (c, error) => OnClosed((WebSocketChannel)c);
             if (channel.IsClosed)
             {
-                OnClosed(channel, stream); // it closed before the handler was there
+                OnClosed(channel); // it closed before the handler was there
             }
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidDataException)
@@ -96,12 +97,37 @@ public sealed class WebSocketListenerTransport : IAsyncDisposable
         }
     }
 
-    private void OnClosed(WebSocketChannel channel, WebSocketServerStream stream)
+    /// <summary>
+    /// The channel is closed, by the peer, a failed send or the guard: the accepted socket must
+    /// be let go here, or its descriptor stays in CLOSE_WAIT for the life of the process. Off the
+    /// read loop that raised Closed: disposing the channel waits for that loop.
+    /// </summary>
+    private void OnClosed(WebSocketChannel channel)
     {
-        if (_connections.TryRemove(channel, out _))
+        if (_connections.TryRemove(channel, out var parts))
         {
-            _guard?.Leave(stream);
+            _ = Task.Run(() => ReleaseAsync(channel, parts.WebSocket, parts.Stream));
         }
+    }
+
+    /// <summary>Answers a close handshake, disposes the channel and the socket under it, and frees the connection's place. Once per connection: whoever removed it from the table.</summary>
+    private async Task ReleaseAsync(WebSocketChannel channel, WebSocket webSocket, WebSocketServerStream stream)
+    {
+        _guard?.Leave(stream);
+        if (webSocket.State == WebSocketState.CloseReceived)
+        {
+            // RFC 6455 §5.5.1: a Close frame is answered with one; the client's close then ends at once.
+            using var timeout = new CancellationTokenSource(CloseReplyTimeout);
+            try
+            {
+                await webSocket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
+            {
+            }
+        }
+        await channel.DisposeAsync().ConfigureAwait(false);
+        await stream.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>Reads the HTTP request head byte by byte (it is small, and nothing after it may be consumed).</summary>
@@ -140,9 +166,12 @@ public sealed class WebSocketListenerTransport : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _listener.DisposeAsync().ConfigureAwait(false);
-        foreach (var connection in _connections.Keys)
+        foreach (var channel in _connections.Keys)
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            if (_connections.TryRemove(channel, out var parts))
+            {
+                await ReleaseAsync(channel, parts.WebSocket, parts.Stream).ConfigureAwait(false);
+            }
         }
     }
 }
