@@ -20,6 +20,8 @@ public sealed class WebSocketListenerTransport : IAsyncDisposable
     private const int MaxHandshakeBytes = 8192;
     private static readonly TimeSpan UnguardedHandshakeTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan CloseReplyTimeout = TimeSpan.FromSeconds(2);
+    private const string BadRequest = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    private const string BadVersion = "HTTP/1.1 400 Bad Request\r\nSec-WebSocket-Version: 13\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
     private readonly ISipMessageSink _sink;
     private readonly ConnectionGuard? _guard;
     private readonly ConcurrentDictionary<WebSocketChannel, (WebSocket WebSocket, WebSocketServerStream Stream)> _connections = new();
@@ -63,9 +65,11 @@ public sealed class WebSocketListenerTransport : IAsyncDisposable
             var protocols = Header(request, "Sec-WebSocket-Protocol") ?? "";
             var isUpgrade = request.StartsWith("GET ", StringComparison.Ordinal)
                 && (Header(request, "Upgrade") ?? "").Contains("websocket", StringComparison.OrdinalIgnoreCase);
-            if (!isUpgrade || key is null || !protocols.Split(',', StringSplitOptions.TrimEntries).Contains("sip", StringComparer.OrdinalIgnoreCase))
+            // RFC 6455 §4.2.1: version 13 only (§4.4: a refusal names the version we speak).
+            var versionOk = Header(request, "Sec-WebSocket-Version") == "13";
+            if (!isUpgrade || !IsValidKey(key) || !versionOk || !protocols.Split(',', StringSplitOptions.TrimEntries).Contains("sip", StringComparer.OrdinalIgnoreCase))
             {
-                await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), timeout.Token).ConfigureAwait(false);
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(versionOk ? BadRequest : BadVersion), timeout.Token).ConfigureAwait(false);
                 await stream.DisposeAsync().ConfigureAwait(false);
                 return;
             }
@@ -148,6 +152,13 @@ public sealed class WebSocketListenerTransport : IAsyncDisposable
             }
         }
         throw new InvalidDataException("WebSocket handshake is too long");
+    }
+
+    /// <summary>RFC 6455 §4.2.1 item 5: the key is base64 of 16 bytes (a random nonce); anything else is a broken or hostile client.</summary>
+    private static bool IsValidKey([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? key)
+    {
+        Span<byte> nonce = stackalloc byte[18]; // room for more than 16, to see a longer key for what it is
+        return key is not null && Convert.TryFromBase64String(key, nonce, out var written) && written == 16;
     }
 
     private static string? Header(string head, string name)

@@ -64,13 +64,13 @@ internal static class RegistrarConnections
         }
     }
 
-    /// <summary>The RFC 6455 upgrade by hand (a valid one unless told otherwise); returns the status line and headers.</summary>
-    public static async Task<string> UpgradeAsync(Socket socket, string? key = null, string version = "13")
+    /// <summary>The RFC 6455 upgrade by hand (a valid one unless told otherwise; a null version sends none); returns the status line and headers.</summary>
+    public static async Task<string> UpgradeAsync(Socket socket, string? key = null, string? version = "13")
     {
         key ??= Convert.ToBase64String(Guid.NewGuid().ToByteArray());
         await socket.SendAsync(Encoding.ASCII.GetBytes(
             $"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-            + $"Sec-WebSocket-Version: {version}\r\nSec-WebSocket-Protocol: sip\r\n\r\n"));
+            + (version is null ? "" : $"Sec-WebSocket-Version: {version}\r\n") + "Sec-WebSocket-Protocol: sip\r\n\r\n"));
         var head = new StringBuilder();
         var one = new byte[1];
         using var timeout = new CancellationTokenSource(Bound);
