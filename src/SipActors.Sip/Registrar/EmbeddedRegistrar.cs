@@ -16,7 +16,9 @@ namespace SipActors.Sip.Registrar;
 /// on a machine with no SIP server; it is not a substitute for tests against a real one.
 /// This type wires the listeners to three parts and keeps the counters: the
 /// <see cref="DigestVerifier"/> (challenges and credentials), the <see cref="LocationService"/>
-/// (bindings) and the <see cref="RegistrarRelay"/> (requests for registered users).
+/// (bindings) and the <see cref="RegistrarRelay"/> (requests for registered users). Its TCP and
+/// WS connections are held within <see cref="EmbeddedRegistrarOptions.Limits"/> by one
+/// <see cref="ConnectionGuard"/>.
 /// </summary>
 public sealed class EmbeddedRegistrar : IAsyncDisposable
 {
@@ -47,6 +49,10 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
         }
         _wheel = new SipTimerWheel(timeProvider: options.TimeProvider);
         _transactions = new SipTransactionLayer(_wheel) { RequestReceived = OnRequest };
+        // The parts before the listeners: a request may arrive as soon as a socket is bound.
+        _digest = new DigestVerifier(options.Realm, options.TimeProvider, options.NonceLifetime);
+        _locations = new LocationService(options.TimeProvider, options.MinExpires, options.MaxExpires);
+        _relay = new RegistrarRelay(_transactions, _locations);
         _udp = new UdpTransport(options.UdpEndPoint, _transactions);
         if (options.TcpEndPoint is not null || options.WsEndPoint is not null)
         {
@@ -69,9 +75,6 @@ public sealed class EmbeddedRegistrar : IAsyncDisposable
             }
             _ws = new WebSocketListenerTransport(ws, _transactions, _guard);
         }
-        _digest = new DigestVerifier(options.Realm, options.TimeProvider, options.NonceLifetime);
-        _locations = new LocationService(options.TimeProvider, options.MinExpires, options.MaxExpires);
-        _relay = new RegistrarRelay(_transactions, _locations);
         _sweep = _wheel.Schedule(TimeSpan.FromSeconds(1), static s => ((EmbeddedRegistrar)s!).Sweep(), this);
     }
 

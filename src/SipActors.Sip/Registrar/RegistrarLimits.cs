@@ -36,9 +36,10 @@ public sealed class RegistrarLimits
     /// <summary>
     /// A connection that sends no byte for this long is closed. Default 5 minutes: comfortably
     /// above what a registered client sends on its own, a refresh of the default 300 s
-    /// registration (due after at most 268 s) and RFC 5626 keep-alives on connection-oriented
-    /// flows (every 95-120 s, §4.4.1), so only a connection that is really abandoned is closed. A
-    /// client that registers for longer without keep-alives needs a longer timeout. Positive, or
+    /// registration (due after at most 268 s), SipActors' own CRLF keep-alive (30 s,
+    /// <c>sip-actors.transport.keep-alive-interval</c>) and RFC 5626's suggested 95-120 s on
+    /// connection-oriented flows (§4.4.1), so only a connection that is really abandoned is closed.
+    /// A client that registers for longer without keep-alives needs a longer timeout. Positive, or
     /// <see cref="Timeout.InfiniteTimeSpan"/> for none.
     /// </summary>
     public TimeSpan IdleTimeout
