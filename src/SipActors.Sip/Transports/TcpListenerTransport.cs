@@ -73,6 +73,18 @@ public sealed class TcpListenerTransport : IAsyncDisposable
     {
         public long ReadCount => channel.ReadCount;
         public long UnfinishedMessageSince => channel.UnfinishedMessageSince;
-        public void Abort() => _ = channel.CloseAsync();
+        public void Abort() => _ = AbortAsync();
+
+        private async Task AbortAsync()
+        {
+            try
+            {
+                await channel.CloseAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The listener closed it meanwhile.
+            }
+        }
     }
 }
