@@ -14,7 +14,21 @@ internal static class RegistrarCommand
         var realm = new Option<string>("--realm") { Description = "Digest realm.", DefaultValueFactory = _ => "sipactors" };
         var minExpires = new Option<int>("--min-expires") { Description = "Shortest binding accepted, seconds (423 below).", DefaultValueFactory = _ => 5 };
         var quiet = new Option<bool>("--quiet") { Description = "Print a count per second instead of a line per registration." };
-        var command = new Command("registrar", "Run the embedded registrar (digest auth, password = \"pw-\" + user) until Ctrl+C.") { listen, realm, minExpires, quiet };
+        var limits = new RegistrarLimits();
+        var maxConnections = new Option<int>("--max-connections") { Description = "TCP and WS connections open at once; more are closed as soon as they are accepted.", DefaultValueFactory = _ => limits.MaxConcurrentConnections, HelpName = "N" };
+        var idleTimeout = new Option<int>("--idle-timeout") { Description = "Seconds without a byte after which a TCP or WS connection is closed.", DefaultValueFactory = _ => (int)limits.IdleTimeout.TotalSeconds, HelpName = "S" };
+        var incompleteTimeout = new Option<int>("--incomplete-message-timeout") { Description = "Seconds a message, WebSocket frame or handshake may stay unfinished before its connection is closed.", DefaultValueFactory = _ => (int)limits.IncompleteMessageTimeout.TotalSeconds, HelpName = "S" };
+        foreach (var option in new[] { maxConnections, idleTimeout, incompleteTimeout })
+        {
+            option.Validators.Add(r =>
+            {
+                if (r.Tokens.Count > 0 && int.TryParse(r.Tokens[^1].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value < 1)
+                {
+                    r.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be at least 1, not {value}"));
+                }
+            });
+        }
+        var command = new Command("registrar", "Run the embedded registrar (digest auth, password = \"pw-\" + user) until Ctrl+C.") { listen, realm, minExpires, maxConnections, idleTimeout, incompleteTimeout, quiet };
         command.SetAction(async (result, cancellationToken) =>
         {
             IPEndPoint? udp = null;
@@ -53,6 +67,12 @@ internal static class RegistrarCommand
                 WsEndPoint = ws,
                 Realm = result.GetValue(realm)!,
                 MinExpires = result.GetValue(minExpires),
+                Limits = new RegistrarLimits
+                {
+                    MaxConcurrentConnections = result.GetValue(maxConnections),
+                    IdleTimeout = TimeSpan.FromSeconds(result.GetValue(idleTimeout)),
+                    IncompleteMessageTimeout = TimeSpan.FromSeconds(result.GetValue(incompleteTimeout)),
+                },
             });
             var isQuiet = result.GetValue(quiet);
             if (!isQuiet)
@@ -68,7 +88,7 @@ internal static class RegistrarCommand
                     await Task.Delay(1000, cancellationToken);
                     if (isQuiet)
                     {
-                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.Now:HH:mm:ss} users {registrar.RegisteredUsers} registrations {registrar.SuccessfulRegistrations} challenges {registrar.Challenges}"));
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.Now:HH:mm:ss} users {registrar.RegisteredUsers} registrations {registrar.SuccessfulRegistrations} challenges {registrar.Challenges} connections {registrar.OpenConnections} refused {registrar.RefusedConnections} idle-closed {registrar.IdleTimeouts} incomplete-closed {registrar.IncompleteMessageTimeouts}"));
                     }
                 }
             }

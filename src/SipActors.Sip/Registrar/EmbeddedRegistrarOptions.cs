@@ -38,6 +38,9 @@ public sealed class EmbeddedRegistrarOptions
     /// </summary>
     public TimeSpan RegisterResponseDelay { get; set; }
 
+    /// <summary>Limits on TCP and WS connections: how many at once, idle and incomplete-message timeouts.</summary>
+    public RegistrarLimits Limits { get; set; } = new();
+
     /// <summary>
     /// Challenge the sender of every request it relays (407, Proxy-Authorization, the same password
     /// rule), as a proxy guarding its users would. Off by default.

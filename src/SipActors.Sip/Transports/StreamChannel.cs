@@ -28,6 +28,8 @@ public sealed class StreamChannel : SipChannel, IAsyncDisposable
     private readonly CancellationTokenSource _closing = new();
     private Task _reader = Task.CompletedTask;
     private long _lastPong;
+    private long _reads;
+    private long _unfinishedSince;
 
     private StreamChannel(SipTransportKind kind, Socket socket, Stream stream, ISipMessageSink sink, SipParserLimits limits)
     {
@@ -46,6 +48,20 @@ public sealed class StreamChannel : SipChannel, IAsyncDisposable
 
     /// <summary>When the last CRLF pong arrived (Environment.TickCount64), 0 if none yet.</summary>
     public long LastPongTick => Interlocked.Read(ref _lastPong);
+
+    /// <summary>
+    /// Reads that returned bytes so far. A listener's idle timeout watches it: a connection on
+    /// which it stops moving sends nothing. A count rather than a clock, so a read pays no clock.
+    /// </summary>
+    public long ReadCount => Volatile.Read(ref _reads);
+
+    /// <summary>
+    /// The <see cref="ReadCount"/> of the read that began the message still unfinished at the end
+    /// of what was received, or 0 when the bytes end between messages. A listener's
+    /// incomplete-message timeout watches it: a value that stays the same non-zero is a header or
+    /// body that never completes (slowloris).
+    /// </summary>
+    public long UnfinishedMessageSince => Volatile.Read(ref _unfinishedSince);
 
     /// <summary>Connects (and for TLS, handshakes) within the token's time; failures are <see cref="SipTransportException"/>.</summary>
     public static async Task<StreamChannel> ConnectAsync(SipTransportKind kind, EndPoint remote, ISipMessageSink sink,
@@ -230,7 +246,10 @@ public sealed class StreamChannel : SipChannel, IAsyncDisposable
             while (true)
             {
                 var result = await reader.ReadAsync(_closing.Token).ConfigureAwait(false);
+                var reads = _reads + 1;
+                Volatile.Write(ref _reads, reads);
                 var buffer = result.Buffer;
+                var framed = false;
                 while (true)
                 {
                     var kind = _framer.TryRead(ref buffer, out var message);
@@ -238,6 +257,7 @@ public sealed class StreamChannel : SipChannel, IAsyncDisposable
                     {
                         break;
                     }
+                    framed = true;
                     switch (kind)
                     {
                         case SipFrameKind.Message:
@@ -252,6 +272,8 @@ public sealed class StreamChannel : SipChannel, IAsyncDisposable
                     }
                 }
                 reader.AdvanceTo(buffer.Start, buffer.End);
+                // A frame completed in this read: what is left began in this read.
+                Volatile.Write(ref _unfinishedSince, buffer.IsEmpty ? 0 : framed || _unfinishedSince == 0 ? reads : _unfinishedSince);
                 if (result.IsCompleted)
                 {
                     error = buffer.IsEmpty ? null : new SipTransportException($"{this}: connection closed in the middle of a message");

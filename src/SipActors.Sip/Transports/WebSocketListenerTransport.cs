@@ -10,41 +10,66 @@ namespace SipActors.Sip.Transports;
 /// <summary>
 /// Accepts SIP over WebSocket (RFC 7118, server side, plain WS): answers the HTTP upgrade of
 /// RFC 6455 §4.2 when the client offers the <c>sip</c> subprotocol, then gives the connection a
-/// <see cref="WebSocketChannel"/>. Anything else gets an HTTP error and is closed.
+/// <see cref="WebSocketChannel"/>. Anything else gets an HTTP error and is closed. With a
+/// <see cref="ConnectionGuard"/>, connections beyond its maximum are closed at once, and its
+/// incomplete-message timeout covers the handshake and every frame, its idle timeout the silence.
 /// </summary>
 public sealed class WebSocketListenerTransport : IAsyncDisposable
 {
     private const string Rfc6455Guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private const int MaxHandshakeBytes = 8192;
+    private static readonly TimeSpan UnguardedHandshakeTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan CloseReplyTimeout = TimeSpan.FromSeconds(2);
+    private const string BadRequest = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    private const string BadVersion = "HTTP/1.1 400 Bad Request\r\nSec-WebSocket-Version: 13\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
     private readonly ISipMessageSink _sink;
-    private readonly ConcurrentDictionary<WebSocketChannel, byte> _connections = new();
+    private readonly ConnectionGuard? _guard;
+    private readonly ConcurrentDictionary<WebSocketChannel, (WebSocket WebSocket, WebSocketServerStream Stream)> _connections = new();
     private readonly LoopbackListener _listener;
 
-    public WebSocketListenerTransport(IPEndPoint bindTo, ISipMessageSink sink)
+    public WebSocketListenerTransport(IPEndPoint bindTo, ISipMessageSink sink, ConnectionGuard? guard = null)
     {
         _sink = sink ?? throw new ArgumentNullException(nameof(sink));
-        _listener = new LoopbackListener(bindTo, "WS", socket => _ = UpgradeAsync(socket));
+        _guard = guard;
+        _listener = new LoopbackListener(bindTo, "WS", OnAccepted);
     }
 
     public IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
 
     public int Connections => _connections.Count;
 
+    private void OnAccepted(Socket socket)
+    {
+        if (_guard is not null && !_guard.TryAdmit())
+        {
+            socket.Dispose();
+            return;
+        }
+        _ = UpgradeAsync(socket);
+    }
+
     private async Task UpgradeAsync(Socket socket)
     {
-        var stream = new NetworkStream(socket, ownsSocket: true);
+        var stream = new WebSocketServerStream(new NetworkStream(socket, ownsSocket: true));
+        _guard?.Track(stream);
+        var admitted = true; // until the channel's Closed takes over the place
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_listener.Stopping);
-            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            if (_guard is null)
+            {
+                timeout.CancelAfter(UnguardedHandshakeTimeout); // with a guard, its incomplete-message timeout ends a stalled handshake
+            }
             var request = await ReadHeadAsync(stream, timeout.Token).ConfigureAwait(false);
             var key = Header(request, "Sec-WebSocket-Key");
             var protocols = Header(request, "Sec-WebSocket-Protocol") ?? "";
             var isUpgrade = request.StartsWith("GET ", StringComparison.Ordinal)
                 && (Header(request, "Upgrade") ?? "").Contains("websocket", StringComparison.OrdinalIgnoreCase);
-            if (!isUpgrade || key is null || !protocols.Split(',', StringSplitOptions.TrimEntries).Contains("sip", StringComparer.OrdinalIgnoreCase))
+            // RFC 6455 §4.2.1: version 13 only (§4.4: a refusal names the version we speak).
+            var versionOk = Header(request, "Sec-WebSocket-Version") == "13";
+            if (!isUpgrade || !IsValidKey(key) || !versionOk || !protocols.Split(',', StringSplitOptions.TrimEntries).Contains("sip", StringComparer.OrdinalIgnoreCase))
             {
-                await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), timeout.Token).ConfigureAwait(false);
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(versionOk ? BadRequest : BadVersion), timeout.Token).ConfigureAwait(false);
                 await stream.DisposeAsync().ConfigureAwait(false);
                 return;
             }
@@ -52,15 +77,61 @@ public sealed class WebSocketListenerTransport : IAsyncDisposable
             await stream.WriteAsync(Encoding.ASCII.GetBytes(
                 $"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\nSec-WebSocket-Protocol: sip\r\n\r\n"),
                 timeout.Token).ConfigureAwait(false);
+            stream.HandshakeDone();
             var webSocket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, SubProtocol = "sip" });
             var channel = WebSocketChannel.Accept(webSocket, _sink, (IPEndPoint)socket.LocalEndPoint!, (IPEndPoint)socket.RemoteEndPoint!);
-            _connections[channel] = 0;
-            channel.Closed += (c, error) => _connections.TryRemove((WebSocketChannel)c, out var _);
+            _connections[channel] = (webSocket, stream);
+            admitted = false;
+            channel.Closed += (c, error) => OnClosed((WebSocketChannel)c);
+            if (channel.IsClosed)
+            {
+                OnClosed(channel); // it closed before the handler was there
+            }
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidDataException)
         {
             await stream.DisposeAsync().ConfigureAwait(false);
         }
+        finally
+        {
+            if (admitted)
+            {
+                _guard?.Leave(stream); // no channel came of it
+            }
+        }
+    }
+
+    /// <summary>
+    /// The channel is closed, by the peer, a failed send or the guard: the accepted socket must
+    /// be let go here, or its descriptor stays in CLOSE_WAIT for the life of the process. Off the
+    /// read loop that raised Closed: disposing the channel waits for that loop.
+    /// </summary>
+    private void OnClosed(WebSocketChannel channel)
+    {
+        if (_connections.TryRemove(channel, out var parts))
+        {
+            _ = Task.Run(() => ReleaseAsync(channel, parts.WebSocket, parts.Stream));
+        }
+    }
+
+    /// <summary>Answers a close handshake, disposes the channel and the socket under it, and frees the connection's place. Once per connection: whoever removed it from the table.</summary>
+    private async Task ReleaseAsync(WebSocketChannel channel, WebSocket webSocket, WebSocketServerStream stream)
+    {
+        _guard?.Leave(stream);
+        if (webSocket.State == WebSocketState.CloseReceived)
+        {
+            // RFC 6455 §5.5.1: a Close frame is answered with one; the client's close then ends at once.
+            using var timeout = new CancellationTokenSource(CloseReplyTimeout);
+            try
+            {
+                await webSocket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
+            {
+            }
+        }
+        await channel.DisposeAsync().ConfigureAwait(false);
+        await stream.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>Reads the HTTP request head byte by byte (it is small, and nothing after it may be consumed).</summary>
@@ -83,6 +154,13 @@ public sealed class WebSocketListenerTransport : IAsyncDisposable
         throw new InvalidDataException("WebSocket handshake is too long");
     }
 
+    /// <summary>RFC 6455 §4.2.1 item 5: the key is base64 of 16 bytes (a random nonce); anything else is a broken or hostile client.</summary>
+    private static bool IsValidKey([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? key)
+    {
+        Span<byte> nonce = stackalloc byte[18]; // room for more than 16, to see a longer key for what it is
+        return key is not null && Convert.TryFromBase64String(key, nonce, out var written) && written == 16;
+    }
+
     private static string? Header(string head, string name)
     {
         foreach (var line in head.Split("\r\n"))
@@ -99,9 +177,12 @@ public sealed class WebSocketListenerTransport : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _listener.DisposeAsync().ConfigureAwait(false);
-        foreach (var connection in _connections.Keys)
+        foreach (var channel in _connections.Keys)
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            if (_connections.TryRemove(channel, out var parts))
+            {
+                await ReleaseAsync(channel, parts.WebSocket, parts.Stream).ConfigureAwait(false);
+            }
         }
     }
 }

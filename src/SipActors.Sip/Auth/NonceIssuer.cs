@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 
-namespace SipActors.Sip.Registrar;
+namespace SipActors.Sip.Auth;
 
 /// <summary>
 /// Stateless nonces: issue time plus an HMAC over it, so thousands of challenges cost no memory
