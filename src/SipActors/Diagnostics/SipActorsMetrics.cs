@@ -44,6 +44,6 @@ public static class SipActorsMetrics
     private static readonly KeyValuePair<string, object?> RefreshTag = new("kind", "refresh");
 
     /// <summary>Records one REGISTER exchange that ended in a 2xx (tags made once, not per record).</summary>
-    internal static void RecordRegistration(TimeSpan elapsed, bool refresh, Sip.Transports.SipTransportKind transport)
+    internal static void RecordRegistration(TimeSpan elapsed, bool refresh, Sip.SipTransportKind transport)
         => RegistrationDurationHistogram.Record(elapsed.TotalSeconds, refresh ? RefreshTag : InitialTag, TransportTags[(int)transport]);
 }

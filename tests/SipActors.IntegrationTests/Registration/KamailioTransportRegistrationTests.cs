@@ -1,3 +1,4 @@
+using SipActors.Sip;
 using System.Net;
 using SipActors.IntegrationTests.Peers;
 using SipActors.Sip.Registration;

@@ -1,4 +1,4 @@
-namespace SipActors.Sip.Transports;
+namespace SipActors.Sip;
 
 /// <summary>The transports a user agent can use (RFC 3261 §18, RFC 7118 for WebSocket).</summary>
 public enum SipTransportKind

@@ -1,4 +1,4 @@
-namespace SipActors.Sip.Transports;
+namespace SipActors.Sip;
 
 /// <summary>How each transport is spelled in Via, in URI parameters and in URL schemes.</summary>
 public static class SipTransportKinds
