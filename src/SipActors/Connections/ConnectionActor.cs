@@ -432,7 +432,10 @@ public sealed class ConnectionActor : ActorBase, IWithStash
         {
             if (t.IsFaulted)
             {
-                log.Warning("Account {Account}: {What}: {Error}", account, what, Describe(t.Exception!));
+                var error = t.Exception!.GetBaseException();
+                log.Warning(error is ObjectDisposedException
+                    ? "Account {Account}: {What}: the SIP stack was closed before the account stopped ({Error}); its binding expires at the server"
+                    : "Account {Account}: {What}: {Error}", account, what, error.Message);
             }
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
