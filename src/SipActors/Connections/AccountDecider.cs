@@ -109,12 +109,8 @@ internal struct AccountDecider
             case AccountPhase.Recovering:
                 switch (command)
                 {
-                    case Disconnect:
-                        StartTeardown(requester, reply: null);
-                        break;
-                    case Connect:
-                        Do(Defer.Instance);
-                        StartTeardown(null, reply: null);
+                    case Disconnect or Connect:
+                        EndConnection(command, requester);
                         break;
                     case Register:
                         // Not deferred: recovery lasts as long as the server is away, and no command may hang.
@@ -146,13 +142,8 @@ internal struct AccountDecider
     {
         switch (command)
         {
-            case Disconnect:
-                StartTeardown(requester, reply: null);
-                break;
-            case Connect:
-                // Connect while connected: the old connection goes first, with its events.
-                Do(Defer.Instance);
-                StartTeardown(null, reply: null);
+            case Disconnect or Connect:
+                EndConnection(command, requester);
                 break;
             case Register:
                 if (_state.Registered)
@@ -185,6 +176,20 @@ internal struct AccountDecider
                 Do(new PerformOnFlow(command, requester));
                 break;
         }
+    }
+
+    /// <summary>
+    /// Disconnect, or Connect while a connection exists (up or recovering): the old connection goes
+    /// first, with its events; a Connect is decided again once the account is idle.
+    /// </summary>
+    private void EndConnection(IWithAccountId command, object? requester)
+    {
+        if (command is Connect)
+        {
+            Do(Defer.Instance);
+            requester = null;
+        }
+        StartTeardown(requester, reply: null);
     }
 
     // ---- results and timers -----------------------------------------------------------------
