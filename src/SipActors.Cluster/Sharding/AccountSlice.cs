@@ -1,0 +1,308 @@
+using Akka.Actor;
+using Akka.DistributedData;
+using Akka.Event;
+using SipActors.Connections;
+using SipActors.Dispatch;
+using SipActors.Sip.UserAgents;
+
+namespace SipActors.Cluster.Sharding;
+
+/// <summary>
+/// A shard entity (<c>slice-k</c>) hosting, as local children, the accounts whose
+/// <see cref="AccountMessageExtractor.SliceOf"/> is k: the cluster's counterpart of
+/// <see cref="ConnectionSupervisor"/>. On start (first placement, failover, leave) it reads the
+/// slice's replicated <see cref="AccountDefinition"/>s with a majority read and connects each
+/// account again; every placed Connect is written back (majority, batched), a Disconnect or
+/// RemoveAccount removes it, so the definitions always say which accounts the slice should run.
+/// Permits and counts are the node's (<see cref="AccountNode"/>); the last Connect of each account,
+/// replayed after a crash, is the slice's. Handing over, it un-registers its accounts before it stops.
+/// </summary>
+public sealed class AccountSlice : ReceiveActor, IWithStash, IWithTimers
+{
+    private const string FlushTimer = "flush";
+    private const string HandOffTimer = "hand-off";
+    private static readonly TimeSpan FlushDelay = TimeSpan.FromMilliseconds(50);
+
+    private readonly ClusterAccountsSettings _settings;
+    private readonly LWWDictionaryKey<string, AccountDefinition> _key;
+    private readonly IActorRef _replicator;
+    private readonly Akka.Cluster.Cluster _cluster;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<AccountId, Connect> _connects = [];
+    private readonly Dictionary<string, AccountDefinition?> _unwritten = []; // null: remove
+    private readonly Props _accountProps;
+    private Queue<IActorRef>? _toDisconnect;
+    private readonly HashSet<AccountId> _disconnecting = [];
+
+    public AccountSlice(SipStack stack, IActorRef node, ClusterAccountsSettings settings)
+    {
+        if (!AccountSliceMessageExtractor.TryParseSlice(Self.Path.Name, out var slice))
+        {
+            throw new InvalidOperationException($"a slice entity is named slice-k, not '{Self.Path.Name}'");
+        }
+        Slice = slice;
+        _settings = settings;
+        _key = AccountDefinition.KeyOf(slice);
+        _replicator = DistributedData.Get(Context.System).Replicator;
+        _cluster = Akka.Cluster.Cluster.Get(Context.System);
+        _accountProps = ConnectionActor.Hosted(stack, settings.Node.Account, new SliceAccountGate(node, Self)).WithMailbox(CompactDequeMailbox.Id);
+        Loading(majority: true);
+    }
+
+    public int Slice { get; }
+
+    public IStash Stash { get; set; } = null!;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(SipStack stack, IActorRef node, ClusterAccountsSettings settings)
+        => Akka.Actor.Props.Create(() => new AccountSlice(stack, node, settings));
+
+    private sealed class Flush : INotInfluenceReceiveTimeout, INoSerializationVerificationNeeded
+    {
+        public static readonly Flush Instance = new();
+        private Flush() { }
+    }
+
+    private sealed class HandOffDeadline : INotInfluenceReceiveTimeout, INoSerializationVerificationNeeded
+    {
+        public static readonly HandOffDeadline Instance = new();
+        private HandOffDeadline() { }
+    }
+
+    protected override void PreStart() => Read(majority: true);
+
+    private void Read(bool majority)
+    {
+        IReadConsistency consistency = majority ? new ReadMajority(_settings.DefinitionsTimeout) : ReadLocal.Instance;
+        _replicator.Tell(Dsl.Get(_key, consistency));
+    }
+
+    // ---- loading: the definitions first, everything else waits -------------------------------
+
+    private void Loading(bool majority)
+    {
+        Receive<GetSuccess>(s => s.Key.Equals(_key), s => Start(s.Get(_key)));
+        Receive<NotFound>(m => m.Key.Equals(_key), _ => Start(null));
+        Receive<GetFailure>(m => m.Key.Equals(_key), _ =>
+        {
+            if (majority)
+            {
+                // No majority answered in time (a node just died, or is joining): take what this node has.
+                _log.Warning("Slice {Slice}: no majority answered for its account definitions within {Timeout}; reading this node's copy", Slice, _settings.DefinitionsTimeout);
+                Become(() => Loading(majority: false));
+                Read(majority: false);
+            }
+            else
+            {
+                Start(null);
+            }
+        });
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void Start(LWWDictionary<string, AccountDefinition>? definitions)
+    {
+        if (definitions is not null)
+        {
+            foreach (var (_, definition) in definitions)
+            {
+                var connect = definition.ToConnect();
+                _connects[connect.Account] = connect;
+                // The slice answers its own Connects (failures logged): nobody else waits for them.
+                ChildFor(connect.Account).Tell(connect, Self);
+            }
+        }
+        if (_connects.Count > 0)
+        {
+            _log.Info("Slice {Slice} started on {Node} with {Accounts} accounts from the replicated definitions", Slice, _cluster.SelfAddress, _connects.Count);
+        }
+        Become(Active);
+        Stash.UnstashAll();
+    }
+
+    // ---- active --------------------------------------------------------------------------------
+
+    private void Active()
+    {
+        Receive<Connect>(OnConnect);
+        Receive<Disconnect>(m =>
+        {
+            Forget(m.Account);
+            Route(m);
+        });
+        Receive<RemoveAccount>(OnRemove);
+        Receive<AccountRestarted>(m =>
+        {
+            _log.Warning("Account {Account} restarted after a failure; reconnecting", m.Account);
+            if (_connects.TryGetValue(m.Account, out var connect))
+            {
+                Sender.Tell(connect, Self);
+            }
+        });
+        Receive<AccountStopped>(_ => { });
+        Receive<CommandResult>(OnOwnResult);
+        Receive<Flush>(_ => WriteDefinitions());
+        Receive<UpdateSuccess>(_ => { });
+        Receive<IUpdateResponse>(OnUpdateFailed);
+        Receive<SliceHandOff>(_ => HandOff());
+        Receive<IWithAccountId>(Route);
+    }
+
+    private void OnConnect(Connect connect)
+    {
+        if (NotPlaceable.Reason(connect) is { } reason)
+        {
+            Sender.Tell(new CommandResult(connect.Account, CommandStatus.Failed, reason));
+            return;
+        }
+        _connects[connect.Account] = connect;
+        Remember(connect.Account, new AccountDefinition(connect.Account, connect.Parameters!));
+        ChildFor(connect.Account).Forward(connect);
+    }
+
+    private void OnRemove(RemoveAccount message)
+    {
+        Forget(message.Account);
+        var child = Context.Child(message.Account.ToActorName());
+        if (child.IsNobody())
+        {
+            Sender.Tell(new CommandResult(message.Account, CommandStatus.NoOp));
+            return;
+        }
+        Context.Stop(child); // it un-registers and closes in PostStop
+        Sender.Tell(new CommandResult(message.Account, CommandStatus.Ok));
+    }
+
+    private void Forget(AccountId account)
+    {
+        if (_connects.Remove(account))
+        {
+            Remember(account, null);
+        }
+    }
+
+    private void Route(IWithAccountId message)
+    {
+        var child = Context.Child(message.Account.ToActorName());
+        if (!child.IsNobody())
+        {
+            child.Forward(message);
+            return;
+        }
+        // As the local supervisor: only a Connect makes an account.
+        Sender.Tell(message switch
+        {
+            GetState => new ConnectionStateResult(message.Account, ConnectionStatus.Disconnected, null),
+            SipActors.Calls.GetCalls => new SipActors.Calls.CallsResult(message.Account, []),
+            Disconnect or Unregister => new CommandResult(message.Account, CommandStatus.NoOp),
+            _ => new CommandResult(message.Account, CommandStatus.Failed, $"account '{message.Account.Value}' is not known: send Connect first"),
+        });
+    }
+
+    private IActorRef ChildFor(AccountId account)
+    {
+        var name = account.ToActorName();
+        var child = Context.Child(name);
+        return child.IsNobody() ? Context.ActorOf(_accountProps, name) : child;
+    }
+
+    private void OnOwnResult(CommandResult result)
+    {
+        if (!result.IsSuccess && result.Status != CommandStatus.Superseded)
+        {
+            _log.Warning("Slice {Slice}: account {Account} did not connect from its definition: {Error}", Slice, result.Account, result.Error);
+        }
+    }
+
+    // ---- the replicated definitions ------------------------------------------------------------
+
+    /// <summary>Changes are batched for a few milliseconds: a ramp placing thousands of accounts makes a handful of majority writes, not thousands.</summary>
+    private void Remember(AccountId account, AccountDefinition? definition)
+    {
+        _unwritten[account.Value] = definition;
+        if (!Timers.IsTimerActive(FlushTimer))
+        {
+            Timers.StartSingleTimer(FlushTimer, Flush.Instance, FlushDelay);
+        }
+    }
+
+    private void WriteDefinitions()
+    {
+        if (_unwritten.Count == 0)
+        {
+            return;
+        }
+        var changes = _unwritten.ToArray();
+        _unwritten.Clear();
+        var node = _cluster;
+        _replicator.Tell(Dsl.Update(_key, LWWDictionary<string, AccountDefinition>.Empty, new WriteMajority(_settings.DefinitionsTimeout), changes.Length, existing =>
+        {
+            var updated = existing;
+            foreach (var (id, definition) in changes)
+            {
+                updated = definition is null ? updated.Remove(node, id) : updated.SetItem(node, id, definition);
+            }
+            return updated;
+        }));
+    }
+
+    private void OnUpdateFailed(IUpdateResponse response)
+    {
+        // A write that reached no majority in time still stands locally and spreads by gossip; it
+        // is only at risk if this node dies before that.
+        _log.Warning("Slice {Slice}: writing {Count} account definitions reached no majority in time ({Response}); they spread by gossip",
+            Slice, response.Request is int n ? n : 0, response.GetType().Name);
+    }
+
+    // ---- hand-over -----------------------------------------------------------------------------
+
+    private void HandOff()
+    {
+        WriteDefinitions();
+        _toDisconnect = new Queue<IActorRef>(Context.GetChildren());
+        _log.Info("Slice {Slice} hands over: un-registering {Accounts} accounts first", Slice, _toDisconnect.Count);
+        Timers.StartSingleTimer(HandOffTimer, HandOffDeadline.Instance, _settings.HandOffTimeout);
+        Become(HandingOff);
+        DisconnectNext();
+    }
+
+    private void HandingOff()
+    {
+        Receive<CommandResult>(result =>
+        {
+            // A Connect of this slice still in flight is answered Superseded by the Disconnect: not the answer awaited.
+            if (result.Status != CommandStatus.Superseded && _disconnecting.Remove(result.Account))
+            {
+                DisconnectNext();
+            }
+        });
+        Receive<HandOffDeadline>(_ =>
+        {
+            _log.Warning("Slice {Slice}: {Accounts} accounts had not un-registered after {Timeout}; handing over anyway", Slice, _disconnecting.Count + _toDisconnect!.Count, _settings.HandOffTimeout);
+            Context.Stop(Self);
+        });
+        Receive<IUpdateResponse>(_ => { });
+        Receive<AccountStopped>(_ => { });
+        Receive<AccountRestarted>(_ => { });
+        Receive<SliceHandOff>(_ => { });
+        // The region holds messages for a shard that hands over; one already here is answered.
+        Receive<IWithAccountId>(m => Sender.Tell(m is GetState
+            ? new ConnectionStateResult(m.Account, ConnectionStatus.Disconnecting, null)
+            : new CommandResult(m.Account, CommandStatus.Failed, $"account '{m.Account.Value}': its slice is moving to another node; try again")));
+    }
+
+    private void DisconnectNext()
+    {
+        while (_disconnecting.Count < _settings.HandOffConcurrency && _toDisconnect!.TryDequeue(out var account))
+        {
+            var id = AccountId.FromActorName(account.Path.Name);
+            _disconnecting.Add(id);
+            account.Tell(new Disconnect(id), Self);
+        }
+        if (_disconnecting.Count == 0 && _toDisconnect!.Count == 0)
+        {
+            Context.Stop(Self);
+        }
+    }
+}
