@@ -89,6 +89,7 @@ public sealed class ClusterAccounts
     /// </summary>
     public static ClusterShardingSettings ShardingSettings(ActorSystem system, ClusterAccountsSettings settings)
     {
+        _ = ClusterSharding.Get(system); // loads sharding's reference config, which Create reads
         var configured = ClusterShardingSettings.Create(system);
         return new ClusterShardingSettings(
             role: settings.Role.Length == 0 ? null : settings.Role,
