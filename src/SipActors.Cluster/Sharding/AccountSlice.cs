@@ -12,8 +12,10 @@ namespace SipActors.Cluster.Sharding;
 /// <see cref="AccountMessageExtractor.SliceOf"/> is k: the cluster's counterpart of
 /// <see cref="ConnectionSupervisor"/>. On start (first placement, failover, leave) it reads the
 /// slice's replicated <see cref="AccountDefinition"/>s with a majority read and connects each
-/// account again; every placed Connect is written back (majority, batched), a Disconnect or
-/// RemoveAccount removes it, so the definitions always say which accounts the slice should run.
+/// account again. A placed Connect reaches its account only once its definition is written to a
+/// majority (batched over a few milliseconds), so an account that answered its Connect survives
+/// the loss of its node; a Disconnect or RemoveAccount removes it, so the definitions always say
+/// which accounts the slice should run.
 /// Permits and counts are the node's (<see cref="AccountNode"/>); the last Connect of each account,
 /// replayed after a crash, is the slice's. Handing over, it un-registers its accounts before it stops.
 /// </summary>
@@ -30,6 +32,8 @@ public sealed class AccountSlice : ReceiveActor, IWithStash, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<AccountId, Connect> _connects = [];
     private readonly Dictionary<string, AccountDefinition?> _unwritten = []; // null: remove
+    private List<(Connect Connect, IActorRef Sender)> _unwrittenConnects = [];
+    private readonly Dictionary<AccountId, int> _connectsBeingWritten = []; // commands for these wait (stashed), to keep their order
     private readonly Props _accountProps;
     private Queue<IActorRef>? _toDisconnect;
     private readonly HashSet<AccountId> _disconnecting = [];
@@ -126,6 +130,7 @@ public sealed class AccountSlice : ReceiveActor, IWithStash, IWithTimers
     private void Active()
     {
         Receive<Connect>(OnConnect);
+        Receive<IWithAccountId>(m => _connectsBeingWritten.ContainsKey(m.Account), _ => Stash.Stash());
         Receive<Disconnect>(m =>
         {
             Forget(m.Account);
@@ -143,8 +148,7 @@ public sealed class AccountSlice : ReceiveActor, IWithStash, IWithTimers
         Receive<AccountStopped>(_ => { });
         Receive<CommandResult>(OnOwnResult);
         Receive<Flush>(_ => WriteDefinitions());
-        Receive<UpdateSuccess>(_ => { });
-        Receive<IUpdateResponse>(OnUpdateFailed);
+        Receive<IUpdateResponse>(OnWritten);
         Receive<SliceHandOff>(_ => HandOff());
         Receive<IWithAccountId>(Route);
     }
@@ -157,8 +161,9 @@ public sealed class AccountSlice : ReceiveActor, IWithStash, IWithTimers
             return;
         }
         _connects[connect.Account] = connect;
+        _unwrittenConnects.Add((connect, Sender));
+        _connectsBeingWritten[connect.Account] = _connectsBeingWritten.GetValueOrDefault(connect.Account) + 1;
         Remember(connect.Account, new AccountDefinition(connect.Account, connect.Parameters!));
-        ChildFor(connect.Account).Forward(connect);
     }
 
     private void OnRemove(RemoveAccount message)
@@ -235,8 +240,10 @@ public sealed class AccountSlice : ReceiveActor, IWithStash, IWithTimers
         }
         var changes = _unwritten.ToArray();
         _unwritten.Clear();
+        var batch = new WriteBatch(changes.Length, _unwrittenConnects);
+        _unwrittenConnects = [];
         var node = _cluster;
-        _replicator.Tell(Dsl.Update(_key, LWWDictionary<string, AccountDefinition>.Empty, new WriteMajority(_settings.DefinitionsTimeout), changes.Length, existing =>
+        _replicator.Tell(Dsl.Update(_key, LWWDictionary<string, AccountDefinition>.Empty, new WriteMajority(_settings.DefinitionsTimeout), batch, existing =>
         {
             var updated = existing;
             foreach (var (id, definition) in changes)
@@ -247,13 +254,36 @@ public sealed class AccountSlice : ReceiveActor, IWithStash, IWithTimers
         }));
     }
 
-    private void OnUpdateFailed(IUpdateResponse response)
+    /// <summary>The Connects of a write go to their accounts once it is done (or, with a warning, once it timed out: it still stands here).</summary>
+    private void OnWritten(IUpdateResponse response)
     {
-        // A write that reached no majority in time still stands locally and spreads by gossip; it
-        // is only at risk if this node dies before that.
-        _log.Warning("Slice {Slice}: writing {Count} account definitions reached no majority in time ({Response}); they spread by gossip",
-            Slice, response.Request is int n ? n : 0, response.GetType().Name);
+        if (response.Request is not WriteBatch batch)
+        {
+            return;
+        }
+        if (response is not UpdateSuccess)
+        {
+            // Not on a majority in time: it stands locally and spreads by gossip, and is only at risk
+            // if this node dies before that.
+            _log.Warning("Slice {Slice}: writing {Count} account definitions reached no majority in time ({Response}); they spread by gossip",
+                Slice, batch.Changes, response.GetType().Name);
+        }
+        foreach (var (connect, sender) in batch.Connects)
+        {
+            ChildFor(connect.Account).Tell(connect, sender);
+            if (--_connectsBeingWritten[connect.Account] == 0)
+            {
+                _connectsBeingWritten.Remove(connect.Account);
+            }
+        }
+        if (batch.Connects.Count > 0)
+        {
+            // Commands that came after these Connects go now, in their order (those still waiting on a later write stash again).
+            Stash.UnstashAll();
+        }
     }
+
+    private sealed record WriteBatch(int Changes, List<(Connect Connect, IActorRef Sender)> Connects) : INoSerializationVerificationNeeded;
 
     // ---- hand-over -----------------------------------------------------------------------------
 
@@ -264,6 +294,7 @@ public sealed class AccountSlice : ReceiveActor, IWithStash, IWithTimers
         _log.Info("Slice {Slice} hands over: un-registering {Accounts} accounts first", Slice, _toDisconnect.Count);
         Timers.StartSingleTimer(HandOffTimer, HandOffDeadline.Instance, _settings.HandOffTimeout);
         Become(HandingOff);
+        Stash.UnstashAll(); // commands that waited for a write are answered "moving"
         DisconnectNext();
     }
 
@@ -282,15 +313,26 @@ public sealed class AccountSlice : ReceiveActor, IWithStash, IWithTimers
             _log.Warning("Slice {Slice}: {Accounts} accounts had not un-registered after {Timeout}; handing over anyway", Slice, _disconnecting.Count + _toDisconnect!.Count, _settings.HandOffTimeout);
             Context.Stop(Self);
         });
-        Receive<IUpdateResponse>(_ => { });
+        Receive<IUpdateResponse>(r =>
+        {
+            if (r.Request is WriteBatch batch)
+            {
+                foreach (var (connect, sender) in batch.Connects)
+                {
+                    sender.Tell(Moving(connect));
+                }
+            }
+        });
         Receive<AccountStopped>(_ => { });
         Receive<AccountRestarted>(_ => { });
         Receive<SliceHandOff>(_ => { });
         // The region holds messages for a shard that hands over; one already here is answered.
-        Receive<IWithAccountId>(m => Sender.Tell(m is GetState
-            ? new ConnectionStateResult(m.Account, ConnectionStatus.Disconnecting, null)
-            : new CommandResult(m.Account, CommandStatus.Failed, $"account '{m.Account.Value}': its slice is moving to another node; try again")));
+        Receive<IWithAccountId>(m => Sender.Tell(Moving(m)));
     }
+
+    private static object Moving(IWithAccountId m) => m is GetState
+        ? new ConnectionStateResult(m.Account, ConnectionStatus.Disconnecting, null)
+        : new CommandResult(m.Account, CommandStatus.Failed, $"account '{m.Account.Value}': its slice is moving to another node; try again");
 
     private void DisconnectNext()
     {

@@ -47,7 +47,9 @@ internal sealed class TestNode : IAsyncDisposable
     public static TestNode Start(string name, string? extraConfig = null, bool host = true)
     {
         var settings = ClusterAccountsSettings.Create(ConfigurationFactory.ParseString(TestConfig));
-        var config = ConfigurationFactory.ParseString(extraConfig ?? "")
+        // SIPACTORS_TEST_LOGLEVEL=DEBUG shows what sharding and the slices did, when a spec needs explaining.
+        var level = Environment.GetEnvironmentVariable("SIPACTORS_TEST_LOGLEVEL") is { Length: > 0 } l ? $"akka.loglevel = {l}\n" : "";
+        var config = ConfigurationFactory.ParseString(level + (extraConfig ?? ""))
             .WithFallback(ConfigurationFactory.ParseString(TestConfig))
             .WithFallback(SipClusterConfig.Node("127.0.0.1", 0, host ? [settings.Role] : []));
         var system = ActorSystem.Create(SystemName, config);

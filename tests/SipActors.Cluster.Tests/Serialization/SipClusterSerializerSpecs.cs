@@ -88,6 +88,18 @@ public sealed class SipClusterSerializerSpecs(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Should_write_only_what_differs_from_the_defaults()
+    {
+        var plain = new ConnectionParameters { SipServerIp = "example.test", SipServerUrl = "udp://127.0.0.1:5060", Register = true, User = "user00042", Password = "pw-user00042" };
+        var definition = new AccountDefinition("user00042", plain);
+        var bytes = Sys.Serialization.FindSerializerFor(definition).ToBinary(definition);
+        Output?.WriteLine($"{bytes.Length} bytes: a registering account's definition");
+
+        AssertSameParameters(plain, Assert.IsType<AccountDefinition>(RoundTrip(definition)).Parameters);
+        Assert.True(bytes.Length < 200, $"{bytes.Length} bytes");
+    }
+
+    [Fact]
     public void Should_round_trip_an_account_definition()
     {
         var back = Assert.IsType<AccountDefinition>(RoundTrip(new AccountDefinition("alice", Full)));
