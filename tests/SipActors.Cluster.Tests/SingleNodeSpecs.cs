@@ -1,4 +1,6 @@
 using Akka.Actor;
+using Akka.DistributedData;
+using SipActors.Cluster.Sharding;
 using SipActors.Cluster.Tests.Nodes;
 using SipActors.Connections;
 using SipActors.Sip.Registrar;
@@ -64,5 +66,24 @@ public sealed class SingleNodeSpecs : IAsyncLifetime
         Assert.Empty(_registrar.GetBindings("bob"));
         await Eventually.HoldsAsync(async () => (await _node.Accounts.GetNodeStatusAsync(TimeSpan.FromSeconds(5))).Count(ConnectionStatus.Registered) == 0,
             TimeSpan.FromSeconds(10), () => "bob still counted as registered");
+    }
+
+    [Fact]
+    public async Task Should_connect_definitions_that_reach_a_running_slice_later_by_gossip()
+    {
+        var placed = await _node.Accounts.PlaceAsync(new Connect("dave", Parameters("dave")), TimeSpan.FromSeconds(15));
+        var slices = _node.Accounts.Extractor.Accounts;
+        var slice = slices.SliceOf("dave");
+        var late = Enumerable.Range(0, 1000).Select(i => $"late{i}").First(u => slices.SliceOf(u) == slice);
+
+        // As a definition written on another node would arrive: straight into the replica, not through the slice.
+        var cluster = Akka.Cluster.Cluster.Get(_node.System);
+        var written = await DistributedData.Get(_node.System).Replicator.Ask<IUpdateResponse>(Dsl.Update(AccountDefinition.KeyOf(slice),
+            LWWDictionary<string, AccountDefinition>.Empty, WriteLocal.Instance, d => d.SetItem(cluster, late, new AccountDefinition(late, Parameters(late)))),
+            TimeSpan.FromSeconds(5));
+
+        Assert.True(placed.IsSuccess, placed.Error);
+        Assert.IsType<UpdateSuccess>(written);
+        await Eventually.HoldsAsync(() => _registrar.GetBindings(late).Count == 1, TimeSpan.FromSeconds(15), () => $"{late} not registered");
     }
 }

@@ -35,6 +35,8 @@ public sealed class AccountSlice : ReceiveActor, IWithStash, IWithTimers
     private List<(Connect Connect, IActorRef Sender)> _unwrittenConnects = [];
     private readonly Dictionary<AccountId, int> _connectsBeingWritten = []; // commands for these wait (stashed), to keep their order
     private readonly Props _accountProps;
+    private const int MajorityReadAttempts = 3;
+    private int _majorityReadFailures;
     private Queue<IActorRef>? _toDisconnect;
     private readonly HashSet<AccountId> _disconnecting = [];
 
@@ -90,10 +92,16 @@ public sealed class AccountSlice : ReceiveActor, IWithStash, IWithTimers
         Receive<NotFound>(m => m.Key.Equals(_key), _ => Start(null));
         Receive<GetFailure>(m => m.Key.Equals(_key), _ =>
         {
-            if (majority)
+            if (majority && ++_majorityReadFailures < MajorityReadAttempts)
             {
-                // No majority answered in time (a node just died, or is joining): take what this node has.
-                _log.Warning("Slice {Slice}: no majority answered for its account definitions within {Timeout}; reading this node's copy", Slice, _settings.DefinitionsTimeout);
+                Read(majority: true);
+            }
+            else if (majority)
+            {
+                // No majority answered (a node just died or is joining): start from this node's copy;
+                // the subscription to the key brings in whatever arrives later by gossip.
+                _log.Warning("Slice {Slice}: no majority answered for its account definitions ({Attempts} x {Timeout}); starting from this node's copy",
+                    Slice, MajorityReadAttempts, _settings.DefinitionsTimeout);
                 Become(() => Loading(majority: false));
                 Read(majority: false);
             }
@@ -107,22 +115,46 @@ public sealed class AccountSlice : ReceiveActor, IWithStash, IWithTimers
 
     private void Start(LWWDictionary<string, AccountDefinition>? definitions)
     {
-        if (definitions is not null)
+        var started = ConnectDefined(definitions);
+        if (started > 0)
         {
-            foreach (var (_, definition) in definitions)
-            {
-                var connect = definition.ToConnect();
-                _connects[connect.Account] = connect;
-                // The slice answers its own Connects (failures logged): nobody else waits for them.
-                ChildFor(connect.Account).Tell(connect, Self);
-            }
+            _log.Info("Slice {Slice} started on {Node} with {Accounts} accounts from the replicated definitions", Slice, _cluster.SelfAddress, started);
         }
-        if (_connects.Count > 0)
-        {
-            _log.Info("Slice {Slice} started on {Node} with {Accounts} accounts from the replicated definitions", Slice, _cluster.SelfAddress, _connects.Count);
-        }
+        _replicator.Tell(Dsl.Subscribe(_key, Self));
         Become(Active);
         Stash.UnstashAll();
+    }
+
+    /// <summary>Connects every defined account the slice does not run yet (and has not just been told to drop); returns how many.</summary>
+    private int ConnectDefined(LWWDictionary<string, AccountDefinition>? definitions)
+    {
+        var started = 0;
+        foreach (var (id, definition) in definitions ?? LWWDictionary<string, AccountDefinition>.Empty)
+        {
+            if (_connects.ContainsKey(definition.Account) || (_unwritten.TryGetValue(id, out var pending) && pending is null))
+            {
+                continue;
+            }
+            var connect = definition.ToConnect();
+            _connects[connect.Account] = connect;
+            // The slice answers its own Connects (failures logged): nobody else waits for them.
+            ChildFor(connect.Account).Tell(connect, Self);
+            started++;
+        }
+        return started;
+    }
+
+    /// <summary>
+    /// Definitions that reach this node later than the slice's start (it started from a local copy
+    /// when no majority answered) are connected as they arrive.
+    /// </summary>
+    private void OnDefinitionsChanged(Changed changed)
+    {
+        var started = ConnectDefined(changed.Get(_key));
+        if (started > 0)
+        {
+            _log.Info("Slice {Slice}: {Accounts} more accounts from definitions that arrived by gossip", Slice, started);
+        }
     }
 
     // ---- active --------------------------------------------------------------------------------
@@ -148,6 +180,7 @@ public sealed class AccountSlice : ReceiveActor, IWithStash, IWithTimers
         Receive<AccountStopped>(_ => { });
         Receive<CommandResult>(OnOwnResult);
         Receive<Flush>(_ => WriteDefinitions());
+        Receive<Changed>(c => c.Key.Equals(_key), OnDefinitionsChanged);
         Receive<IUpdateResponse>(OnWritten);
         Receive<SliceHandOff>(_ => HandOff());
         Receive<IWithAccountId>(Route);
@@ -313,6 +346,7 @@ public sealed class AccountSlice : ReceiveActor, IWithStash, IWithTimers
             _log.Warning("Slice {Slice}: {Accounts} accounts had not un-registered after {Timeout}; handing over anyway", Slice, _disconnecting.Count + _toDisconnect!.Count, _settings.HandOffTimeout);
             Context.Stop(Self);
         });
+        Receive<Changed>(_ => { });
         Receive<IUpdateResponse>(r =>
         {
             if (r.Request is WriteBatch batch)
