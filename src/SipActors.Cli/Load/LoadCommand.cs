@@ -13,20 +13,21 @@ internal static class LoadCommand
         var server = new Option<string>("--server") { Description = "Target SipServerUrl: udp://, tcp://, tls://host:port, ws:// or wss:// URL, or a sip:/sips: URI. Default: an embedded registrar started on 127.0.0.1.", HelpName = "URL" };
         var domain = new Option<string>("--domain") { Description = "SipServerIp, the host of the accounts' URIs (sip:user@DOMAIN). Default: the server's host.", HelpName = "HOST" };
         var transport = new Option<string>("--transport") { Description = "Transport to the embedded registrar (without --server): udp, tcp or ws.", DefaultValueFactory = _ => "udp", HelpName = "udp|tcp|ws" };
-        var accounts = new Option<int?>("--accounts") { Description = "Number of accounts to register.", HelpName = "N" };
-        var first = new Option<int>("--first") { Description = "Index of the first account.", DefaultValueFactory = _ => 0, HelpName = "N" };
+        var accounts = new Option<int?>("--accounts") { Description = "Number of accounts to register.", HelpName = "N" }.WholeNumber();
+        var first = new Option<int>("--first") { Description = "Index of the first account.", DefaultValueFactory = _ => 0, HelpName = "N" }.WholeNumber();
         var userFormat = new Option<string>("--user-format") { Description = "User name for index i: a .NET composite format with i as {0}.", DefaultValueFactory = _ => "user{0:D4}" };
         var passwordFormat = new Option<string>("--password-format") { Description = "Password: {user} is the user name, {0} the index (the embedded registrar's rule is pw-{user}).", DefaultValueFactory = _ => "pw-{user}" };
         var accountsFile = new Option<FileInfo>("--accounts-file") { Description = "CSV of accounts (RFC 4180, comma-separated, fields may be quoted), one 'user,password[,display name]' per record; a header record 'user,password,...', # comments and blank lines skipped. Instead of --accounts.", HelpName = "FILE" };
         var displayName = new Option<string>("--display-name") { Description = "Display name of every account (a file's third column wins)." };
         var extraHeader = new Option<string[]>("--extra-header") { Description = "Extra 'Name: value' header on every REGISTER; repeatable.", AllowMultipleArgumentsPerToken = false, HelpName = "\"Name: value\"" };
-        var expires = new Option<int?>("--expires") { Description = "Requested registration lifetime, seconds (default: sip-actors.register-expires, 300).", HelpName = "S" };
-        var rate = new Option<double?>("--rate") { Description = "New registrations started per second. Default: as fast as the server answers, bounded by --concurrency.", HelpName = "R" };
-        var concurrency = new Option<int>("--concurrency") { Description = "Registrations in flight at once (sip-actors.max-concurrent-connects). More is not faster: a server that drops requests under a burst costs a 500 ms retransmission each.", DefaultValueFactory = _ => SipActors.Configuration.SipActorsSettings.Create().Supervisor.MaxConcurrentConnects, HelpName = "C" };
-        var duration = new Option<double>("--duration") { Description = "Seconds to hold the accounts registered after the ramp (refreshes happen).", DefaultValueFactory = _ => 0, HelpName = "S" };
+        var expires = new Option<int?>("--expires") { Description = "Requested registration lifetime, seconds (default: sip-actors.register-expires, 300).", HelpName = "S" }.WholeNumber("a whole number of seconds");
+        var rate = new Option<double?>("--rate") { Description = "New registrations started per second. Default: as fast as the server answers, bounded by --concurrency.", HelpName = "R" }.Number("a number of registrations per second");
+        var concurrency = new Option<int>("--concurrency") { Description = "Registrations in flight at once (sip-actors.max-concurrent-connects). More is not faster: a server that drops requests under a burst costs a 500 ms retransmission each.", DefaultValueFactory = _ => SipActors.Configuration.SipActorsSettings.Create().Supervisor.MaxConcurrentConnects, HelpName = "C" }.WholeNumber();
+        var duration = new Option<double>("--duration") { Description = "Seconds to hold the accounts registered after the ramp (refreshes happen).", DefaultValueFactory = _ => 0, HelpName = "S" }.Number("a number of seconds");
         var noUnregister = new Option<bool>("--no-unregister") { Description = "Leave the accounts registered at the end (no un-REGISTER)." };
         var report = new Option<FileInfo>("--report") { Description = "Write the report as JSON to this file.", HelpName = "FILE.json" };
         var html = new Option<FileInfo>("--html") { Description = "Write the report as HTML (charts) to this file.", HelpName = "FILE.html" };
+        var failures = new Option<FileInfo>("--failures") { Description = "Write every failed account as CSV (id,cause,status,detail) to this file; the report lists the first 20.", HelpName = "FILE.csv" };
         var quiet = new Option<bool>("--quiet") { Description = "No progress while running, only the summary." };
         var plain = new Option<bool>("--plain") { Description = "Plain progress lines even on a terminal." };
 
@@ -83,11 +84,12 @@ internal static class LoadCommand
         });
         report.Validators.Add(r => WritableFile(r, "--report"));
         html.Validators.Add(r => WritableFile(r, "--html"));
+        failures.Validators.Add(r => WritableFile(r, "--failures"));
 
         var command = new Command("load", "Register N accounts (one actor each), hold them registered, un-register them, and report rates, latencies and failures.")
         {
             server, domain, transport, accounts, first, userFormat, passwordFormat, accountsFile, displayName, extraHeader,
-            expires, rate, concurrency, duration, noUnregister, report, html, quiet, plain,
+            expires, rate, concurrency, duration, noUnregister, report, html, failures, quiet, plain,
         };
         command.Validators.Add(r =>
         {
@@ -121,6 +123,7 @@ internal static class LoadCommand
                 Unregister = !result.GetValue(noUnregister),
                 ReportPath = result.GetValue(report)?.FullName,
                 HtmlPath = result.GetValue(html)?.FullName,
+                FailuresPath = result.GetValue(failures)?.FullName,
                 Quiet = result.GetValue(quiet),
                 Plain = result.GetValue(plain),
             };
@@ -177,11 +180,12 @@ internal static class LoadCommand
         }
     }
 
+    /// <summary>Checked before the run: a report that cannot be written would be found out only at its end.</summary>
     private static void WritableFile(OptionResult r, string name)
     {
-        if (TryValue<FileInfo>(r, out var file) && file?.Directory is { Exists: false } directory)
+        if (TryValue<FileInfo>(r, out var file) && file is not null && OutputFiles.Problem(name, file.FullName) is { } problem)
         {
-            r.AddError($"{name} '{file.FullName}': the directory {directory.FullName} does not exist");
+            r.AddError(problem);
         }
     }
 }

@@ -34,6 +34,9 @@ internal sealed record LoadOptions
     public string? ReportPath { get; init; }
     public string? HtmlPath { get; init; }
 
+    /// <summary>Every failed account as CSV (<c>--failures</c>); null writes none.</summary>
+    public string? FailuresPath { get; init; }
+
     /// <summary>No progress while running: only the summary.</summary>
     public bool Quiet { get; init; }
 

@@ -7,6 +7,7 @@ using SipActors.Configuration;
 using SipActors.Connections;
 using SipActors.Events;
 using SipActors.Runtime;
+using SipActors.Sip;
 using SipActors.Sip.Registrar;
 using SipActors.Sip.Transports;
 
@@ -50,9 +51,11 @@ internal sealed class LoadRunner
     {
         var settings = SipActorsSettings.Create();
         await using var registrar = options.Server is null ? StartRegistrar(options.EmbeddedTransport) : null;
-        var server = options.Server ?? EmbeddedUrl(registrar!, options.EmbeddedTransport);
-        SipServerTarget.TryParse(server, out var target, out _);
-        var domain = options.Domain ?? target!.Host;
+        var given = options.Server ?? EmbeddedUrl(registrar!, options.EmbeddedTransport);
+        SipServerTarget.TryParse(given, out var target, out _);
+        // What the accounts connect to, spelt out: a bare host:port means wss://host:port/webrtc/wss/ (the seed's rule), which nobody guesses.
+        var server = target!.ToString();
+        var domain = options.Domain ?? target.Host;
         var connects = BuildConnects(options, settings, server, domain);
         var index = new Dictionary<string, int>(connects.Count, StringComparer.Ordinal);
         for (var i = 0; i < connects.Count; i++)
@@ -60,8 +63,11 @@ internal sealed class LoadRunner
             index[connects[i].Account.Value] = i;
         }
 
+        var resolved = options.Server is { } asked && !asked.Contains("://", StringComparison.Ordinal) && !asked.StartsWith("sip", StringComparison.OrdinalIgnoreCase)
+            ? $" (--server {asked}: host:port without a scheme means {server})"
+            : "";
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"sipactors load: {connects.Count} accounts against {server}{(registrar is null ? "" : " (embedded registrar)")}, domain {domain}, concurrency {options.Concurrency}, rate {(options.Rate is { } r ? r.ToString("0.##", CultureInfo.InvariantCulture) + "/s" : "unlimited")}, hold {options.Duration.TotalSeconds:0.#} s{(options.Unregister ? "" : ", no un-registration")}")).ConfigureAwait(false);
+            $"sipactors load: {Plural.Of(connects.Count, "account")} against {server}{resolved}{(registrar is null ? "" : " (embedded registrar)")}, domain {domain}, concurrency {options.Concurrency}, rate {(options.Rate is { } r ? r.ToString("0.##", CultureInfo.InvariantCulture) + "/s" : "unlimited")}, hold {options.Duration.TotalSeconds:0.#} s{(options.Unregister ? "" : ", no un-registration")}")).ConfigureAwait(false);
 
         var startedAt = DateTimeOffset.UtcNow;
         var runtimeSettings = settings with
@@ -77,7 +83,9 @@ internal sealed class LoadRunner
         using var refreshes = new RefreshCounter();
         var runner = new LoadRunner(options, refreshes, cancellationToken);
         var rampDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        runner._statistics = runtime.System.ActorOf(LoadStatisticsActor.Props(index, rampDone), "load-statistics");
+        // All the failed accounts only for --failures: a million failures would otherwise be a million records kept for nothing.
+        var failuresKept = options.FailuresPath is null ? LoadReport.FailuresShown : int.MaxValue;
+        runner._statistics = runtime.System.ActorOf(LoadStatisticsActor.Props(index, rampDone, failuresKept), "load-statistics");
         // Subscribed from here, not in the actor's PreStart: that runs later, and the first events could pass it by.
         ConnectionTopics.Subscribe(runtime.System.EventStream, runner._statistics, ConnectionTopics.All);
 
@@ -92,8 +100,25 @@ internal sealed class LoadRunner
             await runtime.CloseStackAsync().ConfigureAwait(false);
         }
 
-        var report = runner.BuildReport(statistics, connects.Count, server, domain, startedAt, duration);
-        var written = await WriteFilesAsync(report, options, error).ConfigureAwait(false);
+        var report = runner.BuildReport(statistics, connects.Count, server, domain, startedAt, duration) with
+        {
+            Settings = new RunSettings
+            {
+                Server = server,
+                Transport = target.Kind.UriParameter(),
+                EmbeddedRegistrar = registrar is not null,
+                Accounts = connects.Count,
+                Rate = options.Rate,
+                Concurrency = options.Concurrency,
+                Expires = options.Expires ?? settings.RegisterExpires,
+                HoldSeconds = options.Duration.TotalSeconds,
+                Unregister = options.Unregister,
+                ConnectTimeoutSeconds = runtimeSettings.Supervisor.Account.ConnectTimeout.TotalSeconds,
+                Version = Version,
+                Machine = MachineInfo.Current(),
+            },
+        };
+        var written = await WriteFilesAsync(report, statistics.Failures, options, error).ConfigureAwait(false);
         await LoadSummary.WriteAsync(output, report, options, notes).ConfigureAwait(false);
         return written && LoadSummary.IsSuccess(report, options) ? ExitCodes.Success : ExitCodes.Failure;
     }
@@ -227,11 +252,30 @@ internal sealed class LoadRunner
         _process.Refresh();
         var workingSet = _process.WorkingSet64;
         _peakWorkingSet = Math.Max(_peakWorkingSet, workingSet);
-        _timeline.Add(new TimelinePoint(Math.Round(now.TotalSeconds, 3), progress.Registered, progress.Failed, progress.InFlight,
+        AddPoint(new TimelinePoint(Math.Round(now.TotalSeconds, 3), progress.Registered, progress.Failed, progress.InFlight,
             progress.RegisteredNow, progress.Losses, progress.Reregistrations));
         show(new LoadFrame(phase, now, accounts, progress, rate, _refreshes.Refreshes, _refreshes.Failures, workingSet, unregistering));
         return progress;
     }
+
+    /// <summary>
+    /// Adds a point unless it only repeats the last one a moment later (the last sample of the
+    /// un-registration, then the final one): a chart would show one moment twice.
+    /// </summary>
+    private void AddPoint(TimelinePoint point)
+    {
+        if (_timeline.Count > 0 && _timeline[^1] is var last
+            && point.Second - last.Second < 0.5 && last with { Second = point.Second } == point)
+        {
+            return;
+        }
+        _timeline.Add(point);
+    }
+
+    /// <summary>The informational version of sipactors (the package version), without the source revision.</summary>
+    internal static string Version { get; } = typeof(LoadRunner).Assembly
+        .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+        .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+')[0] ?? "unknown";
 
     private LoadReport BuildReport(LoadStatistics statistics, int accounts, string server, string domain, DateTimeOffset startedAt, TimeSpan duration)
     {
@@ -251,6 +295,8 @@ internal sealed class LoadRunner
             Reregistrations = statistics.Reregistrations,
             Failed = statistics.Failed,
             FailuresByCause = statistics.FailuresByCause,
+            FailureDetails = statistics.FailureDetails,
+            Failures = [.. statistics.Failures.Take(LoadReport.FailuresShown)],
             RegistrationRate = ramp > 0 ? Math.Round(statistics.Registered / ramp, 1) : 0,
             LatencyMs = new LatencySummary(Round(latency.P50), Round(latency.P90), Round(latency.P99), Round(latency.Max)),
             Refreshes = _refreshes.Refreshes,
@@ -320,11 +366,16 @@ internal sealed class LoadRunner
         _ => $"udp://{registrar.UdpEndPoint}",
     };
 
-    /// <summary>Writes --report and --html; false (after saying why) when a file could not be written.</summary>
-    private static async Task<bool> WriteFilesAsync(LoadReport report, LoadOptions options, TextWriter error)
+    /// <summary>Writes --report, --html and --failures; false (after saying why) when a file could not be written.</summary>
+    private static async Task<bool> WriteFilesAsync(LoadReport report, IReadOnlyList<FailedAccount> failures, LoadOptions options, TextWriter error)
     {
         var ok = true;
-        foreach (var (path, render) in new (string?, Func<LoadReport, string>)[] { (options.ReportPath, LoadReportJson.Serialize), (options.HtmlPath, HtmlReport.Render) })
+        foreach (var (path, render) in new (string?, Func<LoadReport, string>)[]
+        {
+            (options.ReportPath, LoadReportJson.Serialize),
+            (options.HtmlPath, HtmlReport.Render),
+            (options.FailuresPath, _ => FailuresCsv.Render(failures)),
+        })
         {
             if (path is null)
             {

@@ -43,7 +43,7 @@ internal static class RunCommand
         var printer = runtime.System.ActorOf(EventPrinterActor.Props(output, json, failure), "event-printer");
         ConnectionTopics.Subscribe(runtime.System.EventStream, printer, ConnectionTopics.Everything);
         await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"sipactors run: {settings.Accounts.Count} accounts from {path}; Ctrl+C to disconnect them and stop")).ConfigureAwait(false);
+            $"sipactors run: {Plural.Of(settings.Accounts.Count, "account")} from {path}; Ctrl+C to disconnect them and stop")).ConfigureAwait(false);
         await runtime.Supervisor.Ask<CommandResult>(new ConnectAll(settings.Accounts), TimeSpan.FromMinutes(1)).ConfigureAwait(false);
 
         var stopped = Task.Delay(Timeout.Infinite, cancellationToken);

@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using SipActors.Cli.Configuration;
 using SipActors.Configuration;
 
 namespace SipActors.Cli.Run;
@@ -28,6 +29,8 @@ internal sealed record RunConfiguration(Config Config, SipActorsSettings Setting
             // file:line:column and what is wrong, never the line: it may hold a password.
             throw new CliUsageException(e.Message);
         }
+        // Before the settings are read: a misspelt "pasword" would otherwise come out as "Password is required".
+        KnownSettings.Check(config, path);
         SipActorsSettings settings;
         try
         {
