@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using SipActors.Cli.Run;
 using SipActors.Sip.Transports;
 
 namespace SipActors.Cli.Load;
@@ -28,6 +29,11 @@ internal static class LoadCommand
         var report = new Option<FileInfo>("--report") { Description = "Write the report as JSON to this file.", HelpName = "FILE.json" };
         var html = new Option<FileInfo>("--html") { Description = "Write the report as HTML (charts) to this file.", HelpName = "FILE.html" };
         var failures = new Option<FileInfo>("--failures") { Description = "Write every failed account as CSV (id,cause,status,detail) to this file; the report lists the first 20.", HelpName = "FILE.csv" };
+        var config = new Option<FileInfo>("--config") { Description = "HOCON file of sip-actors settings (timers, connect-timeout, transport...) merged over the defaults; the command line wins. No accounts: they come from --accounts or --accounts-file.", HelpName = "FILE.hocon" };
+        var connectTimeout = new Option<double?>("--connect-timeout") { Description = "Seconds a connect may take before it fails (sip-actors.connect-timeout, 10).", HelpName = "S" }.Number("a number of seconds");
+        var tlsCert = new Option<FileInfo>("--tls-cert") { Description = "Trust the TLS/WSS server that presents this certificate (PEM or DER; a self-signed lab certificate), besides the system's roots. Its name must still match the server's host.", HelpName = "FILE" };
+        var tlsInsecure = new Option<bool>("--tls-insecure") { Description = "Do not check the TLS/WSS server's certificate at all. Anyone on the path can then pose as the server: loopback labs only." };
+        var maxFailures = new Option<int?>("--max-failures") { Description = "Stop the ramp once this many accounts failed (those registered are then un-registered).", HelpName = "N" }.WholeNumber();
         var quiet = new Option<bool>("--quiet") { Description = "No progress while running, only the summary." };
         var plain = new Option<bool>("--plain") { Description = "Plain progress lines even on a terminal." };
 
@@ -57,6 +63,21 @@ internal static class LoadCommand
         first.Validators.Add(r => Range<int>(r, "--first", 0, int.MaxValue - 10_000_000));
         expires.Validators.Add(r => Range<int?>(r, "--expires", 1, 86400));
         concurrency.Validators.Add(r => Range<int>(r, "--concurrency", 1, 1_000_000));
+        maxFailures.Validators.Add(r => Range<int?>(r, "--max-failures", 1, int.MaxValue));
+        connectTimeout.Validators.Add(r =>
+        {
+            if (TryValue<double?>(r, out var seconds) && seconds is { } value && !(value >= 0.1 && value <= 3600))
+            {
+                r.AddError($"--connect-timeout must be 0.1..3600 seconds, not {value.ToString(CultureInfo.InvariantCulture)}");
+            }
+        });
+        tlsCert.Validators.Add(r =>
+        {
+            if (TryValue<FileInfo>(r, out var file) && file is { Exists: false })
+            {
+                r.AddError($"--tls-cert '{file.FullName}' does not exist");
+            }
+        });
         rate.Validators.Add(r =>
         {
             if (TryValue<double?>(r, out var rateValue) && rateValue is { } value && !(value > 0 && double.IsFinite(value)))
@@ -89,7 +110,7 @@ internal static class LoadCommand
         var command = new Command("load", "Register N accounts (one actor each), hold them registered, un-register them, and report rates, latencies and failures.")
         {
             server, domain, transport, accounts, first, userFormat, passwordFormat, accountsFile, displayName, extraHeader,
-            expires, rate, concurrency, duration, noUnregister, report, html, failures, quiet, plain,
+            expires, rate, concurrency, duration, noUnregister, config, connectTimeout, tlsCert, tlsInsecure, maxFailures, report, html, failures, quiet, plain,
         };
         command.Validators.Add(r =>
         {
@@ -101,13 +122,24 @@ internal static class LoadCommand
                     ? "--accounts and --accounts-file exclude each other: give the count or the file"
                     : "say which accounts to register: --accounts N (generated names) or --accounts-file FILE");
             }
+            if (r.GetResult(tlsCert) is { Implicit: false } && r.GetResult(tlsInsecure) is { Implicit: false })
+            {
+                r.AddError("--tls-cert and --tls-insecure exclude each other: trust one certificate, or check none");
+            }
         });
 
         command.SetAction(async (result, cancellationToken) =>
         {
             var file = result.GetValue(accountsFile);
+            var run = result.GetValue(config) is { } configFile ? RunConfiguration.Load(configFile.FullName, "--config", accounts: false) : null;
             var options = new LoadOptions
             {
+                Settings = run?.Settings,
+                Config = run?.Config,
+                ConnectTimeout = result.GetValue(connectTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+                TlsCertificatePath = result.GetValue(tlsCert)?.FullName,
+                TlsInsecure = result.GetValue(tlsInsecure),
+                MaxFailures = result.GetValue(maxFailures),
                 Server = result.GetValue(server),
                 Domain = result.GetValue(domain),
                 EmbeddedTransport = result.GetValue(transport)!,
@@ -117,8 +149,11 @@ internal static class LoadCommand
                 DisplayName = result.GetValue(displayName) ?? "",
                 ExtraHeaders = result.GetValue(extraHeader) ?? [],
                 Expires = result.GetValue(expires),
-                Rate = result.GetValue(rate),
-                Concurrency = result.GetValue(concurrency),
+                // The command line wins; a --config file's rate and concurrency come next, then load's own defaults.
+                Rate = result.GetValue(rate) ?? (run?.Config.HasPath("sip-actors.connect-rate-limit") == true ? run.Settings.Supervisor.ConnectRateLimit : null),
+                Concurrency = result.GetResult(concurrency) is { Implicit: false } || run?.Config.HasPath("sip-actors.max-concurrent-connects") != true
+                    ? result.GetValue(concurrency)
+                    : run.Settings.Supervisor.MaxConcurrentConnects,
                 Duration = TimeSpan.FromSeconds(result.GetValue(duration)),
                 Unregister = !result.GetValue(noUnregister),
                 ReportPath = result.GetValue(report)?.FullName,

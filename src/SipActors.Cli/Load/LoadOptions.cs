@@ -12,6 +12,24 @@ internal sealed record LoadOptions
     /// <summary>Transport to the embedded registrar (udp, tcp, ws); ignored with <see cref="Server"/>.</summary>
     public string EmbeddedTransport { get; init; } = "udp";
 
+    /// <summary>The sip-actors settings (<c>--config</c> over the defaults); null takes the defaults.</summary>
+    public SipActors.Configuration.SipActorsSettings? Settings { get; init; }
+
+    /// <summary>The <c>--config</c> file's HOCON (akka settings too); null when none was given.</summary>
+    public Akka.Configuration.Config? Config { get; init; }
+
+    /// <summary>How long one connect may take (<c>--connect-timeout</c>); null keeps sip-actors.connect-timeout.</summary>
+    public TimeSpan? ConnectTimeout { get; init; }
+
+    /// <summary>A certificate the server is trusted with (<c>--tls-cert</c>), pinned.</summary>
+    public string? TlsCertificatePath { get; init; }
+
+    /// <summary>No certificate check at all (<c>--tls-insecure</c>).</summary>
+    public bool TlsInsecure { get; init; }
+
+    /// <summary>Stop the ramp once this many accounts failed (<c>--max-failures</c>); null never stops for failures.</summary>
+    public int? MaxFailures { get; init; }
+
     /// <summary>The accounts, each an id plus its credentials.</summary>
     public required IReadOnlyList<LoadAccount> Accounts { get; init; }
 

@@ -47,9 +47,16 @@ internal sealed class LoadRunner
 
     public bool Interrupted { get; private set; }
 
+    /// <summary>Whether <c>--max-failures</c> ended the ramp.</summary>
+    public bool StoppedForFailures { get; private set; }
+
     public static async Task<int> RunAsync(LoadOptions options, TextWriter output, TextWriter error, bool live, CancellationToken cancellationToken)
     {
-        var settings = SipActorsSettings.Create();
+        var settings = options.Settings ?? SipActorsSettings.Create();
+        if (options.TlsInsecure)
+        {
+            await error.WriteLineAsync("WARNING: --tls-insecure: the TLS/WSS server's certificate is NOT checked. Anyone between here and the server can pose as it and read the digest exchanges. Use it only against a lab server on loopback.").ConfigureAwait(false);
+        }
         await using var registrar = options.Server is null ? StartRegistrar(options.EmbeddedTransport) : null;
         var given = options.Server ?? EmbeddedUrl(registrar!, options.EmbeddedTransport);
         SipServerTarget.TryParse(given, out var target, out _);
@@ -76,16 +83,19 @@ internal sealed class LoadRunner
             {
                 MaxConcurrentConnects = options.Concurrency,
                 ConnectRateLimit = options.Rate ?? UnlimitedRate,
+                Account = settings.Supervisor.Account with { ConnectTimeout = options.ConnectTimeout ?? settings.Supervisor.Account.ConnectTimeout },
             },
+            Tls = Tls(options),
         };
+        var akkaConfig = ConfigurationFactory.ParseString("akka.loglevel = WARNING\n" + StandardErrorLogger.Config);
         await using var runtime = SipActorsRuntime.Start(runtimeSettings, "sipactors-load",
-            ConfigurationFactory.ParseString("akka.loglevel = WARNING\n" + StandardErrorLogger.Config));
+            options.Config is { } fileConfig ? fileConfig.WithFallback(akkaConfig) : akkaConfig);
         using var refreshes = new RefreshCounter();
         var runner = new LoadRunner(options, refreshes, cancellationToken);
         var rampDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // All the failed accounts only for --failures: a million failures would otherwise be a million records kept for nothing.
         var failuresKept = options.FailuresPath is null ? LoadReport.FailuresShown : int.MaxValue;
-        runner._statistics = runtime.System.ActorOf(LoadStatisticsActor.Props(index, rampDone, failuresKept), "load-statistics");
+        runner._statistics = runtime.System.ActorOf(LoadStatisticsActor.Props(index, rampDone, failuresKept, options.MaxFailures), "load-statistics");
         // Subscribed from here, not in the actor's PreStart: that runs later, and the first events could pass it by.
         ConnectionTopics.Subscribe(runtime.System.EventStream, runner._statistics, ConnectionTopics.All);
 
@@ -114,6 +124,8 @@ internal sealed class LoadRunner
                 HoldSeconds = options.Duration.TotalSeconds,
                 Unregister = options.Unregister,
                 ConnectTimeoutSeconds = runtimeSettings.Supervisor.Account.ConnectTimeout.TotalSeconds,
+                TlsCheck = options.TlsInsecure ? "none (--tls-insecure)" : options.TlsCertificatePath is { } pinned ? $"system roots, or the certificate of {pinned}" : "system roots",
+                MaxFailures = options.MaxFailures,
                 Version = Version,
                 Machine = MachineInfo.Current(),
             },
@@ -138,6 +150,13 @@ internal sealed class LoadRunner
             var progress = await SampleAsync("ramp", connects.Count, unregistering: false, show).ConfigureAwait(false);
             if (progress.Registered + progress.Failed >= connects.Count)
             {
+                break;
+            }
+            if (progress.Failed >= _options.MaxFailures)
+            {
+                StoppedForFailures = true;
+                notes.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"stopped early: {Plural.Of(progress.Failed, "account")} failed (--max-failures {_options.MaxFailures}); {connects.Count - progress.Registered - progress.Failed} not tried or still in flight"));
                 break;
             }
             if (progress.Events != lastEvents)
@@ -165,7 +184,7 @@ internal sealed class LoadRunner
             notes.Add("the supervisor did not confirm the hand-over of every Connect within 5 minutes");
         }
 
-        if (!Interrupted && _options.Duration > TimeSpan.Zero)
+        if (!Interrupted && !StoppedForFailures && _options.Duration > TimeSpan.Zero)
         {
             var until = _clock.Elapsed + _options.Duration;
             while (_clock.Elapsed < until)
@@ -346,6 +365,27 @@ internal sealed class LoadRunner
             connects.Add(new Connect(account.User, parameters));
         }
         return connects;
+    }
+
+    /// <summary>The certificate checks of <c>--tls-cert</c> / <c>--tls-insecure</c>.</summary>
+    private static TlsOptions Tls(LoadOptions options)
+    {
+        if (options.TlsInsecure)
+        {
+            return new TlsOptions { SkipCertificateValidation = true };
+        }
+        if (options.TlsCertificatePath is not { } path)
+        {
+            return TlsOptions.Default;
+        }
+        try
+        {
+            return new TlsOptions { TrustedCertificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(path) };
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw new CliUsageException($"--tls-cert '{path}' is not a certificate (PEM or DER): {e.Message}");
+        }
     }
 
     private static EmbeddedRegistrar StartRegistrar(string transport)

@@ -47,6 +47,7 @@ internal sealed class LoadStatisticsActor : ReceiveActor
     private readonly Dictionary<string, List<string>> _failureDetails = new(StringComparer.Ordinal);
     private readonly List<FailedAccount> _failures = [];
     private readonly int _failuresKept;
+    private readonly int _maxFailures;
     private FailedAccount? _latestFailure;
     private int _registered;
     private int _failed;
@@ -62,8 +63,10 @@ internal sealed class LoadStatisticsActor : ReceiveActor
     /// <param name="index">Account id → position in the run.</param>
     /// <param name="rampDone">Completed once every account registered or failed.</param>
     /// <param name="failuresKept">How many failed accounts to keep, in the order they failed (all of them for <c>--failures FILE</c>).</param>
-    public LoadStatisticsActor(IReadOnlyDictionary<string, int> index, TaskCompletionSource rampDone, int failuresKept = LoadReport.FailuresShown)
+    /// <param name="maxFailures">Failures after which <paramref name="rampDone"/> completes too (<c>--max-failures</c>).</param>
+    public LoadStatisticsActor(IReadOnlyDictionary<string, int> index, TaskCompletionSource rampDone, int failuresKept = LoadReport.FailuresShown, int? maxFailures = null)
     {
+        _maxFailures = maxFailures ?? int.MaxValue;
         _index = index;
         _failuresKept = failuresKept;
         _rampDone = rampDone;
@@ -77,8 +80,8 @@ internal sealed class LoadStatisticsActor : ReceiveActor
         Receive<GetLoadStatistics>(_ => Sender.Tell(Statistics()));
     }
 
-    public static Props Props(IReadOnlyDictionary<string, int> index, TaskCompletionSource rampDone, int failuresKept = LoadReport.FailuresShown)
-        => Akka.Actor.Props.Create(() => new LoadStatisticsActor(index, rampDone, failuresKept));
+    public static Props Props(IReadOnlyDictionary<string, int> index, TaskCompletionSource rampDone, int failuresKept = LoadReport.FailuresShown, int? maxFailures = null)
+        => Akka.Actor.Props.Create(() => new LoadStatisticsActor(index, rampDone, failuresKept, maxFailures));
 
     /// <summary>Distinct detail texts kept per failure cause: enough to see what differs, few enough to read.</summary>
     internal const int DetailsPerCause = 3;
@@ -226,7 +229,7 @@ internal sealed class LoadStatisticsActor : ReceiveActor
 
     private void CheckRampDone()
     {
-        if (_registered + _failed >= _flags.Length)
+        if (_registered + _failed >= _flags.Length || _failed >= _maxFailures)
         {
             _rampDone.TrySetResult();
         }

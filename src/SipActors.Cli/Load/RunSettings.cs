@@ -35,6 +35,12 @@ public sealed record RunSettings
     /// <summary>Seconds a connect may take (sip-actors.connect-timeout, --connect-timeout).</summary>
     [JsonPropertyName("connectTimeoutSeconds")] public double ConnectTimeoutSeconds { get; init; }
 
+    /// <summary>How the TLS/WSS server's certificate was checked: system roots, a pinned certificate, or not at all.</summary>
+    [JsonPropertyName("tlsCheck")] public string TlsCheck { get; init; } = "system roots";
+
+    /// <summary>The <c>--max-failures</c> bound, if any.</summary>
+    [JsonPropertyName("maxFailures")] public int? MaxFailures { get; init; }
+
     /// <summary>The version of sipactors that ran.</summary>
     [JsonPropertyName("version")] public required string Version { get; init; }
 
