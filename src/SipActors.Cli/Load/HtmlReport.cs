@@ -107,6 +107,8 @@ internal static class HtmlReport
         Row(html, "Latency max", SvgChart.Ms(report.LatencyMs.Max) + " ms");
         Row(html, "Refreshes", Count(report.Refreshes));
         Row(html, "Refresh failures", Count(report.RefreshFailures));
+        Row(html, "Retransmissions", Count(report.Retransmissions));
+        Row(html, "Transaction timeouts", Count(report.TransactionTimeouts));
         Row(html, "Unregistered", Count(report.Unregistered));
         Row(html, "Duration", Number(report.DurationSeconds, "N1") + " s");
         Row(html, "Peak working set", Number(report.PeakWorkingSetBytes / (1024.0 * 1024.0), "N1") + " MiB");

@@ -28,6 +28,8 @@ internal static class LoadCommand
         var noUnregister = new Option<bool>("--no-unregister") { Description = "Leave the accounts registered at the end (no un-REGISTER)." };
         var report = new Option<FileInfo>("--report") { Description = "Write the report as JSON to this file.", HelpName = "FILE.json" };
         var html = new Option<FileInfo>("--html") { Description = "Write the report as HTML (charts) to this file.", HelpName = "FILE.html" };
+        var stats = new Option<FileInfo>("--stats") { Description = "Write one CSV row per --stats-interval: accounts by state, rates, refreshes, requests sent, retransmissions, timeouts, latency p50/p90/p99, failures by cause, CPU, memory.", HelpName = "FILE.csv" };
+        var statsInterval = new Option<double>("--stats-interval") { Description = "Seconds between two --stats rows.", DefaultValueFactory = _ => 1, HelpName = "S" }.Number("a number of seconds");
         var failures = new Option<FileInfo>("--failures") { Description = "Write every failed account as CSV (id,cause,status,detail) to this file; the report lists the first 20.", HelpName = "FILE.csv" };
         var config = new Option<FileInfo>("--config") { Description = "HOCON file of sip-actors settings (timers, connect-timeout, transport...) merged over the defaults; the command line wins. No accounts: they come from --accounts or --accounts-file.", HelpName = "FILE.hocon" };
         var connectTimeout = new Option<double?>("--connect-timeout") { Description = "Seconds a connect may take before it fails (sip-actors.connect-timeout, 10).", HelpName = "S" }.Number("a number of seconds");
@@ -106,11 +108,19 @@ internal static class LoadCommand
         report.Validators.Add(r => WritableFile(r, "--report"));
         html.Validators.Add(r => WritableFile(r, "--html"));
         failures.Validators.Add(r => WritableFile(r, "--failures"));
+        stats.Validators.Add(r => WritableFile(r, "--stats"));
+        statsInterval.Validators.Add(r =>
+        {
+            if (TryValue<double>(r, out var value) && !(value >= 0.1 && value <= 3600))
+            {
+                r.AddError($"--stats-interval must be 0.1..3600 seconds, not {value.ToString(CultureInfo.InvariantCulture)}");
+            }
+        });
 
         var command = new Command("load", "Register N accounts (one actor each), hold them registered, un-register them, and report rates, latencies and failures.")
         {
             server, domain, transport, accounts, first, userFormat, passwordFormat, accountsFile, displayName, extraHeader,
-            expires, rate, concurrency, duration, noUnregister, config, connectTimeout, tlsCert, tlsInsecure, maxFailures, report, html, failures, quiet, plain,
+            expires, rate, concurrency, duration, noUnregister, config, connectTimeout, tlsCert, tlsInsecure, maxFailures, report, html, failures, stats, statsInterval, quiet, plain,
         };
         command.Validators.Add(r =>
         {
@@ -159,6 +169,8 @@ internal static class LoadCommand
                 ReportPath = result.GetValue(report)?.FullName,
                 HtmlPath = result.GetValue(html)?.FullName,
                 FailuresPath = result.GetValue(failures)?.FullName,
+                StatsPath = result.GetValue(stats)?.FullName,
+                StatsInterval = TimeSpan.FromSeconds(result.GetValue(statsInterval)),
                 Quiet = result.GetValue(quiet),
                 Plain = result.GetValue(plain),
             };

@@ -52,6 +52,11 @@ internal sealed record LoadOptions
     public string? ReportPath { get; init; }
     public string? HtmlPath { get; init; }
 
+    /// <summary>One CSV row of statistics per <see cref="StatsInterval"/> (<c>--stats</c>); null writes none.</summary>
+    public string? StatsPath { get; init; }
+
+    public TimeSpan StatsInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Every failed account as CSV (<c>--failures</c>); null writes none.</summary>
     public string? FailuresPath { get; init; }
 

@@ -56,6 +56,12 @@ public sealed record LoadReport
     /// <summary>Refreshes that failed (rejected or timed out).</summary>
     [JsonPropertyName("refreshFailures")] public required long RefreshFailures { get; init; }
 
+    /// <summary>Requests and responses the SIP stack sent again (UDP retransmissions, RFC 3261 §17): a server that drops or answers late shows here first.</summary>
+    [JsonPropertyName("retransmissions")] public long Retransmissions { get; init; }
+
+    /// <summary>Client transactions that got no final response (Timer F or B).</summary>
+    [JsonPropertyName("transactionTimeouts")] public long TransactionTimeouts { get; init; }
+
     /// <summary>Accounts whose un-REGISTER was answered with 2xx at the end of the run.</summary>
     [JsonPropertyName("unregistered")] public required int Unregistered { get; init; }
 

@@ -30,18 +30,21 @@ internal sealed class LoadRunner
     private readonly Stopwatch _clock = new();
     private readonly List<TimelinePoint> _timeline = [];
     private readonly Process _process = Process.GetCurrentProcess();
-    private readonly RefreshCounter _refreshes;
+    private readonly LoadMeters _meters;
+    private StackCounters? _stack;
+    private volatile string _phase = "ramp";
     private IActorRef _statistics = ActorRefs.Nobody;
     private long _peakWorkingSet;
     private int _registeredAtHoldEnd;
     private TimeSpan _lastProgressAt = TimeSpan.FromDays(-1); // "never": far enough back, and no overflow when subtracted
     private (TimeSpan At, int Registered) _lastSample;
     private LoadProgress _lastProgress = new(0, 0, 0, 0, 0, 0, 0);
+    private long _lastRefreshes;
 
-    private LoadRunner(LoadOptions options, RefreshCounter refreshes, CancellationToken stop)
+    private LoadRunner(LoadOptions options, LoadMeters meters, CancellationToken stop)
     {
         _options = options;
-        _refreshes = refreshes;
+        _meters = meters;
         _stop = stop;
     }
 
@@ -90,8 +93,9 @@ internal sealed class LoadRunner
         var akkaConfig = ConfigurationFactory.ParseString("akka.loglevel = WARNING\n" + StandardErrorLogger.Config);
         await using var runtime = SipActorsRuntime.Start(runtimeSettings, "sipactors-load",
             options.Config is { } fileConfig ? fileConfig.WithFallback(akkaConfig) : akkaConfig);
-        using var refreshes = new RefreshCounter();
-        var runner = new LoadRunner(options, refreshes, cancellationToken);
+        using var meters = new LoadMeters();
+        using var stack = new StackCounters(runtime.Stack, target);
+        var runner = new LoadRunner(options, meters, cancellationToken) { _stack = stack };
         var rampDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // All the failed accounts only for --failures: a million failures would otherwise be a million records kept for nothing.
         var failuresKept = options.FailuresPath is null ? LoadReport.FailuresShown : int.MaxValue;
@@ -100,7 +104,21 @@ internal sealed class LoadRunner
         ConnectionTopics.Subscribe(runtime.System.EventStream, runner._statistics, ConnectionTopics.All);
 
         var view = LoadProgressView.Create(output, live, options.Quiet);
-        var notes = await view.RunAsync(show => runner.DriveAsync(runtime, connects, rampDone.Task, show)).ConfigureAwait(false);
+        var statsFile = options.StatsPath is { } statsPath
+            ? StatsWriter.Start(statsPath, runner._statistics, meters, stack, () => runner._phase, options.StatsInterval, runner._clock)
+            : null;
+        List<string> notes;
+        try
+        {
+            notes = await view.RunAsync(show => runner.DriveAsync(runtime, connects, rampDone.Task, show)).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (statsFile is not null)
+            {
+                await statsFile.DisposeAsync().ConfigureAwait(false);
+            }
+        }
         var statistics = await runner._statistics.Ask<LoadStatistics>(GetLoadStatistics.Instance, TimeSpan.FromMinutes(2)).ConfigureAwait(false);
         var duration = runner._clock.Elapsed;
         if (!options.Unregister)
@@ -273,7 +291,19 @@ internal sealed class LoadRunner
         _peakWorkingSet = Math.Max(_peakWorkingSet, workingSet);
         AddPoint(new TimelinePoint(Math.Round(now.TotalSeconds, 3), progress.Registered, progress.Failed, progress.InFlight,
             progress.RegisteredNow, progress.Losses, progress.Reregistrations));
-        show(new LoadFrame(phase, now, accounts, progress, rate, _refreshes.Refreshes, _refreshes.Failures, workingSet, unregistering));
+        _phase = phase;
+        var refreshes = _meters.Refreshes;
+        var refreshRate = seconds > 0.05 ? (refreshes - _lastRefreshes) / seconds : 0;
+        if (seconds > 0.05)
+        {
+            _lastRefreshes = refreshes;
+        }
+        show(new LoadFrame(phase, now, accounts, progress, rate, refreshes, _meters.RefreshFailures, workingSet, unregistering)
+        {
+            RefreshesPerSecond = refreshRate,
+            Retransmissions = _stack?.Retransmissions ?? 0,
+            TransactionTimeouts = _stack?.TransactionTimeouts ?? 0,
+        });
         return progress;
     }
 
@@ -318,8 +348,10 @@ internal sealed class LoadRunner
             Failures = [.. statistics.Failures.Take(LoadReport.FailuresShown)],
             RegistrationRate = ramp > 0 ? Math.Round(statistics.Registered / ramp, 1) : 0,
             LatencyMs = new LatencySummary(Round(latency.P50), Round(latency.P90), Round(latency.P99), Round(latency.Max)),
-            Refreshes = _refreshes.Refreshes,
-            RefreshFailures = _refreshes.Failures,
+            Refreshes = _meters.Refreshes,
+            RefreshFailures = _meters.RefreshFailures,
+            Retransmissions = _stack?.Retransmissions ?? 0,
+            TransactionTimeouts = _stack?.TransactionTimeouts ?? 0,
             Unregistered = statistics.Unregistered,
             DurationSeconds = Math.Round(duration.TotalSeconds, 3),
             PeakWorkingSetBytes = peak,

@@ -49,6 +49,7 @@ internal static class LoadSummary
         lines.Add(L($"rate            {report.RegistrationRate:0.#} registrations/s over a {report.RampSeconds:0.###} s ramp"));
         lines.Add(L($"latency ms      p50 {report.LatencyMs.P50:0.###}  p90 {report.LatencyMs.P90:0.###}  p99 {report.LatencyMs.P99:0.###}  max {report.LatencyMs.Max:0.###}"));
         lines.Add(L($"refreshes       {report.Refreshes}, failed {report.RefreshFailures}"));
+        lines.Add(L($"sip             {report.Retransmissions} retransmissions, {report.TransactionTimeouts} transaction timeouts"));
         lines.Add(options.Unregister
             ? L($"unregistered    {report.Unregistered} / {report.Registered} registered")
             : "unregistered    (not asked: --no-unregister)");
@@ -64,6 +65,10 @@ internal static class LoadSummary
         if (options.HtmlPath is { } html)
         {
             lines.Add($"html            {html}");
+        }
+        if (options.StatsPath is { } stats)
+        {
+            lines.Add($"stats           {stats}");
         }
         if (options.FailuresPath is { } failures)
         {
