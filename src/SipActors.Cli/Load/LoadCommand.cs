@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using SipActors.Cli.Run;
+using SipActors.Cli.Telemetry;
 using SipActors.Sip.Transports;
 
 namespace SipActors.Cli.Load;
@@ -36,6 +37,7 @@ internal static class LoadCommand
         var tlsCert = new Option<FileInfo>("--tls-cert") { Description = "Trust the TLS/WSS server that presents this certificate (PEM or DER; a self-signed lab certificate), besides the system's roots. Its name must still match the server's host.", HelpName = "FILE" };
         var tlsInsecure = new Option<bool>("--tls-insecure") { Description = "Do not check the TLS/WSS server's certificate at all. Anyone on the path can then pose as the server: loopback labs only." };
         var maxFailures = new Option<int?>("--max-failures") { Description = "Stop the ramp once this many accounts failed (those registered are then un-registered).", HelpName = "N" }.WholeNumber();
+        var metrics = MetricsExport.Options.Create();
         var quiet = new Option<bool>("--quiet") { Description = "No progress while running, only the summary." };
         var plain = new Option<bool>("--plain") { Description = "Plain progress lines even on a terminal." };
 
@@ -122,6 +124,10 @@ internal static class LoadCommand
             server, domain, transport, accounts, first, userFormat, passwordFormat, accountsFile, displayName, extraHeader,
             expires, rate, concurrency, duration, noUnregister, config, connectTimeout, tlsCert, tlsInsecure, maxFailures, report, html, failures, stats, statsInterval, quiet, plain,
         };
+        foreach (var option in metrics.All)
+        {
+            command.Options.Add(option);
+        }
         command.Validators.Add(r =>
         {
             var hasCount = r.GetResult(accounts) is { Implicit: false };
@@ -150,6 +156,7 @@ internal static class LoadCommand
                 TlsCertificatePath = result.GetValue(tlsCert)?.FullName,
                 TlsInsecure = result.GetValue(tlsInsecure),
                 MaxFailures = result.GetValue(maxFailures),
+                StartMetrics = stack => metrics.Start(result, stack),
                 Server = result.GetValue(server),
                 Domain = result.GetValue(domain),
                 EmbeddedTransport = result.GetValue(transport)!,

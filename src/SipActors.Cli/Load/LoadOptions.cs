@@ -27,6 +27,9 @@ internal sealed record LoadOptions
     /// <summary>No certificate check at all (<c>--tls-insecure</c>).</summary>
     public bool TlsInsecure { get; init; }
 
+    /// <summary>Starts <c>--otlp</c> / <c>--prometheus</c> on the run's stack; null (or a null result) exports nothing.</summary>
+    public Func<SipActors.Sip.UserAgents.SipStack, Telemetry.MetricsExport?>? StartMetrics { get; init; }
+
     /// <summary>Stop the ramp once this many accounts failed (<c>--max-failures</c>); null never stops for failures.</summary>
     public int? MaxFailures { get; init; }
 

@@ -93,6 +93,8 @@ internal sealed class LoadRunner
         var akkaConfig = ConfigurationFactory.ParseString("akka.loglevel = WARNING\n" + StandardErrorLogger.Config);
         await using var runtime = SipActorsRuntime.Start(runtimeSettings, "sipactors-load",
             options.Config is { } fileConfig ? fileConfig.WithFallback(akkaConfig) : akkaConfig);
+        // Disposed before the runtime: the last OTLP push still sees the stack's figures.
+        using var export = options.StartMetrics?.Invoke(runtime.Stack);
         using var meters = new LoadMeters();
         using var stack = new StackCounters(runtime.Stack, target);
         var runner = new LoadRunner(options, meters, cancellationToken) { _stack = stack };
