@@ -166,7 +166,7 @@ internal static class HtmlReport
         Row(html, "Server", settings.Server + (settings.EmbeddedRegistrar ? " (embedded registrar)" : ""));
         Row(html, "Transport", settings.Transport);
         Row(html, "Accounts", Count(settings.Accounts));
-        Row(html, "Rate", settings.Rate is { } rate ? Number(rate, "0.##") + " /s" : "unlimited");
+        Row(html, "Rate", settings.RateStages is { } stages ? stages + " (stages)" : settings.Rate is { } rate ? Number(rate, "0.##") + " /s" : "unlimited");
         Row(html, "Concurrency", Count(settings.Concurrency));
         Row(html, "Expires", Count(settings.Expires) + " s");
         Row(html, "Hold", Number(settings.HoldSeconds, "0.#") + " s");

@@ -23,7 +23,7 @@ internal static class LoadCommand
         var displayName = new Option<string>("--display-name") { Description = "Display name of every account (a file's third column wins)." };
         var extraHeader = new Option<string[]>("--extra-header") { Description = "Extra 'Name: value' header on every REGISTER; repeatable.", AllowMultipleArgumentsPerToken = false, HelpName = "\"Name: value\"" };
         var expires = new Option<int?>("--expires") { Description = "Requested registration lifetime, seconds (default: sip-actors.register-expires, 300).", HelpName = "S" }.WholeNumber("a whole number of seconds");
-        var rate = new Option<double?>("--rate") { Description = "New registrations started per second. Default: as fast as the server answers, bounded by --concurrency.", HelpName = "R" }.Number("a number of registrations per second");
+        var rate = new Option<string>("--rate") { Description = "New registrations started per second, or stages: 100:2000/60s,2000/120s ramps from 100/s to 2000/s over 60 s, then holds 2000/s for 120 s (the last rate goes on until every account started). Default: as fast as the server answers, bounded by --concurrency.", HelpName = "R|STAGES" };
         var concurrency = new Option<int>("--concurrency") { Description = "Registrations in flight at once (sip-actors.max-concurrent-connects). More is not faster: a server that drops requests under a burst costs a 500 ms retransmission each.", DefaultValueFactory = _ => SipActors.Configuration.SipActorsSettings.Create().Supervisor.MaxConcurrentConnects, HelpName = "C" }.WholeNumber();
         var duration = new Option<double>("--duration") { Description = "Seconds to hold the accounts registered after the ramp (refreshes happen).", DefaultValueFactory = _ => 0, HelpName = "S" }.Number("a number of seconds");
         var noUnregister = new Option<bool>("--no-unregister") { Description = "Leave the accounts registered at the end (no un-REGISTER)." };
@@ -84,9 +84,21 @@ internal static class LoadCommand
         });
         rate.Validators.Add(r =>
         {
-            if (TryValue<double?>(r, out var rateValue) && rateValue is { } value && !(value > 0 && double.IsFinite(value)))
+            if (!TryValue<string>(r, out var text) || text is null || RateProfile.TryParse(text, out _, out var error))
             {
-                r.AddError($"--rate must be a positive number of registrations per second, not {value.ToString(CultureInfo.InvariantCulture)}");
+                return;
+            }
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+            {
+                r.AddError($"--rate must be a positive number of registrations per second, not {number.ToString(CultureInfo.InvariantCulture)}");
+            }
+            else if (text.AsSpan().IndexOfAny(":/,") < 0)
+            {
+                r.AddError($"--rate '{text}' is not a number of registrations per second, nor stages such as 100:2000/60s,2000/120s");
+            }
+            else
+            {
+                r.AddError($"--rate '{text}': {error}");
             }
         });
         duration.Validators.Add(r =>
@@ -147,6 +159,11 @@ internal static class LoadCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var file = result.GetValue(accountsFile);
+            RateProfile? profile = null;
+            if (result.GetValue(rate) is { } rateText)
+            {
+                RateProfile.TryParse(rateText, out profile, out _);
+            }
             var run = result.GetValue(config) is { } configFile ? RunConfiguration.Load(configFile.FullName, "--config", accounts: false) : null;
             var options = new LoadOptions
             {
@@ -167,7 +184,10 @@ internal static class LoadCommand
                 ExtraHeaders = result.GetValue(extraHeader) ?? [],
                 Expires = result.GetValue(expires),
                 // The command line wins; a --config file's rate and concurrency come next, then load's own defaults.
-                Rate = result.GetValue(rate) ?? (run?.Config.HasPath("sip-actors.connect-rate-limit") == true ? run.Settings.Supervisor.ConnectRateLimit : null),
+                Rate = profile is null
+                    ? run?.Config.HasPath("sip-actors.connect-rate-limit") == true ? run.Settings.Supervisor.ConnectRateLimit : null
+                    : profile.ConstantRate,
+                RateStages = profile?.ConstantRate is null ? profile : null,
                 Concurrency = result.GetResult(concurrency) is { Implicit: false } || run?.Config.HasPath("sip-actors.max-concurrent-connects") != true
                     ? result.GetValue(concurrency)
                     : run.Settings.Supervisor.MaxConcurrentConnects,

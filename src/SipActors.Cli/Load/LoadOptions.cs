@@ -45,6 +45,9 @@ internal sealed record LoadOptions
     /// <summary>New transport attempts per second; null is unlimited (bounded by <see cref="Concurrency"/>).</summary>
     public double? Rate { get; init; }
 
+    /// <summary>Rate stages (<c>--rate A:B/60s,...</c>): the run hands the accounts over at this pace instead of <see cref="Rate"/>.</summary>
+    public RateProfile? RateStages { get; init; }
+
     /// <summary>Connect attempts in flight at once (the supervisor's MaxConcurrentConnects).</summary>
     public int Concurrency { get; init; } = 500;
 

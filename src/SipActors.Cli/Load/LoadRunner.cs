@@ -77,7 +77,7 @@ internal sealed class LoadRunner
             ? $" (--server {asked}: host:port without a scheme means {server})"
             : "";
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"sipactors load: {Plural.Of(connects.Count, "account")} against {server}{resolved}{(registrar is null ? "" : " (embedded registrar)")}, domain {domain}, concurrency {options.Concurrency}, rate {(options.Rate is { } r ? r.ToString("0.##", CultureInfo.InvariantCulture) + "/s" : "unlimited")}, hold {options.Duration.TotalSeconds:0.#} s{(options.Unregister ? "" : ", no un-registration")}")).ConfigureAwait(false);
+            $"sipactors load: {Plural.Of(connects.Count, "account")} against {server}{resolved}{(registrar is null ? "" : " (embedded registrar)")}, domain {domain}, concurrency {options.Concurrency}, rate {(options.RateStages is { } stages ? stages + " (stages)" : options.Rate is { } r ? r.ToString("0.##", CultureInfo.InvariantCulture) + "/s" : "unlimited")}, hold {options.Duration.TotalSeconds:0.#} s{(options.Unregister ? "" : ", no un-registration")}")).ConfigureAwait(false);
 
         var startedAt = DateTimeOffset.UtcNow;
         var runtimeSettings = settings with
@@ -139,6 +139,7 @@ internal sealed class LoadRunner
                 EmbeddedRegistrar = registrar is not null,
                 Accounts = connects.Count,
                 Rate = options.Rate,
+                RateStages = options.RateStages?.ToString(),
                 Concurrency = options.Concurrency,
                 Expires = options.Expires ?? settings.RegisterExpires,
                 HoldSeconds = options.Duration.TotalSeconds,
@@ -161,7 +162,10 @@ internal sealed class LoadRunner
         var supervisor = runtime.Supervisor;
         var notes = new List<string>();
         _clock.Start();
-        var handedOver = supervisor.Ask<CommandResult>(new ConnectAll(connects), TimeSpan.FromMinutes(5));
+        using var stopFeeding = new CancellationTokenSource();
+        var handedOver = _options.RateStages is { } stages
+            ? FeedAsync(supervisor, connects, stages, stopFeeding.Token)
+            : supervisor.Ask<CommandResult>(new ConnectAll(connects), TimeSpan.FromMinutes(5));
 
         long lastEvents = -1;
         var lastChange = TimeSpan.Zero;
@@ -195,6 +199,8 @@ internal sealed class LoadRunner
                 break;
             }
         }
+        // Whatever ended the ramp (done, stalled, interrupted, too many failures), no more accounts start.
+        await stopFeeding.CancelAsync().ConfigureAwait(false);
         try
         {
             await handedOver.ConfigureAwait(false);
@@ -252,6 +258,35 @@ internal sealed class LoadRunner
             notes.Insert(0, "interrupted (Ctrl+C / SIGTERM): the ramp was stopped" + (_options.Unregister ? " and the registered accounts un-registered" : ""));
         }
         return notes;
+    }
+
+    /// <summary>
+    /// Hands the accounts to the supervisor at the pace of the rate stages: every 20 ms, those the
+    /// profile has started by then, in one ConnectAll. The supervisor's own rate limit is off for
+    /// such a run; its in-flight bound (--concurrency) still holds.
+    /// </summary>
+    private async Task<CommandResult> FeedAsync(IActorRef supervisor, IReadOnlyList<Connect> connects, RateProfile stages, CancellationToken stop)
+    {
+        var sent = 0;
+        var started = _clock.Elapsed;
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+        try
+        {
+            while (sent < connects.Count && !_stop.IsCancellationRequested)
+            {
+                var due = (int)Math.Min(connects.Count, Math.Floor(stages.StartedBy(_clock.Elapsed - started)));
+                if (due > sent)
+                {
+                    supervisor.Tell(new ConnectAll([.. connects.Skip(sent).Take(due - sent)]));
+                    sent = due;
+                }
+                await timer.WaitForNextTickAsync(stop).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        return new CommandResult(new AccountId("*"), CommandStatus.Ok);
     }
 
     /// <summary>Waits for <paramref name="duration"/> or <paramref name="other"/>; true when the run was interrupted meanwhile.</summary>

@@ -30,7 +30,7 @@ internal static class LoadSummary
         lines.Add(L($"accounts        {report.Accounts} against {report.Server} (domain {report.Domain})"));
         if (report.Settings is { } settings)
         {
-            lines.Add(L($"settings        {settings.Transport}, rate {(settings.Rate is { } rate ? rate.ToString("0.##", CultureInfo.InvariantCulture) + "/s" : "unlimited")}, concurrency {settings.Concurrency}, expires {settings.Expires} s, hold {settings.HoldSeconds:0.#} s, connect timeout {settings.ConnectTimeoutSeconds:0.#} s, sipactors {settings.Version} on {settings.Machine.Name} ({settings.Machine.Processors} processors)"));
+            lines.Add(L($"settings        {settings.Transport}, rate {(settings.RateStages is { } stages ? stages : settings.Rate is { } rate ? rate.ToString("0.##", CultureInfo.InvariantCulture) + "/s" : "unlimited")}, concurrency {settings.Concurrency}, expires {settings.Expires} s, hold {settings.HoldSeconds:0.#} s, connect timeout {settings.ConnectTimeoutSeconds:0.#} s, sipactors {settings.Version} on {settings.Machine.Name} ({settings.Machine.Processors} processors)"));
         }
         lines.Add(L($"registered      {report.Registered} / {report.Accounts}, failed {report.Failed}"));
         lines.Add(L($"held            {report.RegisteredAtHoldEnd} / {report.Accounts} registered at the end of the hold, {report.Losses} lost, {report.Reregistrations} re-registered"));

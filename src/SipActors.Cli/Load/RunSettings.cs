@@ -22,6 +22,9 @@ public sealed record RunSettings
     /// <summary>New registrations started per second; null when only the concurrency bounded them.</summary>
     [JsonPropertyName("rate")] public double? Rate { get; init; }
 
+    /// <summary>The <c>--rate</c> stages, e.g. <c>100:2000/60s,2000/120s</c>; null for a constant or unlimited rate.</summary>
+    [JsonPropertyName("rateStages")] public string? RateStages { get; init; }
+
     [JsonPropertyName("concurrency")] public required int Concurrency { get; init; }
 
     /// <summary>Requested registration lifetime, seconds.</summary>

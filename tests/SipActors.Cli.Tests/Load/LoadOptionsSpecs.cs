@@ -111,6 +111,25 @@ public sealed class LoadOptionsSpecs : IDisposable
         Assert.Equal((4.0, 9), (ReadReport(second).Settings!.ConnectTimeoutSeconds, ReadReport(second).Settings!.Concurrency));
     }
 
+    [Fact]
+    public async Task Should_start_the_accounts_at_the_pace_of_the_rate_stages()
+    {
+        var reportPath = _files.PathOf("report.json");
+
+        // 5/s rising to 20/s over 1 s starts 12.5 accounts in the first second, the other 27.5 at 20/s in 1.375 s.
+        var result = await CliInvocation.RunAsync(["load", "--accounts", "40", "--rate", "5:20/1s,20", "--plain", "--report", reportPath]).WaitAsync(Bound);
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+        var report = ReadReport(reportPath);
+        Assert.Equal(40, report.Registered);
+        Assert.Equal("5:20/1s,20", report.Settings!.RateStages);
+        Assert.Null(report.Settings.Rate);
+        // The 40th account starts 2.4 s in at the earliest (all at once, the ramp took 0.8 s here): a
+        // lower bound, which a slow machine only lengthens.
+        Assert.True(report.RampSeconds >= 2.0, $"ramp {report.RampSeconds} s");
+        Assert.Contains("rate 5:20/1s,20 (stages)", result.Output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("sip-actors { conect-timeout = 2s }", "sip-actors.conect-timeout is not a known setting (did you mean sip-actors.connect-timeout?)")]
     [InlineData("sip-actors { accounts = [ { id = a, sip-server-ip = 127.0.0.1, sip-server-url = \"udp://127.0.0.1:9\" } ] }", "sip-actors.accounts is for 'sipactors run'")]
@@ -129,6 +148,7 @@ public sealed class LoadOptionsSpecs : IDisposable
     [InlineData("--connect-timeout", "0")]
     [InlineData("--max-failures", "0")]
     [InlineData("--tls-cert", "/nonexistent/server.pem")]
+    [InlineData("--rate", "100,200/5s")]
     public async Task Should_exit_2_naming_a_bad_option_value(string option, string value)
     {
         var result = await CliInvocation.RunAsync(["load", "--accounts", "2", option, value]).WaitAsync(Bound);
