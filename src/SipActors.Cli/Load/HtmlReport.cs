@@ -23,6 +23,7 @@ internal static class HtmlReport
         body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #212121; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; line-height: 1.4; }
         h1 { font-size: 1.5rem; margin-bottom: 0.25rem; }
         h2 { font-size: 1.15rem; margin: 1.75rem 0 0.5rem; }
+        h3 { font-size: 1rem; margin: 1.25rem 0 0.5rem; }
         .context { color: #555; margin: 0; }
         .context dt { display: inline; font-weight: 600; }
         .context dd { display: inline; margin: 0 1.25rem 0 0.25rem; }
@@ -58,7 +59,7 @@ internal static class HtmlReport
 
         html.Append("<h2>Registrations over time</h2>\n").Append(SvgChart.Timeline(report.Timeline)).Append('\n')
             .Append("<h2>Registration latency</h2>\n").Append(SvgChart.Histogram(report.LatencyHistogram)).Append('\n')
-            .Append("<footer>Written by sipactors load. Latency is from the connect command to <code>connection:registered</code>.</footer>\n")
+            .Append("<footer>Written by sipactors load. Latency runs from an account's first transport attempt (once it got its turn under the rate and concurrency bounds) to <code>connection:registered</code>, digest challenge included.</footer>\n")
             .Append("</body>\n</html>\n");
         return html.ToString();
     }
@@ -106,6 +107,8 @@ internal static class HtmlReport
         Row(html, "Latency max", SvgChart.Ms(report.LatencyMs.Max) + " ms");
         Row(html, "Refreshes", Count(report.Refreshes));
         Row(html, "Refresh failures", Count(report.RefreshFailures));
+        Row(html, "Retransmissions", Count(report.Retransmissions));
+        Row(html, "Transaction timeouts", Count(report.TransactionTimeouts));
         Row(html, "Unregistered", Count(report.Unregistered));
         Row(html, "Duration", Number(report.DurationSeconds, "N1") + " s");
         Row(html, "Peak working set", Number(report.PeakWorkingSetBytes / (1024.0 * 1024.0), "N1") + " MiB");
@@ -117,6 +120,61 @@ internal static class HtmlReport
         Breakdown(html, "Event topic", "Events",
             report.Events.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (e.Key, Count(e.Value))));
         html.Append("</div>\n");
+        FailureDetails(html, report);
+        Settings(html, report.Settings);
+    }
+
+    /// <summary>Why accounts failed: each cause's first distinct error texts, then the first failed accounts.</summary>
+    private static void FailureDetails(StringBuilder html, LoadReport report)
+    {
+        if (report.FailureDetails.Count == 0 && report.Failures.Count == 0)
+        {
+            return;
+        }
+        html.Append("<h2>Why accounts failed</h2>\n");
+        if (report.FailureDetails.Count > 0)
+        {
+            html.Append("<table>\n<thead><tr><th>Cause</th><th>Accounts</th><th>First distinct details</th></tr></thead>\n<tbody>\n");
+            foreach (var (cause, details) in report.FailureDetails.OrderByDescending(d => report.FailuresByCause.GetValueOrDefault(d.Key)).ThenBy(d => d.Key, StringComparer.Ordinal))
+            {
+                html.Append("<tr><th scope=\"row\">").Append(E(cause)).Append("</th><td class=\"n\">").Append(Count(report.FailuresByCause.GetValueOrDefault(cause)))
+                    .Append("</td><td>").AppendJoin("<br />", details.Select(d => E(LoadSummary.Detail(cause, d, report.Server)))).Append("</td></tr>\n");
+            }
+            html.Append("</tbody>\n</table>\n");
+        }
+        if (report.Failures.Count > 0)
+        {
+            html.Append(Invariant, $"<h3>First {report.Failures.Count} failed accounts of {Count(report.Failed)}</h3>\n");
+            html.Append("<table>\n<thead><tr><th>Account</th><th>Cause</th><th>Status</th><th>Detail</th></tr></thead>\n<tbody>\n");
+            foreach (var failure in report.Failures)
+            {
+                html.Append("<tr><td>").Append(E(failure.Id)).Append("</td><td>").Append(E(failure.Cause)).Append("</td><td class=\"n\">")
+                    .Append(failure.Status?.ToString(Invariant) ?? "").Append("</td><td>").Append(E(failure.Detail)).Append("</td></tr>\n");
+            }
+            html.Append("</tbody>\n</table>\n");
+        }
+    }
+
+    /// <summary>The run's settings and machine, so that two reports can be compared.</summary>
+    private static void Settings(StringBuilder html, RunSettings? settings)
+    {
+        if (settings is null)
+        {
+            return;
+        }
+        html.Append("<h2>Settings</h2>\n<table>\n<tbody>\n");
+        Row(html, "Server", settings.Server + (settings.EmbeddedRegistrar ? " (embedded registrar)" : ""));
+        Row(html, "Transport", settings.Transport);
+        Row(html, "Accounts", Count(settings.Accounts));
+        Row(html, "Rate", settings.RateStages is { } stages ? stages + " (stages)" : settings.Rate is { } rate ? Number(rate, "0.##") + " /s" : "unlimited");
+        Row(html, "Concurrency", Count(settings.Concurrency));
+        Row(html, "Expires", Count(settings.Expires) + " s");
+        Row(html, "Hold", Number(settings.HoldSeconds, "0.#") + " s");
+        Row(html, "Connect timeout", Number(settings.ConnectTimeoutSeconds, "0.#") + " s");
+        Row(html, "Un-register at the end", settings.Unregister ? "yes" : "no");
+        Row(html, "sipactors", settings.Version);
+        Row(html, "Machine", $"{settings.Machine.Name}, {Count(settings.Machine.Processors)} processors, {settings.Machine.OperatingSystem}, {settings.Machine.Runtime}");
+        html.Append("</tbody>\n</table>\n");
     }
 
     private static void Breakdown(StringBuilder html, string keyHeader, string valueHeader, IEnumerable<(string Key, string Value)> rows)

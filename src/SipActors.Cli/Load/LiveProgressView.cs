@@ -34,9 +34,14 @@ internal sealed class LiveProgressView : LoadProgressView
             table.AddRow("  " + Markup.Escape(cause), $"[red]{F(count, "N0")}[/]");
         }
         table.AddRow("in flight", F(p.InFlight, "N0"));
-        table.AddRow("rate", $"{F(frame.RatePerSecond, "N0")} /s");
+        table.AddRow(frame.Phase == "hold" ? "refresh rate" : "rate", $"{F(frame.Phase == "hold" ? frame.RefreshesPerSecond : frame.RatePerSecond, "N0")} /s");
         table.AddRow("latency p50 / p99", $"{F(p.LatencyP50Ms, "0.0")} / {F(p.LatencyP99Ms, "0.0")} ms");
         table.AddRow("refreshes", frame.RefreshFailures > 0 ? $"{F(frame.Refreshes, "N0")} ([red]{F(frame.RefreshFailures, "N0")} failed[/])" : F(frame.Refreshes, "N0"));
+        table.AddRow("retransmissions / timeouts", (frame.Retransmissions > 0 ? $"[yellow]{F(frame.Retransmissions, "N0")}[/]" : "0") + " / " + (frame.TransactionTimeouts > 0 ? $"[red]{F(frame.TransactionTimeouts, "N0")}[/]" : "0"));
+        if (p.LatestFailure is { } latest)
+        {
+            table.AddRow("last failure", Markup.Escape($"{latest.Id}: {latest.Cause}"));
+        }
         if (frame.Unregistering)
         {
             table.AddRow("unregistered", F(p.Unregistered, "N0"));

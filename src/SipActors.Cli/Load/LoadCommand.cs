@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using SipActors.Cli.Run;
+using SipActors.Cli.Telemetry;
 using SipActors.Sip.Transports;
 
 namespace SipActors.Cli.Load;
@@ -13,20 +15,29 @@ internal static class LoadCommand
         var server = new Option<string>("--server") { Description = "Target SipServerUrl: udp://, tcp://, tls://host:port, ws:// or wss:// URL, or a sip:/sips: URI. Default: an embedded registrar started on 127.0.0.1.", HelpName = "URL" };
         var domain = new Option<string>("--domain") { Description = "SipServerIp, the host of the accounts' URIs (sip:user@DOMAIN). Default: the server's host.", HelpName = "HOST" };
         var transport = new Option<string>("--transport") { Description = "Transport to the embedded registrar (without --server): udp, tcp or ws.", DefaultValueFactory = _ => "udp", HelpName = "udp|tcp|ws" };
-        var accounts = new Option<int?>("--accounts") { Description = "Number of accounts to register.", HelpName = "N" };
-        var first = new Option<int>("--first") { Description = "Index of the first account.", DefaultValueFactory = _ => 0, HelpName = "N" };
+        var accounts = new Option<int?>("--accounts") { Description = "Number of accounts to register.", HelpName = "N" }.WholeNumber();
+        var first = new Option<int>("--first") { Description = "Index of the first account.", DefaultValueFactory = _ => 0, HelpName = "N" }.WholeNumber();
         var userFormat = new Option<string>("--user-format") { Description = "User name for index i: a .NET composite format with i as {0}.", DefaultValueFactory = _ => "user{0:D4}" };
         var passwordFormat = new Option<string>("--password-format") { Description = "Password: {user} is the user name, {0} the index (the embedded registrar's rule is pw-{user}).", DefaultValueFactory = _ => "pw-{user}" };
         var accountsFile = new Option<FileInfo>("--accounts-file") { Description = "CSV of accounts (RFC 4180, comma-separated, fields may be quoted), one 'user,password[,display name]' per record; a header record 'user,password,...', # comments and blank lines skipped. Instead of --accounts.", HelpName = "FILE" };
         var displayName = new Option<string>("--display-name") { Description = "Display name of every account (a file's third column wins)." };
         var extraHeader = new Option<string[]>("--extra-header") { Description = "Extra 'Name: value' header on every REGISTER; repeatable.", AllowMultipleArgumentsPerToken = false, HelpName = "\"Name: value\"" };
-        var expires = new Option<int?>("--expires") { Description = "Requested registration lifetime, seconds (default: sip-actors.register-expires, 300).", HelpName = "S" };
-        var rate = new Option<double?>("--rate") { Description = "New registrations started per second. Default: as fast as the server answers, bounded by --concurrency.", HelpName = "R" };
-        var concurrency = new Option<int>("--concurrency") { Description = "Registrations in flight at once (sip-actors.max-concurrent-connects). More is not faster: a server that drops requests under a burst costs a 500 ms retransmission each.", DefaultValueFactory = _ => SipActors.Configuration.SipActorsSettings.Create().Supervisor.MaxConcurrentConnects, HelpName = "C" };
-        var duration = new Option<double>("--duration") { Description = "Seconds to hold the accounts registered after the ramp (refreshes happen).", DefaultValueFactory = _ => 0, HelpName = "S" };
+        var expires = new Option<int?>("--expires") { Description = "Requested registration lifetime, seconds (default: sip-actors.register-expires, 300).", HelpName = "S" }.WholeNumber("a whole number of seconds");
+        var rate = new Option<string>("--rate") { Description = "New registrations started per second, or stages: 100:2000/60s,2000/120s ramps from 100/s to 2000/s over 60 s, then holds 2000/s for 120 s (the last rate goes on until every account started). Default: as fast as the server answers, bounded by --concurrency.", HelpName = "R|STAGES" };
+        var concurrency = new Option<int>("--concurrency") { Description = "Registrations in flight at once (sip-actors.max-concurrent-connects). More is not faster: a server that drops requests under a burst costs a 500 ms retransmission each.", DefaultValueFactory = _ => SipActors.Configuration.SipActorsSettings.Create().Supervisor.MaxConcurrentConnects, HelpName = "C" }.WholeNumber();
+        var duration = new Option<double>("--duration") { Description = "Seconds to hold the accounts registered after the ramp (refreshes happen).", DefaultValueFactory = _ => 0, HelpName = "S" }.Number("a number of seconds");
         var noUnregister = new Option<bool>("--no-unregister") { Description = "Leave the accounts registered at the end (no un-REGISTER)." };
         var report = new Option<FileInfo>("--report") { Description = "Write the report as JSON to this file.", HelpName = "FILE.json" };
         var html = new Option<FileInfo>("--html") { Description = "Write the report as HTML (charts) to this file.", HelpName = "FILE.html" };
+        var stats = new Option<FileInfo>("--stats") { Description = "Write one CSV row per --stats-interval: accounts by state, rates, refreshes, requests sent, retransmissions, timeouts, latency p50/p90/p99, failures by cause, CPU, memory.", HelpName = "FILE.csv" };
+        var statsInterval = new Option<double>("--stats-interval") { Description = "Seconds between two --stats rows.", DefaultValueFactory = _ => 1, HelpName = "S" }.Number("a number of seconds");
+        var failures = new Option<FileInfo>("--failures") { Description = "Write every failed account as CSV (id,cause,status,detail) to this file; the report lists the first 20.", HelpName = "FILE.csv" };
+        var config = new Option<FileInfo>("--config") { Description = "HOCON file of sip-actors settings (timers, connect-timeout, transport...) merged over the defaults; the command line wins. No accounts: they come from --accounts or --accounts-file.", HelpName = "FILE.hocon" };
+        var connectTimeout = new Option<double?>("--connect-timeout") { Description = "Seconds a connect may take before it fails (sip-actors.connect-timeout, 10).", HelpName = "S" }.Number("a number of seconds");
+        var tlsCert = new Option<FileInfo>("--tls-cert") { Description = "Trust the TLS/WSS server that presents this certificate (PEM or DER; a self-signed lab certificate), besides the system's roots. Its name must still match the server's host.", HelpName = "FILE" };
+        var tlsInsecure = new Option<bool>("--tls-insecure") { Description = "Do not check the TLS/WSS server's certificate at all. Anyone on the path can then pose as the server: loopback labs only." };
+        var maxFailures = new Option<int?>("--max-failures") { Description = "Stop the ramp once this many accounts failed (those registered are then un-registered).", HelpName = "N" }.WholeNumber();
+        var metrics = MetricsExport.Options.Create();
         var quiet = new Option<bool>("--quiet") { Description = "No progress while running, only the summary." };
         var plain = new Option<bool>("--plain") { Description = "Plain progress lines even on a terminal." };
 
@@ -56,11 +67,38 @@ internal static class LoadCommand
         first.Validators.Add(r => Range<int>(r, "--first", 0, int.MaxValue - 10_000_000));
         expires.Validators.Add(r => Range<int?>(r, "--expires", 1, 86400));
         concurrency.Validators.Add(r => Range<int>(r, "--concurrency", 1, 1_000_000));
+        maxFailures.Validators.Add(r => Range<int?>(r, "--max-failures", 1, int.MaxValue));
+        connectTimeout.Validators.Add(r =>
+        {
+            if (TryValue<double?>(r, out var seconds) && seconds is { } value && !(value >= 0.1 && value <= 3600))
+            {
+                r.AddError($"--connect-timeout must be 0.1..3600 seconds, not {value.ToString(CultureInfo.InvariantCulture)}");
+            }
+        });
+        tlsCert.Validators.Add(r =>
+        {
+            if (TryValue<FileInfo>(r, out var file) && file is { Exists: false })
+            {
+                r.AddError($"--tls-cert '{file.FullName}' does not exist");
+            }
+        });
         rate.Validators.Add(r =>
         {
-            if (TryValue<double?>(r, out var rateValue) && rateValue is { } value && !(value > 0 && double.IsFinite(value)))
+            if (!TryValue<string>(r, out var text) || text is null || RateProfile.TryParse(text, out _, out var error))
             {
-                r.AddError($"--rate must be a positive number of registrations per second, not {value.ToString(CultureInfo.InvariantCulture)}");
+                return;
+            }
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+            {
+                r.AddError($"--rate must be a positive number of registrations per second, not {number.ToString(CultureInfo.InvariantCulture)}");
+            }
+            else if (text.AsSpan().IndexOfAny(":/,") < 0)
+            {
+                r.AddError($"--rate '{text}' is not a number of registrations per second, nor stages such as 100:2000/60s,2000/120s");
+            }
+            else
+            {
+                r.AddError($"--rate '{text}': {error}");
             }
         });
         duration.Validators.Add(r =>
@@ -83,12 +121,25 @@ internal static class LoadCommand
         });
         report.Validators.Add(r => WritableFile(r, "--report"));
         html.Validators.Add(r => WritableFile(r, "--html"));
+        failures.Validators.Add(r => WritableFile(r, "--failures"));
+        stats.Validators.Add(r => WritableFile(r, "--stats"));
+        statsInterval.Validators.Add(r =>
+        {
+            if (TryValue<double>(r, out var value) && !(value >= 0.1 && value <= 3600))
+            {
+                r.AddError($"--stats-interval must be 0.1..3600 seconds, not {value.ToString(CultureInfo.InvariantCulture)}");
+            }
+        });
 
         var command = new Command("load", "Register N accounts (one actor each), hold them registered, un-register them, and report rates, latencies and failures.")
         {
             server, domain, transport, accounts, first, userFormat, passwordFormat, accountsFile, displayName, extraHeader,
-            expires, rate, concurrency, duration, noUnregister, report, html, quiet, plain,
+            expires, rate, concurrency, duration, noUnregister, config, connectTimeout, tlsCert, tlsInsecure, maxFailures, report, html, failures, stats, statsInterval, quiet, plain,
         };
+        foreach (var option in metrics.All)
+        {
+            command.Options.Add(option);
+        }
         command.Validators.Add(r =>
         {
             var hasCount = r.GetResult(accounts) is { Implicit: false };
@@ -99,13 +150,30 @@ internal static class LoadCommand
                     ? "--accounts and --accounts-file exclude each other: give the count or the file"
                     : "say which accounts to register: --accounts N (generated names) or --accounts-file FILE");
             }
+            if (r.GetResult(tlsCert) is { Implicit: false } && r.GetResult(tlsInsecure) is { Implicit: false })
+            {
+                r.AddError("--tls-cert and --tls-insecure exclude each other: trust one certificate, or check none");
+            }
         });
 
         command.SetAction(async (result, cancellationToken) =>
         {
             var file = result.GetValue(accountsFile);
+            RateProfile? profile = null;
+            if (result.GetValue(rate) is { } rateText)
+            {
+                RateProfile.TryParse(rateText, out profile, out _);
+            }
+            var run = result.GetValue(config) is { } configFile ? RunConfiguration.Load(configFile.FullName, "--config", accounts: false) : null;
             var options = new LoadOptions
             {
+                Settings = run?.Settings,
+                Config = run?.Config,
+                ConnectTimeout = result.GetValue(connectTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+                TlsCertificatePath = result.GetValue(tlsCert)?.FullName,
+                TlsInsecure = result.GetValue(tlsInsecure),
+                MaxFailures = result.GetValue(maxFailures),
+                StartMetrics = stack => metrics.Start(result, stack),
                 Server = result.GetValue(server),
                 Domain = result.GetValue(domain),
                 EmbeddedTransport = result.GetValue(transport)!,
@@ -115,12 +183,21 @@ internal static class LoadCommand
                 DisplayName = result.GetValue(displayName) ?? "",
                 ExtraHeaders = result.GetValue(extraHeader) ?? [],
                 Expires = result.GetValue(expires),
-                Rate = result.GetValue(rate),
-                Concurrency = result.GetValue(concurrency),
+                // The command line wins; a --config file's rate and concurrency come next, then load's own defaults.
+                Rate = profile is null
+                    ? run?.Config.HasPath("sip-actors.connect-rate-limit") == true ? run.Settings.Supervisor.ConnectRateLimit : null
+                    : profile.ConstantRate,
+                RateStages = profile?.ConstantRate is null ? profile : null,
+                Concurrency = result.GetResult(concurrency) is { Implicit: false } || run?.Config.HasPath("sip-actors.max-concurrent-connects") != true
+                    ? result.GetValue(concurrency)
+                    : run.Settings.Supervisor.MaxConcurrentConnects,
                 Duration = TimeSpan.FromSeconds(result.GetValue(duration)),
                 Unregister = !result.GetValue(noUnregister),
                 ReportPath = result.GetValue(report)?.FullName,
                 HtmlPath = result.GetValue(html)?.FullName,
+                FailuresPath = result.GetValue(failures)?.FullName,
+                StatsPath = result.GetValue(stats)?.FullName,
+                StatsInterval = TimeSpan.FromSeconds(result.GetValue(statsInterval)),
                 Quiet = result.GetValue(quiet),
                 Plain = result.GetValue(plain),
             };
@@ -177,11 +254,12 @@ internal static class LoadCommand
         }
     }
 
+    /// <summary>Checked before the run: a report that cannot be written would be found out only at its end.</summary>
     private static void WritableFile(OptionResult r, string name)
     {
-        if (TryValue<FileInfo>(r, out var file) && file?.Directory is { Exists: false } directory)
+        if (TryValue<FileInfo>(r, out var file) && file is not null && OutputFiles.Problem(name, file.FullName) is { } problem)
         {
-            r.AddError($"{name} '{file.FullName}': the directory {directory.FullName} does not exist");
+            r.AddError(problem);
         }
     }
 }

@@ -12,6 +12,27 @@ internal sealed record LoadOptions
     /// <summary>Transport to the embedded registrar (udp, tcp, ws); ignored with <see cref="Server"/>.</summary>
     public string EmbeddedTransport { get; init; } = "udp";
 
+    /// <summary>The sip-actors settings (<c>--config</c> over the defaults); null takes the defaults.</summary>
+    public SipActors.Configuration.SipActorsSettings? Settings { get; init; }
+
+    /// <summary>The <c>--config</c> file's HOCON (akka settings too); null when none was given.</summary>
+    public Akka.Configuration.Config? Config { get; init; }
+
+    /// <summary>How long one connect may take (<c>--connect-timeout</c>); null keeps sip-actors.connect-timeout.</summary>
+    public TimeSpan? ConnectTimeout { get; init; }
+
+    /// <summary>A certificate the server is trusted with (<c>--tls-cert</c>), pinned.</summary>
+    public string? TlsCertificatePath { get; init; }
+
+    /// <summary>No certificate check at all (<c>--tls-insecure</c>).</summary>
+    public bool TlsInsecure { get; init; }
+
+    /// <summary>Starts <c>--otlp</c> / <c>--prometheus</c> on the run's stack; null (or a null result) exports nothing.</summary>
+    public Func<SipActors.Sip.UserAgents.SipStack, Telemetry.MetricsExport?>? StartMetrics { get; init; }
+
+    /// <summary>Stop the ramp once this many accounts failed (<c>--max-failures</c>); null never stops for failures.</summary>
+    public int? MaxFailures { get; init; }
+
     /// <summary>The accounts, each an id plus its credentials.</summary>
     public required IReadOnlyList<LoadAccount> Accounts { get; init; }
 
@@ -24,6 +45,9 @@ internal sealed record LoadOptions
     /// <summary>New transport attempts per second; null is unlimited (bounded by <see cref="Concurrency"/>).</summary>
     public double? Rate { get; init; }
 
+    /// <summary>Rate stages (<c>--rate A:B/60s,...</c>): the run hands the accounts over at this pace instead of <see cref="Rate"/>.</summary>
+    public RateProfile? RateStages { get; init; }
+
     /// <summary>Connect attempts in flight at once (the supervisor's MaxConcurrentConnects).</summary>
     public int Concurrency { get; init; } = 500;
 
@@ -33,6 +57,14 @@ internal sealed record LoadOptions
     public bool Unregister { get; init; } = true;
     public string? ReportPath { get; init; }
     public string? HtmlPath { get; init; }
+
+    /// <summary>One CSV row of statistics per <see cref="StatsInterval"/> (<c>--stats</c>); null writes none.</summary>
+    public string? StatsPath { get; init; }
+
+    public TimeSpan StatsInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Every failed account as CSV (<c>--failures</c>); null writes none.</summary>
+    public string? FailuresPath { get; init; }
 
     /// <summary>No progress while running: only the summary.</summary>
     public bool Quiet { get; init; }

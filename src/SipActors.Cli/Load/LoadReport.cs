@@ -8,6 +8,9 @@ namespace SipActors.Cli.Load;
 /// </summary>
 public sealed record LoadReport
 {
+    /// <summary>Failed accounts listed in <see cref="Failures"/>; <c>--failures FILE.csv</c> has all of them.</summary>
+    public const int FailuresShown = 20;
+
     /// <summary>Accounts the run was asked to register.</summary>
     [JsonPropertyName("accounts")] public required int Accounts { get; init; }
 
@@ -35,10 +38,16 @@ public sealed record LoadReport
     /// </summary>
     [JsonPropertyName("failuresByCause")] public required IReadOnlyDictionary<string, int> FailuresByCause { get; init; }
 
+    /// <summary>Cause → its first few distinct detail texts (the error the accounts reported, e.g. a TLS validation error).</summary>
+    [JsonPropertyName("failureDetails")] public IReadOnlyDictionary<string, IReadOnlyList<string>> FailureDetails { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>The first <see cref="FailuresShown"/> failed accounts, in the order they failed.</summary>
+    [JsonPropertyName("failures")] public IReadOnlyList<FailedAccount> Failures { get; init; } = [];
+
     /// <summary>Successful initial registrations per second over the ramp (first connect to last registered).</summary>
     [JsonPropertyName("registrationRate")] public required double RegistrationRate { get; init; }
 
-    /// <summary>Connect command to <c>registered</c>, milliseconds.</summary>
+    /// <summary>An account's first transport attempt (once it got its turn under the rate and concurrency bounds) to <c>registered</c>, milliseconds.</summary>
     [JsonPropertyName("latencyMs")] public required LatencySummary LatencyMs { get; init; }
 
     /// <summary>Successful registration refreshes while holding.</summary>
@@ -46,6 +55,12 @@ public sealed record LoadReport
 
     /// <summary>Refreshes that failed (rejected or timed out).</summary>
     [JsonPropertyName("refreshFailures")] public required long RefreshFailures { get; init; }
+
+    /// <summary>Requests and responses the SIP stack sent again (UDP retransmissions, RFC 3261 §17): a server that drops or answers late shows here first.</summary>
+    [JsonPropertyName("retransmissions")] public long Retransmissions { get; init; }
+
+    /// <summary>Client transactions that got no final response (Timer F or B).</summary>
+    [JsonPropertyName("transactionTimeouts")] public long TransactionTimeouts { get; init; }
 
     /// <summary>Accounts whose un-REGISTER was answered with 2xx at the end of the run.</summary>
     [JsonPropertyName("unregistered")] public required int Unregistered { get; init; }
@@ -75,6 +90,9 @@ public sealed record LoadReport
     /// <summary>The <c>SipServerIp</c> used in the accounts' URIs.</summary>
     [JsonPropertyName("domain")] public required string Domain { get; init; }
 
+    /// <summary>What the run was asked to do and the machine it ran on; null in reports written before it was recorded.</summary>
+    [JsonPropertyName("settings")] public RunSettings? Settings { get; init; }
+
     /// <summary>When the run started (UTC).</summary>
     [JsonPropertyName("startedAt")] public required DateTimeOffset StartedAt { get; init; }
 
@@ -87,7 +105,7 @@ public sealed record LoadReport
     /// <summary>One point per second of the run: cumulative registered and failed, accounts in flight, registered now, losses and re-registrations so far.</summary>
     [JsonPropertyName("timeline")] public required IReadOnlyList<TimelinePoint> Timeline { get; init; }
 
-    /// <summary>Latency histogram: buckets in increasing order of their upper bound (ms); the last bucket's bound is the maximum.</summary>
+    /// <summary>Latency histogram: buckets five to a decade (equal widths on a log scale), in increasing order, from the one holding the fastest registration to the one holding the slowest.</summary>
     [JsonPropertyName("latencyHistogram")] public required IReadOnlyList<HistogramBucket> LatencyHistogram { get; init; }
 }
 
@@ -111,7 +129,11 @@ public sealed record TimelinePoint(
     [property: JsonPropertyName("losses")] int Losses = 0,
     [property: JsonPropertyName("reregistrations")] int Reregistrations = 0);
 
-/// <summary>Registrations whose latency was at most <see cref="UpperMs"/> and above the previous bucket's bound.</summary>
+/// <summary>Registrations whose latency was above <see cref="LowerMs"/> and at most <see cref="UpperMs"/>.</summary>
 public sealed record HistogramBucket(
     [property: JsonPropertyName("upperMs")] double UpperMs,
-    [property: JsonPropertyName("count")] long Count);
+    [property: JsonPropertyName("count")] long Count)
+{
+    /// <summary>The bucket's lower edge: the previous bucket's <see cref="UpperMs"/>, or the edge below the first one. Zero in reports written before it was recorded.</summary>
+    [JsonPropertyName("lowerMs")] public double LowerMs { get; init; }
+}

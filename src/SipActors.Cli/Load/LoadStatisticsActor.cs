@@ -44,6 +44,11 @@ internal sealed class LoadStatisticsActor : ReceiveActor
     private readonly Dictionary<string, long> _events = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _failuresByCause = new(StringComparer.Ordinal);
     private readonly LatencyHistogram _histogram = new();
+    private readonly Dictionary<string, List<string>> _failureDetails = new(StringComparer.Ordinal);
+    private readonly List<FailedAccount> _failures = [];
+    private readonly int _failuresKept;
+    private readonly int _maxFailures;
+    private FailedAccount? _latestFailure;
     private int _registered;
     private int _failed;
     private int _inFlight;
@@ -57,9 +62,13 @@ internal sealed class LoadStatisticsActor : ReceiveActor
 
     /// <param name="index">Account id → position in the run.</param>
     /// <param name="rampDone">Completed once every account registered or failed.</param>
-    public LoadStatisticsActor(IReadOnlyDictionary<string, int> index, TaskCompletionSource rampDone)
+    /// <param name="failuresKept">How many failed accounts to keep, in the order they failed (all of them for <c>--failures FILE</c>).</param>
+    /// <param name="maxFailures">Failures after which <paramref name="rampDone"/> completes too (<c>--max-failures</c>).</param>
+    public LoadStatisticsActor(IReadOnlyDictionary<string, int> index, TaskCompletionSource rampDone, int failuresKept = LoadReport.FailuresShown, int? maxFailures = null)
     {
+        _maxFailures = maxFailures ?? int.MaxValue;
         _index = index;
+        _failuresKept = failuresKept;
         _rampDone = rampDone;
         _startedAt = new long[index.Count];
         _attemptAt = new long[index.Count];
@@ -71,8 +80,11 @@ internal sealed class LoadStatisticsActor : ReceiveActor
         Receive<GetLoadStatistics>(_ => Sender.Tell(Statistics()));
     }
 
-    public static Props Props(IReadOnlyDictionary<string, int> index, TaskCompletionSource rampDone)
-        => Akka.Actor.Props.Create(() => new LoadStatisticsActor(index, rampDone));
+    public static Props Props(IReadOnlyDictionary<string, int> index, TaskCompletionSource rampDone, int failuresKept = LoadReport.FailuresShown, int? maxFailures = null)
+        => Akka.Actor.Props.Create(() => new LoadStatisticsActor(index, rampDone, failuresKept, maxFailures));
+
+    /// <summary>Distinct detail texts kept per failure cause: enough to see what differs, few enough to read.</summary>
+    internal const int DetailsPerCause = 3;
 
     private void OnEvent(ConnectionEvent e)
     {
@@ -121,7 +133,7 @@ internal sealed class LoadStatisticsActor : ReceiveActor
                 OnRegistered(i, at);
                 break;
             case ConnectFailed failed:
-                OnFailed(i, Cause(failed.Cause ?? "Connect Error", _lastFailureStatus[i]));
+                OnFailed(i, e.Account.Value, Cause(failed.Cause ?? "Connect Error", _lastFailureStatus[i]), failed.Error);
                 break;
             case Unregistered unregistered:
                 OnUnregistered(i, unregistered);
@@ -180,7 +192,7 @@ internal sealed class LoadStatisticsActor : ReceiveActor
     private static string Cause(string cause, short status)
         => status > 0 && cause == SipFailureCode ? string.Create(CultureInfo.InvariantCulture, $"{cause} ({status})") : cause;
 
-    private void OnFailed(int i, string cause)
+    private void OnFailed(int i, string account, string cause, string detail)
     {
         if ((_flags[i] & (AccountFlags.Registered | AccountFlags.Failed)) != 0)
         {
@@ -190,6 +202,19 @@ internal sealed class LoadStatisticsActor : ReceiveActor
         _flags[i] |= AccountFlags.Failed;
         _failed++;
         _failuresByCause[cause] = _failuresByCause.GetValueOrDefault(cause) + 1;
+        if (!_failureDetails.TryGetValue(cause, out var details))
+        {
+            _failureDetails[cause] = details = [];
+        }
+        if (details.Count < DetailsPerCause && !details.Contains(detail, StringComparer.Ordinal))
+        {
+            details.Add(detail);
+        }
+        _latestFailure = new FailedAccount(account, cause, _lastFailureStatus[i] > 0 ? _lastFailureStatus[i] : null, detail);
+        if (_failures.Count < _failuresKept)
+        {
+            _failures.Add(_latestFailure);
+        }
         CheckRampDone();
     }
 
@@ -204,7 +229,7 @@ internal sealed class LoadStatisticsActor : ReceiveActor
 
     private void CheckRampDone()
     {
-        if (_registered + _failed >= _flags.Length)
+        if (_registered + _failed >= _flags.Length || _failed >= _maxFailures)
         {
             _rampDone.TrySetResult();
         }
@@ -218,6 +243,7 @@ internal sealed class LoadStatisticsActor : ReceiveActor
             Reregistrations = _reregistrations,
             // A copy: the progress crosses to the run's thread. Only failures make it non-empty.
             FailuresByCause = _failuresByCause.Count == 0 ? EmptyCauses : new Dictionary<string, int>(_failuresByCause, StringComparer.Ordinal),
+            LatestFailure = _latestFailure,
         };
 
     private static readonly IReadOnlyDictionary<string, int> EmptyCauses = new Dictionary<string, int>();
@@ -245,6 +271,8 @@ internal sealed class LoadStatisticsActor : ReceiveActor
         {
             Losses = _losses,
             Reregistrations = _reregistrations,
+            FailureDetails = _failureDetails.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)[.. p.Value], StringComparer.Ordinal),
+            Failures = [.. _failures],
         };
     }
 }

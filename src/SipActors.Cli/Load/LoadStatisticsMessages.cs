@@ -40,6 +40,9 @@ internal sealed record LoadProgress(
 
     /// <summary>Failed connects by cause, with the status for <c>SIP Failure Code</c>.</summary>
     public IReadOnlyDictionary<string, int> FailuresByCause { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>The account that failed last, for the live view; null when none failed.</summary>
+    public FailedAccount? LatestFailure { get; init; }
 }
 
 /// <summary>Everything the report needs from the event stream; the latencies are exact, one per registered account.</summary>
@@ -55,4 +58,10 @@ internal sealed record LoadStatistics(
 {
     public int Losses { get; init; }
     public int Reregistrations { get; init; }
+
+    /// <summary>Cause → its first few distinct detail texts.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> FailureDetails { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>The failed accounts kept, in the order they failed.</summary>
+    public IReadOnlyList<FailedAccount> Failures { get; init; } = [];
 }

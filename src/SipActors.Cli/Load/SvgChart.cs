@@ -78,8 +78,10 @@ internal static class SvgChart
     }
 
     /// <summary>
-    /// One bar per bucket, equal widths (the bounds grow roughly logarithmically), each tick at a
-    /// bucket's right edge labelled with its upper bound.
+    /// One bar per bucket on a log-scale latency axis, each as wide as its bucket (lower to upper
+    /// bound) on that scale, each tick at a bucket's right edge labelled with its upper bound.
+    /// Buckets whose bounds cannot be placed on a log axis (zero, not finite: hand-made or damaged
+    /// reports) are drawn as equal slots instead.
     /// </summary>
     public static string Histogram(IReadOnlyList<HistogramBucket> buckets)
     {
@@ -91,7 +93,7 @@ internal static class SvgChart
 
         var y = Scale.For(buckets.Max(b => b.Count), integer: true, ticks: 5);
         YGrid(svg, y, "registrations");
-        var slot = PlotWidth / buckets.Count;
+        var spans = LogSpans(buckets);
         var labelEvery = (int)Math.Ceiling(buckets.Count / 12.0);
         for (var i = 0; i < buckets.Count; i++)
         {
@@ -100,17 +102,56 @@ internal static class SvgChart
             // A non-empty bucket keeps at least one pixel, so a lone slow registration stays visible.
             var height = count == 0 ? 0 : Math.Max(1, count / y.Max * PlotHeight);
             var bound = Ms(bucket.UpperMs);
-            svg.Append(Invariant, $"<rect x=\"{N(Left + (i * slot) + (slot * 0.1))}\" y=\"{N(Top + PlotHeight - height)}\" width=\"{N(slot * 0.8)}\" height=\"{N(height)}\" fill=\"{BarColor}\">");
-            svg.Append(Invariant, $"<title>&#8804; {bound} ms: {count.ToString("N0", Invariant)}</title></rect>\n");
+            var (from, to) = spans[i];
+            var left = Left + (from * PlotWidth);
+            var width = (to - from) * PlotWidth;
+            // A thin gap between neighbours, a share of the narrower of the two kinds of bar.
+            var gap = Math.Min(width * 0.1, 2);
+            svg.Append(Invariant, $"<rect x=\"{N(left + gap)}\" y=\"{N(Top + PlotHeight - height)}\" width=\"{N(Math.Max(width - (2 * gap), 0.5))}\" height=\"{N(height)}\" fill=\"{BarColor}\">");
+            svg.Append(Invariant, $"<title>{Ms(bucket.LowerMs)} to {bound} ms: {count.ToString("N0", Invariant)}</title></rect>\n");
             if ((buckets.Count - 1 - i) % labelEvery == 0)
             {
-                var px = Left + ((i + 1) * slot);
+                var px = Left + (to * PlotWidth);
                 svg.Append(Invariant, $"<line x1=\"{N(px)}\" y1=\"{N(Top + PlotHeight)}\" x2=\"{N(px)}\" y2=\"{N(Top + PlotHeight + 5)}\" stroke=\"{AxisColor}\" />\n");
                 svg.Append(Invariant, $"<text x=\"{N(px)}\" y=\"{N(Top + PlotHeight + 18)}\" text-anchor=\"middle\">{bound}</text>\n");
             }
         }
-        XTitle(svg, "latency, ms (upper bound of each bucket)");
+        XTitle(svg, "latency, ms (log scale; upper bound of each bucket)");
         return Close(svg);
+    }
+
+    /// <summary>
+    /// Each bucket's place on the axis as fractions of its width: log10 of its bounds, scaled
+    /// from the first lower bound to the last upper one. A missing lower bound (older reports)
+    /// is the previous bucket's upper bound, or a fifth of a decade below the first upper bound.
+    /// </summary>
+    private static (double From, double To)[] LogSpans(IReadOnlyList<HistogramBucket> buckets)
+    {
+        var spans = new (double From, double To)[buckets.Count];
+        var logs = new (double Lower, double Upper)[buckets.Count];
+        var placeable = true;
+        for (var i = 0; i < buckets.Count && placeable; i++)
+        {
+            var upper = buckets[i].UpperMs;
+            var lower = buckets[i].LowerMs > 0 ? buckets[i].LowerMs : i > 0 ? buckets[i - 1].UpperMs : upper / Math.Pow(10, 0.2);
+            placeable = double.IsFinite(upper) && double.IsFinite(lower) && lower > 0 && upper > lower
+                && (i == 0 || lower >= buckets[i - 1].UpperMs);
+            logs[i] = (Math.Log10(lower), Math.Log10(upper));
+        }
+        var total = placeable ? logs[^1].Upper - logs[0].Lower : 0;
+        if (!placeable || !(total > 0))
+        {
+            for (var i = 0; i < spans.Length; i++)
+            {
+                spans[i] = ((double)i / spans.Length, (double)(i + 1) / spans.Length);
+            }
+            return spans;
+        }
+        for (var i = 0; i < spans.Length; i++)
+        {
+            spans[i] = ((logs[i].Lower - logs[0].Lower) / total, (logs[i].Upper - logs[0].Lower) / total);
+        }
+        return spans;
     }
 
     /// <summary>A milliseconds figure for people: 0.42, 7.5, 1,234.</summary>

@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using SipActors.Connections;
 using SipActors.Events;
+using SipActors.Cli.Telemetry;
 using SipActors.Runtime;
 
 namespace SipActors.Cli.Run;
@@ -21,29 +22,37 @@ internal static class RunCommand
         var config = new Option<FileInfo>("--config") { Description = "HOCON file with sip-actors.accounts (merged over SipActors' config.hocon defaults; the file wins).", Required = true, HelpName = "FILE.hocon" };
         var json = new Option<bool>("--json") { Description = "One JSON object per event and line instead of 'time topic account summary'." };
         var exitOnFailure = new Option<bool>("--exit-on-failure") { Description = "Stop with exit code 1 as soon as an account's connect failed (the others are disconnected first)." };
+        var metrics = MetricsExport.Options.Create();
         var command = new Command("run", "Connect the accounts of a configuration file and print their connection:* and session:* events until Ctrl+C.") { config, json, exitOnFailure };
+        foreach (var option in metrics.All)
+        {
+            command.Options.Add(option);
+        }
         command.SetAction((result, cancellationToken) => RunAsync(
             result.GetValue(config)!.FullName,
             result.GetValue(json),
             result.GetValue(exitOnFailure),
+            stack => metrics.Start(result, stack),
             result.InvocationConfiguration.Output,
             result.InvocationConfiguration.Error,
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string path, bool json, bool exitOnFailure, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string path, bool json, bool exitOnFailure, Func<SipActors.Sip.UserAgents.SipStack, MetricsExport?> startMetrics,
+        TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var run = RunConfiguration.Load(path);
         var settings = run.Settings;
         // The file wins; then quiet Akka logging on standard error (standard output is for events); then the defaults.
         var akkaConfig = run.Config.WithFallback(ConfigurationFactory.ParseString("akka.loglevel = WARNING\n" + StandardErrorLogger.Config));
         await using var runtime = SipActorsRuntime.Start(settings, "sipactors-run", akkaConfig);
+        using var export = startMetrics(runtime.Stack);
         var failure = exitOnFailure ? new TaskCompletionSource<ConnectFailed>(TaskCreationOptions.RunContinuationsAsynchronously) : null;
         var printer = runtime.System.ActorOf(EventPrinterActor.Props(output, json, failure), "event-printer");
         ConnectionTopics.Subscribe(runtime.System.EventStream, printer, ConnectionTopics.Everything);
         await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"sipactors run: {settings.Accounts.Count} accounts from {path}; Ctrl+C to disconnect them and stop")).ConfigureAwait(false);
+            $"sipactors run: {Plural.Of(settings.Accounts.Count, "account")} from {path}; Ctrl+C to disconnect them and stop")).ConfigureAwait(false);
         await runtime.Supervisor.Ask<CommandResult>(new ConnectAll(settings.Accounts), TimeSpan.FromMinutes(1)).ConfigureAwait(false);
 
         var stopped = Task.Delay(Timeout.Infinite, cancellationToken);

@@ -27,6 +27,9 @@ public sealed record SipActorsSettings
     /// <summary>Keep-alives on TCP/TLS/WS/WSS flows (<c>transport.keep-alive-interval</c>, <c>transport.keep-alive-timeout</c>).</summary>
     public required KeepAliveOptions KeepAlive { get; init; }
 
+    /// <summary>How TLS and WSS connections check the server; not a HOCON setting (a certificate is an object, not text).</summary>
+    public Sip.Transports.TlsOptions Tls { get; init; } = Sip.Transports.TlsOptions.Default;
+
     /// <summary>Accounts declared in <c>sip-actors.accounts</c>, as Connect commands.</summary>
     public required IReadOnlyList<Connect> Accounts { get; init; }
 

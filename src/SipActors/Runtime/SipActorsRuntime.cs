@@ -75,7 +75,7 @@ public sealed class SipActorsRuntime : IAsyncDisposable
         {
             ReceiveBufferSize = settings.UdpReceiveBufferSize,
             ReceiveThreads = settings.UdpReceiveThreads,
-        })
+        }, settings.Tls)
         {
             UdpServerCheck = settings.UdpServerCheck,
             KeepAlive = settings.KeepAlive,

@@ -6,7 +6,7 @@ namespace SipActors.Cli.Tests.Load;
 
 /// <summary>
 /// A UDP server on loopback that answers OPTIONS with 200 and every REGISTER with the status
-/// <see cref="StatusFor"/> picks from the user name: a registrar that refuses with 5xx.
+/// <see cref="StatusFor"/> picks from the user name: a registrar that refuses with 5xx (or, for 0, never answers).
 /// </summary>
 internal sealed class FailingUdpRegistrar : IAsyncDisposable
 {
@@ -21,6 +21,11 @@ internal sealed class FailingUdpRegistrar : IAsyncDisposable
     }
 
     public Func<string, int> StatusFor { get; }
+
+    private long _registersReceived;
+
+    /// <summary>REGISTER datagrams received, retransmissions included.</summary>
+    public long RegistersReceived => Interlocked.Read(ref _registersReceived);
 
     public IPEndPoint EndPoint => (IPEndPoint)_socket.Client.LocalEndPoint!;
 
@@ -46,6 +51,14 @@ internal sealed class FailingUdpRegistrar : IAsyncDisposable
             var from = lines.FirstOrDefault(l => l.StartsWith("From:", StringComparison.OrdinalIgnoreCase)) ?? "";
             var user = from.Contains("sip:", StringComparison.Ordinal) ? from[(from.IndexOf("sip:", StringComparison.Ordinal) + 4)..].Split('@')[0] : "";
             var status = method == "REGISTER" ? StatusFor(user) : 200;
+            if (method == "REGISTER")
+            {
+                Interlocked.Increment(ref _registersReceived);
+            }
+            if (status == 0)
+            {
+                continue; // 0: no answer at all, so the client retransmits until Timer F
+            }
             var response = new StringBuilder($"SIP/2.0 {status} {(status == 200 ? "OK" : "Refused")}\r\n");
             foreach (var line in lines.Where(l => l.StartsWith("Via:", StringComparison.OrdinalIgnoreCase) || l.StartsWith("From:", StringComparison.OrdinalIgnoreCase)
                 || l.StartsWith("Call-ID:", StringComparison.OrdinalIgnoreCase) || l.StartsWith("CSeq:", StringComparison.OrdinalIgnoreCase)))

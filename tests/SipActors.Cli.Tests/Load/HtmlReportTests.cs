@@ -37,6 +37,32 @@ public sealed partial class HtmlReportTests
     }
 
     [Fact]
+    public void Should_say_that_latency_runs_from_the_first_transport_attempt()
+    {
+        var html = HtmlReport.Render(Realistic());
+
+        Assert.Contains("Latency runs from an account's first transport attempt", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("from the connect command", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_draw_each_latency_bar_as_wide_as_its_bucket_on_a_log_scale()
+    {
+        // 1-2 ms spans log10(2) = 0.30 of a decade, 2-10 ms log10(5) = 0.70: the bars differ in width.
+        var report = Realistic() with
+        {
+            LatencyHistogram = [new HistogramBucket(2, 10) { LowerMs = 1 }, new HistogramBucket(10, 10) { LowerMs = 2 }],
+        };
+
+        var svg = XDocument.Parse(HtmlReport.Render(report)).Descendants().Where(e => e.Name.LocalName == "svg").Last();
+        var widths = svg.Descendants().Where(e => e.Name.LocalName == "rect" && (string?)e.Attribute("fill") == "#3f6fb5")
+            .Select(e => double.Parse((string)e.Attribute("width")!, CultureInfo.InvariantCulture)).ToList();
+
+        Assert.Equal(2, widths.Count);
+        Assert.InRange(widths[0] / widths[1], Math.Log10(2) / Math.Log10(5) * 0.9, Math.Log10(2) / Math.Log10(5) * 1.1);
+    }
+
+    [Fact]
     public void Should_show_registrations_lost_in_an_outage_as_a_failed_run()
     {
         // Registered throughout the cumulative line; 2,000 lost at second 8 and back by second 11, 150 still missing.

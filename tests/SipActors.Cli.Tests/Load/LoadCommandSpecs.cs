@@ -169,6 +169,98 @@ public sealed class LoadCommandSpecs : IDisposable
         Assert.Equal(20, ReadReport(reportPath).Registered);
     }
 
+    [Fact]
+    public async Task Should_say_one_account_in_the_singular()
+    {
+        var result = await CliInvocation.RunAsync(["load", "--accounts", "1", "--plain"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("sipactors load: 1 account against", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("1 accounts", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_not_repeat_the_last_point_of_the_timeline()
+    {
+        var reportPath = _files.PathOf("report.json");
+
+        var result = await CliInvocation.RunAsync(["load", "--accounts", "5", "--report", reportPath]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var timeline = ReadReport(reportPath).Timeline;
+        Assert.True(timeline.Count >= 2, $"{timeline.Count} points");
+        // The same counts again a moment later is the same point twice (the last sample of the
+        // un-registration, then the final one); a change, however quick, is a point of its own.
+        Assert.All(timeline.Zip(timeline.Skip(1)), pair => Assert.False(
+            pair.Second.Second - pair.First.Second < 0.5 && pair.First with { Second = pair.Second.Second } == pair.Second,
+            $"the point at {pair.Second.Second} s repeats the one at {pair.First.Second} s"));
+    }
+
+    [Fact]
+    public async Task Should_print_the_resolved_url_of_a_bare_server_and_name_it_in_the_failures()
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port; // nothing listens there once the probe is gone
+        }
+
+        var result = await CliInvocation.RunAsync(["load", "--server", $"127.0.0.1:{port}", "--accounts", "2", "--plain"]).WaitAsync(TimeSpan.FromSeconds(90));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var url = $"wss://127.0.0.1:{port}/webrtc/wss/";
+        Assert.Contains($"sipactors load: 2 accounts against {url} (--server 127.0.0.1:{port}: host:port without a scheme means {url})", result.Output, StringComparison.Ordinal);
+        // The summary's cause line, then its detail, which names where the connection was tried.
+        var lines = result.Output.Split('\n');
+        var cause = Array.FindIndex(lines, l => l.StartsWith("  Connection Error", StringComparison.Ordinal));
+        Assert.True(cause >= 0, result.ToString());
+        Assert.Contains(url, lines[cause + 1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_say_why_accounts_failed_in_the_summary_the_report_and_the_failures_file()
+    {
+        var reportPath = _files.PathOf("report.json");
+        var failuresPath = _files.PathOf("failures.csv");
+
+        var result = await CliInvocation.RunAsync(["load", "--accounts", "30", "--password-format", "wrong-{user}", "--plain", "--report", reportPath, "--failures", failuresPath]);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var report = ReadReport(reportPath);
+        var detail = Assert.Single(report.FailureDetails["Authentication Error"]);
+        Assert.False(string.IsNullOrWhiteSpace(detail));
+        Assert.Equal(LoadReport.FailuresShown, report.Failures.Count);
+        Assert.All(report.Failures, f => Assert.Equal(("Authentication Error", 401, detail), (f.Cause, f.Status, f.Detail)));
+        Assert.Equal(report.Failures.Count, report.Failures.Select(f => f.Id).Distinct().Count());
+        var lines = result.Output.Split('\n');
+        var cause = Array.FindIndex(lines, l => l.StartsWith("  Authentication Error", StringComparison.Ordinal));
+        Assert.True(cause >= 0 && lines[cause + 1].Trim() == detail, result.ToString());
+        var csv = File.ReadAllLines(failuresPath);
+        Assert.Equal("id,cause,status,detail", csv[0]);
+        Assert.Equal(Enumerable.Range(0, 30).Select(i => $"user{i:D4}").Order(), csv.Skip(1).Select(l => l.Split(',')[0]).Order());
+        Assert.All(csv.Skip(1), l => Assert.StartsWith("Authentication Error,401,", l.Split(',', 2)[1], StringComparison.Ordinal));
+        Assert.DoesNotContain("wrong-", result.Output + result.Error + File.ReadAllText(reportPath) + string.Join('\n', csv), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_record_the_settings_of_the_run_in_the_report()
+    {
+        var reportPath = _files.PathOf("report.json");
+
+        var result = await CliInvocation.RunAsync(["load", "--accounts", "4", "--rate", "500", "--concurrency", "7", "--expires", "120", "--transport", "tcp", "--report", reportPath]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var settings = ReadReport(reportPath).Settings!;
+        Assert.StartsWith("tcp://127.0.0.1:", settings.Server, StringComparison.Ordinal);
+        Assert.Equal(("tcp", true, 4, 500.0, 7, 120, 0.0, true), (settings.Transport, settings.EmbeddedRegistrar, settings.Accounts, settings.Rate, settings.Concurrency, settings.Expires, settings.HoldSeconds, settings.Unregister));
+        Assert.Equal(10, settings.ConnectTimeoutSeconds); // sip-actors.connect-timeout's default
+        Assert.Matches(@"^\d+\.\d+\.\d+", settings.Version);
+        Assert.Equal(Environment.MachineName, settings.Machine.Name);
+        Assert.Equal(Environment.ProcessorCount, settings.Machine.Processors);
+        Assert.Contains("settings        tcp, rate 500/s, concurrency 7, expires 120 s", result.Output, StringComparison.Ordinal);
+    }
+
     private static LoadReport ReadReport(string path)
         => LoadReportJson.Deserialize(File.ReadAllText(path)) ?? throw new InvalidOperationException("empty report");
 
