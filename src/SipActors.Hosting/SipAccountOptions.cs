@@ -32,6 +32,12 @@ public sealed class SipAccountOptions
     /// <summary>Digest password; never logged or printed.</summary>
     public string? Password { get; set; }
 
+    /// <summary>The digest user name when the server's differs from <see cref="User"/>.</summary>
+    public string? AuthUser { get; set; }
+
+    /// <summary>Keep trying when the first registration fails for a transient reason (see <c>ConnectionParameters.RetryConnect</c>).</summary>
+    public bool RetryConnect { get; set; }
+
     /// <summary>Value of an <c>X-Vinteo-Remote</c> header on REGISTER requests.</summary>
     public string? RemoteAddress { get; set; }
 
@@ -80,6 +86,8 @@ public sealed class SipAccountOptions
             Register = Register,
             User = User,
             Password = Password,
+            AuthUser = AuthUser,
+            RetryConnect = RetryConnect,
             RemoteAddress = RemoteAddress,
             UserAgent = UserAgent,
             SessionTimers = SessionTimers,

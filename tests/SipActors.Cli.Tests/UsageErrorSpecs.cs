@@ -107,7 +107,7 @@ public sealed class UsageErrorSpecs : IDisposable
         {
             ["id"] = "a", ["sip-server-ip"] = "127.0.0.1", ["sip-server-url"] = "\"udp://127.0.0.1:9\"", ["display-name"] = "A",
             ["register"] = "true", ["user"] = "a", ["password"] = "p", ["remote-address"] = "10.0.0.1", ["user-agent"] = "ua",
-            ["session-timers"] = "true", ["retry-connect"] = "true", ["incoming-calls"] = "ring", ["answer-sdp"] = "\"v=0\"",
+            ["session-timers"] = "true", ["retry-connect"] = "true", ["auth-user"] = "auth-a", ["incoming-calls"] = "ring", ["answer-sdp"] = "\"v=0\"",
             ["no-answer-timeout"] = "30", ["register-expires"] = "120", ["extra-headers"] = "[\"X-A: b\"]",
         };
         Assert.Equal(values.Keys.Order(), SipActors.Cli.Configuration.KnownSettings.AccountKeys.Order());
@@ -117,5 +117,6 @@ public sealed class UsageErrorSpecs : IDisposable
 
         var account = Assert.Single(run.Settings.Accounts);
         Assert.Equal(("A", "10.0.0.1", "ua", 30, 120), (account.Parameters!.DisplayName, account.Parameters.RemoteAddress, account.Parameters.UserAgent, account.Parameters.NoAnswerTimeout, account.Parameters.RegisterExpires));
+        Assert.Equal(("auth-a", true), (account.Parameters.AuthUser, account.Parameters.RetryConnect));
     }
 }

@@ -66,6 +66,19 @@ public sealed class SipAccountOptionsSpecs
     }
 
     [Fact]
+    public void Should_bind_the_auth_user_and_retry_connect_keys()
+    {
+        var configuration = Configuration(Account(0, "carol", ("AuthUser", "auth-carol"), ("RetryConnect", "true")), Account(1, "dan"));
+
+        var options = SipActorsStarter.FinalOptions(new SipActorsOptions(), configuration);
+        var carol = options.Accounts[0].ToParameters(300, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(6));
+        var dan = options.Accounts[1].ToParameters(300, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(6));
+
+        Assert.Equal(("auth-carol", true), (carol.AuthUser, carol.RetryConnect));
+        Assert.Equal(((string?)null, false), (dan.AuthUser, dan.RetryConnect));
+    }
+
+    [Fact]
     public void Should_keep_the_call_keys_of_an_account_set_in_code_next_to_configured_ones()
     {
         // Arrange: the binder appends configured accounts to those set in code

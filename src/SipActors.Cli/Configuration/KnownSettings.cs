@@ -18,7 +18,7 @@ internal static class KnownSettings
     public static readonly IReadOnlySet<string> AccountKeys = new HashSet<string>(StringComparer.Ordinal)
     {
         "id", "sip-server-ip", "sip-server-url", "display-name", "register", "user", "password", "remote-address",
-        "user-agent", "session-timers", "retry-connect", "incoming-calls", "answer-sdp", "no-answer-timeout",
+        "user-agent", "session-timers", "retry-connect", "auth-user", "incoming-calls", "answer-sdp", "no-answer-timeout",
         "register-expires", "extra-headers",
     };
 

@@ -14,8 +14,14 @@ internal static class LoadAccounts
     /// <summary>Characters a SIP user name may not contain here (the rule of ConnectionParameters.Validate).</summary>
     private const string ForbiddenUserCharacters = " \t\r\n@<>:;\",";
 
-    public static IReadOnlyList<LoadAccount> Generate(int count, int first, string userFormat, string passwordFormat)
+    /// <summary>
+    /// <paramref name="count"/> accounts from index <paramref name="first"/>; <paramref name="authUserFormat"/>
+    /// gives the digest user name when the server's differs from the AOR's ({user} is the user name,
+    /// {0} the index; null for the user itself).
+    /// </summary>
+    public static IReadOnlyList<LoadAccount> Generate(int count, int first, string userFormat, string passwordFormat, string? authUserFormat = null)
     {
+        var authComposite = authUserFormat?.Replace("{user}", "{{user}}", StringComparison.Ordinal);
         var accounts = new LoadAccount[count];
         var seen = new Dictionary<string, int>(count, StringComparer.Ordinal);
         // {user} in the password format must survive string.Format, so it is escaped to {{user}} first.
@@ -54,7 +60,23 @@ internal static class LoadAccounts
             {
                 throw new CliUsageException($"--user-format '{userFormat}' gives the same user '{user}' for index {seen[user]} and {index}; put the index in it, e.g. user{{0:D4}}");
             }
-            accounts[i] = new LoadAccount(user, password, null);
+            string? authUser = null;
+            if (authComposite is not null)
+            {
+                try
+                {
+                    authUser = string.Format(CultureInfo.InvariantCulture, authComposite, index).Replace("{user}", user, StringComparison.Ordinal);
+                }
+                catch (FormatException e)
+                {
+                    throw new CliUsageException($"--auth-user-format '{authUserFormat}' is not a valid format ({{user}} is the user name, {{0}} the index): {e.Message}");
+                }
+                if (authUser.Length == 0 || authUser.AsSpan().IndexOfAny(ForbiddenUserCharacters) >= 0)
+                {
+                    throw new CliUsageException($"--auth-user-format '{authUserFormat}' gives '{authUser}' for index {index}, which is not a user name");
+                }
+            }
+            accounts[i] = new LoadAccount(user, password, null, authUser);
         }
         return accounts;
     }

@@ -18,6 +18,7 @@ internal static class LoadCommand
         var accounts = new Option<int?>("--accounts") { Description = "Number of accounts to register.", HelpName = "N" }.WholeNumber();
         var first = new Option<int>("--first") { Description = "Index of the first account.", DefaultValueFactory = _ => 0, HelpName = "N" }.WholeNumber();
         var userFormat = new Option<string>("--user-format") { Description = "User name for index i: a .NET composite format with i as {0}.", DefaultValueFactory = _ => "user{0:D4}" };
+        var authUserFormat = new Option<string?>("--auth-user-format") { Description = "Digest user name when the server's differs from the SIP user: {user} is the user name, {0} the index (default: the user name)." };
         var passwordFormat = new Option<string>("--password-format") { Description = "Password: {user} is the user name, {0} the index (the embedded registrar's rule is pw-{user}).", DefaultValueFactory = _ => "pw-{user}" };
         var accountsFile = new Option<FileInfo>("--accounts-file") { Description = "CSV of accounts (RFC 4180, comma-separated, fields may be quoted), one 'user,password[,display name]' per record; a header record 'user,password,...', # comments and blank lines skipped. Instead of --accounts.", HelpName = "FILE" };
         var displayName = new Option<string>("--display-name") { Description = "Display name of every account (a file's third column wins)." };
@@ -133,7 +134,7 @@ internal static class LoadCommand
 
         var command = new Command("load", "Register N accounts (one actor each), hold them registered, un-register them, and report rates, latencies and failures.")
         {
-            server, domain, transport, accounts, first, userFormat, passwordFormat, accountsFile, displayName, extraHeader,
+            server, domain, transport, accounts, first, userFormat, authUserFormat, passwordFormat, accountsFile, displayName, extraHeader,
             expires, rate, concurrency, duration, noUnregister, config, connectTimeout, tlsCert, tlsInsecure, maxFailures, report, html, failures, stats, statsInterval, quiet, plain,
         };
         foreach (var option in metrics.All)
@@ -179,7 +180,7 @@ internal static class LoadCommand
                 EmbeddedTransport = result.GetValue(transport)!,
                 Accounts = file is not null
                     ? LoadAccounts.ReadFile(file.FullName)
-                    : LoadAccounts.Generate(result.GetValue(accounts)!.Value, result.GetValue(first), result.GetValue(userFormat)!, result.GetValue(passwordFormat)!),
+                    : LoadAccounts.Generate(result.GetValue(accounts)!.Value, result.GetValue(first), result.GetValue(userFormat)!, result.GetValue(passwordFormat)!, result.GetValue(authUserFormat)),
                 DisplayName = result.GetValue(displayName) ?? "",
                 ExtraHeaders = result.GetValue(extraHeader) ?? [],
                 Expires = result.GetValue(expires),

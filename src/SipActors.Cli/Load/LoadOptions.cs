@@ -77,7 +77,7 @@ internal sealed record LoadOptions
 }
 
 /// <summary>One account of a load run.</summary>
-internal sealed record LoadAccount(string User, string Password, string? DisplayName)
+internal sealed record LoadAccount(string User, string Password, string? DisplayName, string? AuthUser = null)
 {
-    public override string ToString() => $"LoadAccount {{ User = {User}, Password = ***, DisplayName = {DisplayName} }}";
+    public override string ToString() => $"LoadAccount {{ User = {User}, AuthUser = {AuthUser}, Password = ***, DisplayName = {DisplayName} }}";
 }

@@ -420,6 +420,7 @@ internal sealed class LoadRunner
                 DisplayName = account.DisplayName ?? options.DisplayName,
                 Register = true,
                 User = account.User,
+                AuthUser = account.AuthUser,
                 Password = account.Password,
                 RegisterExpires = options.Expires ?? settings.RegisterExpires,
                 ConnectionRecoveryMinInterval = settings.ConnectionRecoveryMinInterval.TotalSeconds,

@@ -41,6 +41,7 @@ internal static class WireJson
         Optional(w, "connectionRecoveryMinInterval", p.ConnectionRecoveryMinInterval, d.ConnectionRecoveryMinInterval);
         Optional(w, "connectionRecoveryMaxInterval", p.ConnectionRecoveryMaxInterval, d.ConnectionRecoveryMaxInterval);
         Optional(w, "retryConnect", p.RetryConnect, d.RetryConnect);
+        Optional(w, "authUser", p.AuthUser);
         if (p.ExtraHeaders.Count > 0)
         {
             w.WriteStartArray("extraHeaders");
@@ -108,6 +109,7 @@ internal static class WireJson
             ConnectionRecoveryMinInterval = Double(e, "connectionRecoveryMinInterval") ?? defaults.ConnectionRecoveryMinInterval,
             ConnectionRecoveryMaxInterval = Double(e, "connectionRecoveryMaxInterval") ?? defaults.ConnectionRecoveryMaxInterval,
             RetryConnect = Bool(e, "retryConnect", defaults.RetryConnect),
+            AuthUser = String(e, "authUser"),
             ExtraHeaders = e.TryGetProperty("extraHeaders", out var headers) && headers.ValueKind == JsonValueKind.Array
                 ? [.. headers.EnumerateArray().Select(h => h.GetString() ?? "")]
                 : [],

@@ -73,6 +73,7 @@ public sealed class SipUserAgent : IAsyncDisposable
         _registration = new RegistrationClient(_stack.Transactions, channel, new RegistrationOptions
         {
             User = Options.User,
+            AuthUser = Options.AuthUser,
             Domain = Options.Domain,
             Password = Options.Password,
             DisplayName = Options.DisplayName,
@@ -173,7 +174,7 @@ public sealed class SipUserAgent : IAsyncDisposable
         }
     }
 
-    private DigestCredentials? Credentials => Options.Password is null ? null : new DigestCredentials(Options.User, Options.Password);
+    private DigestCredentials? Credentials => Options.Password is null ? null : new DigestCredentials(Options.AuthUser ?? Options.User, Options.Password);
 
     /// <summary>OPTIONS to the server (any answer proves it is there); throws on timeout or transport error.</summary>
     public async Task<SipResponse> PingAsync(CancellationToken cancellationToken = default)

@@ -9,6 +9,9 @@ public sealed record SipUserAgentOptions
     public required string Domain { get; init; }
     public required SipServerTarget Target { get; init; }
     public string? Password { get; init; }
+
+    /// <summary>The user name of the digest credentials when it is not <see cref="User"/> (an auth user distinct from the AOR's).</summary>
+    public string? AuthUser { get; init; }
     public string? DisplayName { get; init; }
     public int Expires { get; init; } = 300;
     public string UserAgent { get; init; } = "SipActors";

@@ -112,6 +112,7 @@ public sealed record SipActorsSettings
                 Register = item.GetBoolean("register", false),
                 User = item.GetString("user", null),
                 Password = item.GetString("password", null),
+                AuthUser = item.GetString("auth-user", null),
                 RemoteAddress = item.GetString("remote-address", null),
                 UserAgent = item.GetString("user-agent", null),
                 SessionTimers = item.GetBoolean("session-timers", false),

@@ -26,6 +26,7 @@ internal static class AccountUserAgentOptions
             Domain = parameters.SipServerIp,
             Target = target,
             Password = parameters.Password,
+            AuthUser = parameters.AuthUser,
             DisplayName = displayName.Length == 0 ? null : displayName,
             Expires = parameters.RegisterExpires,
             UserAgent = parameters.UserAgent ?? settings.DefaultUserAgent,

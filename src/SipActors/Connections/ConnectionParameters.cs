@@ -24,6 +24,9 @@ public sealed record ConnectionParameters
     public string? User { get; init; }
     public string? Password { get; init; }
 
+    /// <summary>The user name of the digest credentials when the server's differs from <see cref="User"/>; <see cref="User"/> when null.</summary>
+    public string? AuthUser { get; init; }
+
     /// <summary>Adds <c>X-Vinteo-Remote: value</c> to REGISTER requests.</summary>
     public string? RemoteAddress { get; init; }
 
@@ -90,6 +93,10 @@ public sealed record ConnectionParameters
         {
             errors.Add($"User '{user}' contains characters not allowed in a SIP user name");
         }
+        if (AuthUser is { } authUser && (authUser.Length == 0 || authUser.AsSpan().IndexOfAny("\r\n\"") >= 0))
+        {
+            errors.Add("AuthUser must be a non-empty user name without quotes or line breaks");
+        }
         if (RegisterExpires is < 1 or > 86400)
         {
             errors.Add($"RegisterExpires must be 1..86400 seconds, not {RegisterExpires.ToString(CultureInfo.InvariantCulture)}");
@@ -128,6 +135,7 @@ public sealed record ConnectionParameters
             .Append(", DisplayName = ").Append(DisplayName)
             .Append(", Register = ").Append(Register)
             .Append(", User = ").Append(User)
+            .Append(", AuthUser = ").Append(AuthUser)
             .Append(", Password = ").Append(Password is null ? "null" : "***")
             .Append(", RegisterExpires = ").Append(RegisterExpires)
             .Append(", IncomingCalls = ").Append(IncomingCalls.ToConfigName());

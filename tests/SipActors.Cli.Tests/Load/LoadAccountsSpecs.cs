@@ -14,6 +14,17 @@ public sealed class LoadAccountsSpecs
     }
 
     [Fact]
+    public void Should_generate_auth_users_apart_from_the_users_when_asked()
+    {
+        var accounts = LoadAccounts.Generate(2, 1, "u{0:D3}", "secret-{0}", "auth-{user}");
+
+        Assert.Equal(["auth-u001", "auth-u002"], accounts.Select(a => a.AuthUser));
+        Assert.Null(LoadAccounts.Generate(1, 1, "u{0:D3}", "x")[0].AuthUser);
+        var error = Assert.Throws<CliUsageException>(() => LoadAccounts.Generate(1, 1, "u{0:D3}", "x", "a b{0}"));
+        Assert.Contains("--auth-user-format", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Should_read_a_file_skipping_comments_and_blank_lines_with_commas_in_display_names()
     {
         var path = Path.GetTempFileName();

@@ -38,6 +38,7 @@ public sealed class SipClusterSerializerSpecs(ITestOutputHelper output)
         ConnectionRecoveryMinInterval = 1.5,
         ConnectionRecoveryMaxInterval = 9.25,
         RetryConnect = true,
+        AuthUser = "auth-alice",
         ExtraHeaders = ["X-A: 1", "X-B: two"],
     };
 

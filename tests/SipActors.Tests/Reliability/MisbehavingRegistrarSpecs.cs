@@ -112,4 +112,26 @@ public sealed class MisbehavingRegistrarSpecs : TestKit, IAsyncLifetime
         Assert.Equal(200, back.StatusCode);
         Assert.Equal(ConnectionStatus.Registered, (await account.Ask<ConnectionStateResult>(new GetState("alice"), Wait)).Status);
     }
+
+    [Fact]
+    public void Should_answer_the_challenge_as_the_auth_user_when_it_differs_from_the_user()
+    {
+        string? authorization = null;
+        _registrar = new ScriptedRegistrar((request, n) =>
+        {
+            if (n == 1)
+            {
+                return new ScriptedAnswer(401, ("WWW-Authenticate", "Digest realm=\"example.test\", nonce=\"n1\", algorithm=MD5, qop=\"auth\""));
+            }
+            authorization = request.Headers.TryGetValue(Sip.Headers.SipHeaderId.Authorization, out var value) ? System.Text.Encoding.UTF8.GetString(value) : null;
+            return new ScriptedAnswer(200);
+        });
+        var account = Account();
+
+        account.Tell(new Connect("alice", Parameters() with { AuthUser = "auth-7731" }), TestActor);
+        Expect<Registered>();
+
+        Assert.Contains("username=\"auth-7731\"", authorization, StringComparison.Ordinal);
+        Assert.DoesNotContain("pw-alice", authorization, StringComparison.Ordinal);
+    }
 }
