@@ -17,6 +17,8 @@ internal static class DirectRegistration
         await using var stack = new SipStack();
         using var gate = new SemaphoreSlim(concurrency);
         var ok = 0;
+        using var sampler = AllocationSampler.StartIfAsked();
+        sampler?.Record();
         var before = WindowCounters.Now();
         var clock = Stopwatch.StartNew();
         var tasks = Enumerable.Range(0, accounts).Select(async i =>
@@ -40,9 +42,11 @@ internal static class DirectRegistration
         await Task.WhenAll(tasks);
         var elapsed = clock.Elapsed;
         var after = WindowCounters.Now();
+        sampler?.Stop();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"direct: {ok}/{accounts} registered in {elapsed.TotalSeconds:0.00} s = {ok / elapsed.TotalSeconds:0}/s, retransmissions {stack.Transactions.Retransmissions}"));
         Console.WriteLine(WindowCounters.PerRegistration(before, after, ok));
+        sampler?.Print(ok);
         return 0;
     }
 }
