@@ -102,67 +102,84 @@ public sealed class RegistrationClient
     /// </summary>
     public void ContinueOn(SipChannel channel) => _channel = channel ?? throw new ArgumentNullException(nameof(channel));
 
+    /// <summary>Told when an exchange ends with an answer from the server; set once, before any exchange (a listener, not a delegate: no object per account).</summary>
+    internal IRegistrationAnswerListener? Answered { get; set; }
+
     /// <summary>Registers (or refreshes) the binding for <see cref="RegistrationOptions.Expires"/> seconds.</summary>
-    public Task<RegistrationResult> RegisterAsync() => ExchangeAsync(_options.Expires);
+    public Task<RegistrationResult> RegisterAsync() => Register().AsTask();
 
     /// <summary>Removes our binding: REGISTER with Expires: 0 (RFC 3261 §10.2.2).</summary>
-    public Task<RegistrationResult> UnregisterAsync() => ExchangeAsync(0);
+    public Task<RegistrationResult> UnregisterAsync() => Unregister().AsTask();
 
-    private async Task<RegistrationResult> ExchangeAsync(int expires)
+    /// <summary>
+    /// Registers (or refreshes) the binding, run to completion where the answers arrive;
+    /// <paramref name="onCompleted"/> hears the end on the thread that ended it (see <see cref="RegistrationExchange"/>).
+    /// </summary>
+    public RegistrationExchange Register(Action<RegistrationExchange>? onCompleted = null) => Begin(_options.Expires, onCompleted);
+
+    /// <summary>Removes our binding (Expires: 0), as <see cref="Register"/> runs.</summary>
+    public RegistrationExchange Unregister(Action<RegistrationExchange>? onCompleted = null) => Begin(0, onCompleted);
+
+    private RegistrationExchange Begin(int expires, Action<RegistrationExchange>? onCompleted)
     {
         _digest.BeginExchange();
-        var retriedMinExpires = false;
-        var retriedBadRequest = false;
-        for (var attempt = 1; ; attempt++)
-        {
-            var request = BuildRegister(expires);
-            SipResponse response;
-            try
-            {
-                response = await _transactions.SendRequestAsync(request, _channel).ConfigureAwait(false);
-            }
-            catch (SipTransactionTimeoutException e)
-            {
-                return Failure(RegistrationFailureCause.RequestTimeout, null, e.Message, attempt);
-            }
-            catch (SipTransportException e)
-            {
-                return Failure(RegistrationFailureCause.ConnectionError, null, e.Message, attempt);
-            }
+        var exchange = new RegistrationExchange(this, expires, onCompleted);
+        exchange.Next();
+        return exchange;
+    }
 
-            var status = response.StatusCode;
-            if (status is >= 200 and < 300)
-            {
-                return Success(response, expires, attempt);
-            }
-            if (attempt >= MaxAttempts)
-            {
-                return Failure(RegistrationFailureCauses.FromStatus(status), response, null, attempt);
-            }
-            if (status is 401 or 407)
-            {
-                // Once per exchange, again only for a stale nonce: anything else means the credentials are wrong.
-                var decision = _digest.Decide(response, _credentials);
-                if (decision != DigestRetryDecision.Retry)
-                {
-                    return Failure(RegistrationFailureCause.AuthenticationError, response, DigestRetry.Explain(decision), attempt);
-                }
-                continue;
-            }
-            if (status == 423 && !retriedMinExpires && response.MinExpires is { } min && min > expires)
-            {
-                expires = min;
-                retriedMinExpires = true;
-                continue;
-            }
-            if (status == 400 && !retriedBadRequest)
-            {
-                retriedBadRequest = true;
-                continue;
-            }
+    /// <summary>The exchange's next REGISTER, in a new transaction that the exchange observes.</summary>
+    internal void Send(RegistrationExchange exchange)
+    {
+        exchange.Attempt++;
+        _transactions.SendRequest(BuildRegister(exchange.Expires), _channel, exchange);
+    }
+
+    /// <summary>
+    /// What a final response means for the exchange: its result, or null when the next REGISTER
+    /// is due (a challenge answered once, again only for a stale nonce; Min-Expires after 423; one
+    /// fresh REGISTER after 400), at most five in all.
+    /// </summary>
+    internal RegistrationResult? Decide(RegistrationExchange exchange, SipResponse response)
+    {
+        var (status, attempt) = (response.StatusCode, exchange.Attempt);
+        if (status is >= 200 and < 300)
+        {
+            return Success(response, exchange.Expires, attempt);
+        }
+        if (attempt >= MaxAttempts)
+        {
             return Failure(RegistrationFailureCauses.FromStatus(status), response, null, attempt);
         }
+        if (status is 401 or 407)
+        {
+            // Once per exchange, again only for a stale nonce: anything else means the credentials are wrong.
+            var decision = _digest.Decide(response, _credentials);
+            return decision == DigestRetryDecision.Retry
+                ? null
+                : Failure(RegistrationFailureCause.AuthenticationError, response, DigestRetry.Explain(decision), attempt);
+        }
+        if (status == 423 && !exchange.RetriedMinExpires && response.MinExpires is { } min && min > exchange.Expires)
+        {
+            exchange.Expires = min;
+            exchange.RetriedMinExpires = true;
+            return null;
+        }
+        if (status == 400 && !exchange.RetriedBadRequest)
+        {
+            exchange.RetriedBadRequest = true;
+            return null;
+        }
+        return Failure(RegistrationFailureCauses.FromStatus(status), response, null, attempt);
     }
+
+    /// <summary>A transaction of the exchange ended without an answer: a timeout or a transport error is a result, anything else an error.</summary>
+    internal RegistrationResult? Failed(RegistrationExchange exchange, Exception error) => error switch
+    {
+        SipTransactionTimeoutException => Failure(RegistrationFailureCause.RequestTimeout, null, error.Message, exchange.Attempt),
+        SipTransportException => Failure(RegistrationFailureCause.ConnectionError, null, error.Message, exchange.Attempt),
+        _ => null,
+    };
 
     private SipRequest BuildRegister(int expires)
     {
