@@ -132,7 +132,16 @@ public sealed class RegistrationClient
     internal void Send(RegistrationExchange exchange)
     {
         exchange.Attempt++;
-        _transactions.SendRequest(BuildRegister(exchange.Expires), _channel, exchange);
+        var request = BuildRegister(exchange.Expires);
+        try
+        {
+            _transactions.SendRequest(request, _channel, exchange);
+        }
+        finally
+        {
+            // The transaction has its own copy of the bytes (taken before it started): the request's arrays go back.
+            request.Headers.ReturnToPool();
+        }
     }
 
     /// <summary>
@@ -183,7 +192,7 @@ public sealed class RegistrationClient
 
     private SipRequest BuildRegister(int expires)
     {
-        var request = new SipRequest(SipMethod.Register, _requestUri);
+        var request = SipRequest.Rented(SipMethod.Register, _requestUri);
         var h = request.Headers;
         h.Add(SipHeaderId.Via, SipVia.NewTop(_channel.Kind, SentBy));
         h.Add(SipHeaderId.MaxForwards, "70");
