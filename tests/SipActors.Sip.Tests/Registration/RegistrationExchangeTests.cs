@@ -146,4 +146,27 @@ public sealed class RegistrationExchangeTests : IDisposable
         Assert.True(exchange.Result!.Success);
         Assert.Equal(3, exchange.Result.Attempts);
     }
+
+    [Theory]
+    // Other bindings of the user first: ours is found by +sip.instance and reg-id, quoted or not.
+    [InlineData("<sip:alice@10.0.0.9:5060>;expires=100;+sip.instance=\"<urn:uuid:00000000-0000-0000-0000-000000000001>\";reg-id=1, {ours};expires=250", 250)]
+    [InlineData("{instance};expires=100;reg-id=2, {instance};reg-id=1;expires=250", 250)]
+    // Without an instance, by the Contact URI (any case); none of ours: the Expires header.
+    [InlineData("<sip:ALICE@127.0.0.1:40000;transport=UDP>;expires=77", 77)]
+    [InlineData("<sip:alice@10.0.0.9:5060>;expires=100", 3600)]
+    public void Should_take_the_granted_expiry_of_our_own_contact(string contacts, int granted)
+    {
+        var client = Client();
+        var exchange = client.Register();
+        var instance = client.Contact[..client.Contact.IndexOf(";reg-id", StringComparison.Ordinal)];
+
+        Deliver(0, 200, r =>
+        {
+            r.Headers.Add(SipHeaderId.Contact, contacts.Replace("{ours}", client.Contact, StringComparison.Ordinal).Replace("{instance}", instance, StringComparison.Ordinal));
+            r.Headers.Add(SipHeaderId.Expires, "3600");
+        });
+
+        Assert.True(exchange.Result!.Success);
+        Assert.Equal(granted, exchange.Result.GrantedExpires);
+    }
 }
