@@ -77,6 +77,8 @@ public sealed class RegistrationExchange : IClientTransactionObserver
         try
         {
             result = _client.Decide(this, response);
+            // Decide keeps strings and numbers of the response, never the response: a receive loop may reuse its arrays.
+            response.ReadOnce = true;
         }
 #pragma warning disable CA1031 // on a receive loop: the failure goes to the exchange's owner, not up the loop
         catch (Exception e)

@@ -59,4 +59,30 @@ public sealed class RentedHeaderCollectionTests
         Assert.Equal(32, a["response"].Length);
         request.Headers.ReturnToPool();
     }
+
+    private static readonly byte[] Ok = System.Text.Encoding.ASCII.GetBytes(
+        "SIP/2.0 200 Fine Thanks\r\nVia: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK.1\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:a@x>;tag=2\r\n"
+        + "Call-ID: c1\r\nCSeq: 1 REGISTER\r\nContent-Type: text/plain\r\nContent-Length: 4\r\n\r\nbodyEXTRA");
+
+    [Fact]
+    public void Should_parse_into_rented_arrays_what_a_copy_gives_and_keep_the_spans_of_one_that_grows()
+    {
+        var copied = (SipResponse)SipMessage.Parse(Ok);
+        var rented = (SipResponse)SipMessage.ParseRented(Ok, SipParserLimits.Default);
+
+        Assert.Equal(copied.ToArray(), rented.ToArray());
+        Assert.Equal("Fine Thanks", rented.ReasonPhrase);
+        Assert.Equal("body"u8.ToArray(), rented.Body.ToArray());
+        Assert.False(rented.ReadOnce);
+
+        // Added lines outgrow the rented buffer: the parsed bytes stay where the spans point.
+        for (var i = 0; i < 60; i++)
+        {
+            rented.Headers.Add(SipHeaderId.Subject, new string('s', 60));
+        }
+        Assert.Equal("body"u8.ToArray(), rented.Body.ToArray());
+        Assert.Equal("c1", rented.CallId);
+        rented.ReturnToPool();
+        Assert.Empty(rented.Headers);
+    }
 }
