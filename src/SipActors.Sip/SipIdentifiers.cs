@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 
 namespace SipActors.Sip;
@@ -13,6 +14,14 @@ public static class SipIdentifiers
 
     /// <summary>A new branch with the RFC 3261 magic cookie.</summary>
     public static string NewBranch() => string.Create(null, stackalloc char[64], $"z9hG4bK.{Prefix}{Next():x}");
+
+    /// <summary>A new branch, as <see cref="NewBranch"/> makes it, written into <paramref name="destination"/>; false when it does not fit.</summary>
+    internal static bool TryWriteBranch(Span<char> destination, out int written)
+        => destination.TryWrite(CultureInfo.InvariantCulture, $"z9hG4bK.{Prefix}{Next():x}", out written);
+
+    /// <summary>A new tag, as <see cref="NewTag"/> makes it, written into <paramref name="destination"/>; false when it does not fit.</summary>
+    internal static bool TryWriteTag(Span<char> destination, out int written)
+        => destination.TryWrite(CultureInfo.InvariantCulture, $"{Prefix}{Next():x}", out written);
 
     /// <summary>A new From/To tag.</summary>
     public static string NewTag() => string.Create(null, stackalloc char[48], $"{Prefix}{Next():x}");

@@ -42,14 +42,58 @@ public abstract class SipMessage : IEquatable<SipMessage>
         return ParseOwned(datagram.ToArray(), isStream: false, limits);
     }
 
-    /// <summary>Parses a message whose bytes the caller hands over (no copy); the buffer is modified in place where lines are folded.</summary>
-    internal static SipMessage ParseOwned(byte[] buffer, bool isStream, SipParserLimits limits)
+    /// <summary>
+    /// As <see cref="Parse(ReadOnlySpan{byte}, SipParserLimits)"/>, into arrays rented from the shared
+    /// pools: a receive loop's way, for messages most of which are read once during their delivery.
+    /// Whoever read it that way says so (<see cref="ReadOnce"/>), and the loop gives the arrays back
+    /// after the delivery (<see cref="ReturnToPool"/>); any other message keeps them, as garbage the
+    /// pool never sees again.
+    /// </summary>
+    internal static SipMessage ParseRented(ReadOnlySpan<byte> datagram, SipParserLimits limits)
     {
-        var headers = new SipHeaderCollection(buffer, buffer.Length);
-        var builder = new MessageHeadBuilder(headers);
-        var head = SipParser.ParseHead(buffer, limits, ref builder);
+        ArgumentNullException.ThrowIfNull(limits);
+        if (datagram.Length > limits.MaxMessageBytes)
+        {
+            SipParseException.Throw(SipParseError.MessageTooLarge, limits.MaxMessageBytes,
+                $"message of {datagram.Length} bytes exceeds the limit of {limits.MaxMessageBytes}");
+        }
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(datagram.Length);
+        datagram.CopyTo(buffer);
+        try
+        {
+            return ParseOwned(buffer, datagram.Length, isStream: false, limits, rented: true);
+        }
+        catch
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
 
-        var available = buffer.Length - head.BodyStart;
+    /// <summary>
+    /// Set during the delivery of a message from <see cref="ParseRented"/> by the one reader that
+    /// took all it needed from it then (a registration reading its REGISTER's answer keeps strings
+    /// and numbers, never the message): its arrays may go back to the pools once delivered.
+    /// </summary>
+    internal bool ReadOnce { get; set; }
+
+    /// <summary>Gives the rented arrays back; the message is empty afterwards. Only for a <see cref="ReadOnce"/> message nothing else holds.</summary>
+    internal void ReturnToPool()
+    {
+        Body = default;
+        Headers.ReturnToPool();
+    }
+
+    /// <summary>Parses a message whose bytes the caller hands over (no copy); the buffer is modified in place where lines are folded.</summary>
+    internal static SipMessage ParseOwned(byte[] buffer, bool isStream, SipParserLimits limits) => ParseOwned(buffer, buffer.Length, isStream, limits, rented: false);
+
+    private static SipMessage ParseOwned(byte[] buffer, int length, bool isStream, SipParserLimits limits, bool rented)
+    {
+        var headers = rented ? SipHeaderCollection.RentForParse(buffer, length) : new SipHeaderCollection(buffer, length);
+        var builder = new MessageHeadBuilder(headers);
+        var head = SipParser.ParseHead(buffer.AsSpan(0, length), limits, ref builder);
+
+        var available = length - head.BodyStart;
         int bodyLength;
         if (head.ContentLength < 0)
         {

@@ -23,8 +23,8 @@ public sealed class SipRequest : SipMessage
     {
     }
 
-    private SipRequest(SipMethod method, string methodName, string requestUri)
-        : base(new SipHeaderCollection(), default)
+    private SipRequest(SipMethod method, string methodName, string requestUri, SipHeaderCollection? headers = null)
+        : base(headers ?? new SipHeaderCollection(), default)
     {
         ArgumentException.ThrowIfNullOrEmpty(methodName);
         ArgumentException.ThrowIfNullOrEmpty(requestUri);
@@ -44,6 +44,12 @@ public sealed class SipRequest : SipMessage
         _requestUri = Encoding.UTF8.GetBytes(requestUri);
         _requestUriText = requestUri;
     }
+
+    /// <summary>
+    /// A request to serialize once and drop, its header arrays rented from the shared pools:
+    /// the caller gives them back (<c>Headers.ReturnToPool()</c>) once the bytes are taken.
+    /// </summary>
+    internal static SipRequest Rented(SipMethod method, string requestUri) => new(method, method.ToName(), requestUri, SipHeaderCollection.Rent());
 
     internal SipRequest(SipMethod method, string methodName, ReadOnlyMemory<byte> requestUri, SipHeaderCollection headers, ReadOnlyMemory<byte> body)
         : base(headers, body)

@@ -49,18 +49,19 @@ internal static class ActorRegistration
             SipServerIp = domain, SipServerUrl = server, Register = true, User = $"a{i:D6}", Password = $"pw-a{i:D6}", RegisterExpires = 3600,
         })).ToList();
 
-        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
-        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        using var sampler = AllocationSampler.StartIfAsked();
+        sampler?.Record();
+        var before = WindowCounters.Now();
         var clock = Stopwatch.StartNew();
         supervisor.Tell(new ConnectAll(connects));
         await done.Task.WaitAsync(TimeSpan.FromMinutes(5));
         var elapsed = clock.Elapsed;
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
-        var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
+        var after = WindowCounters.Now();
+        sampler?.Stop();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"actors: {registered}/{accounts} registered ({failed} failed) in {elapsed.TotalSeconds:0.00} s = {registered / elapsed.TotalSeconds:0}/s, retransmissions {stack.Transactions.Retransmissions}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"per registration: {cpu.TotalMicroseconds / Math.Max(1, registered):0} us CPU, {allocated / Math.Max(1, registered):0} B allocated"));
+        Console.WriteLine(WindowCounters.PerRegistration(before, after, registered));
+        sampler?.Print(registered);
         await supervisor.Ask<CommandResult>(DisconnectAll.Instance, TimeSpan.FromMinutes(2));
         return registered == accounts ? 0 : 1;
     }

@@ -17,9 +17,9 @@ internal static class DirectRegistration
         await using var stack = new SipStack();
         using var gate = new SemaphoreSlim(concurrency);
         var ok = 0;
-        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
-        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        var gcBefore = GC.CollectionCount(0);
+        using var sampler = AllocationSampler.StartIfAsked();
+        sampler?.Record();
+        var before = WindowCounters.Now();
         var clock = Stopwatch.StartNew();
         var tasks = Enumerable.Range(0, accounts).Select(async i =>
         {
@@ -27,14 +27,7 @@ internal static class DirectRegistration
             try
             {
                 var ua = new SipUserAgent(stack, new SipUserAgentOptions { User = $"d{i:D6}", Domain = target!.Host, Target = target, Password = $"pw-d{i:D6}", Expires = 3600 });
-                if (!args.Contains("--no-ping"))
-                {
-                    await ua.ConnectAsync();
-                }
-                else
-                {
-                    await ua.ConnectAsync();
-                }
+                await ua.ConnectAsync();
                 var r = await ua.RegisterAsync();
                 if (r.Success)
                 {
@@ -48,12 +41,12 @@ internal static class DirectRegistration
         }).ToList();
         await Task.WhenAll(tasks);
         var elapsed = clock.Elapsed;
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
-        var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
+        var after = WindowCounters.Now();
+        sampler?.Stop();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"direct: {ok}/{accounts} registered in {elapsed.TotalSeconds:0.00} s = {ok / elapsed.TotalSeconds:0}/s, retransmissions {stack.Transactions.Retransmissions}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"per registration: {cpu.TotalMicroseconds / Math.Max(1, ok):0} us CPU, {allocated / Math.Max(1, ok):0} B allocated; gen0 GCs {GC.CollectionCount(0) - gcBefore}"));
+        Console.WriteLine(WindowCounters.PerRegistration(before, after, ok));
+        sampler?.Print(ok);
         return 0;
     }
 }

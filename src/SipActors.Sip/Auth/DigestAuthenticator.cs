@@ -40,12 +40,33 @@ public sealed class DigestAuthenticator
         Validate(challenge, credentials, method, digestUri);
         if (!NeedsCnonce(challenge))
         {
-            return Build(challenge, credentials, method, digestUri, body, default, 0);
+            return Build(challenge, credentials, method, digestUri, body, default, 0, null, default)!;
         }
         Span<char> cnonce = stackalloc char[DigestCnonce.Length];
         DigestCnonce.Write(cnonce);
         var nonceCount = challenge.QopChoice == DigestQop.None ? 0 : NextNonceCount(challenge.Nonce);
-        return Build(challenge, credentials, method, digestUri, body, cnonce, nonceCount);
+        return Build(challenge, credentials, method, digestUri, body, cnonce, nonceCount, null, default)!;
+    }
+
+    /// <summary>
+    /// As <see cref="CreateAuthorization(DigestChallenge, DigestCredentials, string, string, ReadOnlySpan{byte})"/>,
+    /// added to <paramref name="headers"/> as a <paramref name="header"/> line straight from the
+    /// stack: no string of its own (about 700 bytes of every answered REGISTER).
+    /// </summary>
+    internal void AddAuthorization(Headers.SipHeaderCollection headers, Headers.SipHeaderId header, DigestChallenge challenge, DigestCredentials credentials,
+        string method, string digestUri, ReadOnlySpan<byte> body)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        Validate(challenge, credentials, method, digestUri);
+        if (!NeedsCnonce(challenge))
+        {
+            Build(challenge, credentials, method, digestUri, body, default, 0, headers, header);
+            return;
+        }
+        Span<char> cnonce = stackalloc char[DigestCnonce.Length];
+        DigestCnonce.Write(cnonce);
+        var nonceCount = challenge.QopChoice == DigestQop.None ? 0 : NextNonceCount(challenge.Nonce);
+        Build(challenge, credentials, method, digestUri, body, cnonce, nonceCount, headers, header);
     }
 
     /// <summary>Deterministic form for test vectors: the caller chooses cnonce and nc, and no count is kept.</summary>
@@ -53,7 +74,7 @@ public sealed class DigestAuthenticator
     {
         Validate(challenge, credentials, method, digestUri);
         ArgumentNullException.ThrowIfNull(cnonce);
-        return Build(challenge, credentials, method, digestUri, body, NeedsCnonce(challenge) ? cnonce : default, nonceCount);
+        return Build(challenge, credentials, method, digestUri, body, NeedsCnonce(challenge) ? cnonce : default, nonceCount, null, default)!;
     }
 
     /// <summary>
@@ -103,8 +124,9 @@ public sealed class DigestAuthenticator
         }
     }
 
-    private static string Build(DigestChallenge challenge, DigestCredentials credentials, string method, string digestUri,
-        ReadOnlySpan<byte> body, ReadOnlySpan<char> cnonce, uint nonceCount)
+    /// <summary>The value as a string, or, given <paramref name="target"/>, added to it as a <paramref name="header"/> line (and null returned).</summary>
+    private static string? Build(DigestChallenge challenge, DigestCredentials credentials, string method, string digestUri,
+        ReadOnlySpan<byte> body, ReadOnlySpan<char> cnonce, uint nonceCount, Headers.SipHeaderCollection? target, Headers.SipHeaderId header)
     {
         var algorithm = challenge.Algorithm;
         var qop = challenge.QopChoice switch
@@ -174,6 +196,11 @@ public sealed class DigestAuthenticator
             if (challenge.UserHash)
             {
                 writer.Append(", userhash=true");
+            }
+            if (target is not null)
+            {
+                target.Add(header, writer.Written);
+                return null;
             }
             return new string(writer.Written);
         }

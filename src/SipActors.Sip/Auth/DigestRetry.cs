@@ -86,7 +86,7 @@ internal struct DigestRetry
         {
             return;
         }
-        request.Headers.Add(_header, authenticator.CreateAuthorization(_challenge, credentials, request.MethodName, request.RequestUriText, request.Body.Span));
+        authenticator.AddAuthorization(request.Headers, _header, _challenge, credentials, request.MethodName, request.RequestUriText, request.Body.Span);
     }
 
     /// <summary>Why a challenge was not answered, for an outcome's error text; null for <see cref="DigestRetryDecision.Retry"/> and <see cref="DigestRetryDecision.Refused"/>.</summary>

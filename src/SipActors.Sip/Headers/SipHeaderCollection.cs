@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections;
 using System.Text;
 using SipActors.Sip.Parsing;
@@ -15,6 +16,9 @@ public sealed class SipHeaderCollection : IReadOnlyList<SipHeader>
     private int _used;
     private HeaderEntry[] _entries;
     private int _count;
+    private bool _bufferRented;  // the pool's, given back by ReturnToPool
+    private bool _entriesRented; // likewise
+    private bool _parsed;        // the buffer holds a parsed message: spans into it are out, so growth never gives it back
 
     /// <summary>An empty collection for a message built by code.</summary>
     public SipHeaderCollection()
@@ -22,6 +26,45 @@ public sealed class SipHeaderCollection : IReadOnlyList<SipHeader>
         // A REGISTER with credentials needs about 900 bytes; starting there spares the copies of growing.
         _buffer = new byte[1024];
         _entries = new HeaderEntry[12];
+    }
+
+    private SipHeaderCollection(byte[] buffer, HeaderEntry[] entries, int used, bool parsed)
+    {
+        _buffer = buffer;
+        _entries = entries;
+        _used = used;
+        _parsed = parsed;
+        _bufferRented = _entriesRented = true;
+    }
+
+    /// <summary>
+    /// An empty collection whose arrays come from the shared pools, for a request that is
+    /// serialized once and dropped (a REGISTER: its transaction keeps the bytes, not the
+    /// message). The owner gives them back with <see cref="ReturnToPool"/> once serialized; spans
+    /// of the values do not outlive that, nor a growth of the collection.
+    /// </summary>
+    internal static SipHeaderCollection Rent() => new(ArrayPool<byte>.Shared.Rent(2048), ArrayPool<HeaderEntry>.Shared.Rent(16), 0, parsed: false);
+
+    /// <summary>A collection over a parsed message's bytes in <paramref name="rentedBuffer"/> (the pool's), its entries rented too; see <see cref="Rent"/>.</summary>
+    internal static SipHeaderCollection RentForParse(byte[] rentedBuffer, int used)
+        => new(rentedBuffer, ArrayPool<HeaderEntry>.Shared.Rent(16), used, parsed: true);
+
+    /// <summary>Gives a rented collection's arrays back, leaving it empty; nothing for one that was not rented.</summary>
+    internal void ReturnToPool()
+    {
+        if (_bufferRented)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+        }
+        if (_entriesRented)
+        {
+            ArrayPool<HeaderEntry>.Shared.Return(_entries);
+        }
+        if (_bufferRented || _entriesRented)
+        {
+            (_buffer, _entries, _used, _count) = ([], [], 0, 0);
+            _bufferRented = _entriesRented = false;
+        }
     }
 
     /// <summary>A collection over a parsed message's bytes; entries are added by the parser.</summary>
@@ -81,7 +124,7 @@ public sealed class SipHeaderCollection : IReadOnlyList<SipHeader>
     {
         if (_count == _entries.Length)
         {
-            Array.Resize(ref _entries, _count * 2);
+            GrowEntries();
         }
         _entries[_count++] = new HeaderEntry
         {
@@ -91,6 +134,14 @@ public sealed class SipHeaderCollection : IReadOnlyList<SipHeader>
 
     /// <summary>Appends a known header line.</summary>
     public void Add(SipHeaderId id, string value) => Insert(_count, id, value);
+
+    /// <summary>Appends a known header line from text built on the stack (no string for it).</summary>
+    internal void Add(SipHeaderId id, ReadOnlySpan<char> value)
+    {
+        RequireKnown(id);
+        var start = AppendValue(value, out var length);
+        InsertEntry(_count, new HeaderEntry { Id = id, ValueStart = start, ValueLength = length });
+    }
 
     /// <summary>Appends a known header line from UTF-8 bytes.</summary>
     public void Add(SipHeaderId id, ReadOnlySpan<byte> value)
@@ -336,11 +387,26 @@ public sealed class SipHeaderCollection : IReadOnlyList<SipHeader>
     {
         if (_count == _entries.Length)
         {
-            Array.Resize(ref _entries, _count * 2);
+            GrowEntries();
         }
         Array.Copy(_entries, index, _entries, index + 1, _count - index);
         _entries[index] = entry;
         _count++;
+    }
+
+    private void GrowEntries()
+    {
+        if (_entriesRented)
+        {
+            var grown = ArrayPool<HeaderEntry>.Shared.Rent(Math.Max(16, _count * 2));
+            _entries.AsSpan(0, _count).CopyTo(grown);
+            ArrayPool<HeaderEntry>.Shared.Return(_entries);
+            _entries = grown;
+        }
+        else
+        {
+            Array.Resize(ref _entries, Math.Max(4, _count * 2));
+        }
     }
 
     private int Append(ReadOnlySpan<byte> bytes)
@@ -354,7 +420,12 @@ public sealed class SipHeaderCollection : IReadOnlyList<SipHeader>
     private int AppendValue(string value, out int length)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var text = value.AsSpan().Trim(" \t");
+        return AppendValue(value.AsSpan(), out length);
+    }
+
+    private int AppendValue(ReadOnlySpan<char> value, out int length)
+    {
+        var text = value.Trim(" \t");
         if (text.IndexOfAny('\r', '\n') >= 0)
         {
             // A line break in a value would let a caller inject headers or a body.
@@ -372,8 +443,17 @@ public sealed class SipHeaderCollection : IReadOnlyList<SipHeader>
         {
             // Never write over a parsed message's bytes in place: grow into a new buffer; spans
             // handed out earlier keep pointing at the old one, which stays valid.
-            var grown = new byte[Math.Max(_buffer.Length * 2, _used + length)];
+            var size = Math.Max(_buffer.Length * 2, _used + length);
+            // A built message's rented buffer is swapped for a bigger one; a parsed one's is left
+            // to the spans that point into it (never back to the pool) and the new one is our own.
+            var giveBack = _bufferRented && !_parsed;
+            _bufferRented = giveBack;
+            var grown = giveBack ? ArrayPool<byte>.Shared.Rent(size) : new byte[size];
             _buffer.AsSpan(0, _used).CopyTo(grown);
+            if (giveBack)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+            }
             _buffer = grown;
         }
         var start = _used;

@@ -102,85 +102,132 @@ public sealed class RegistrationClient
     /// </summary>
     public void ContinueOn(SipChannel channel) => _channel = channel ?? throw new ArgumentNullException(nameof(channel));
 
+    /// <summary>Told when an exchange ends with an answer from the server; set once, before any exchange (a listener, not a delegate: no object per account).</summary>
+    internal IRegistrationAnswerListener? Answered { get; set; }
+
     /// <summary>Registers (or refreshes) the binding for <see cref="RegistrationOptions.Expires"/> seconds.</summary>
-    public Task<RegistrationResult> RegisterAsync() => ExchangeAsync(_options.Expires);
+    public Task<RegistrationResult> RegisterAsync() => Register().AsTask();
 
     /// <summary>Removes our binding: REGISTER with Expires: 0 (RFC 3261 §10.2.2).</summary>
-    public Task<RegistrationResult> UnregisterAsync() => ExchangeAsync(0);
+    public Task<RegistrationResult> UnregisterAsync() => Unregister().AsTask();
 
-    private async Task<RegistrationResult> ExchangeAsync(int expires)
+    /// <summary>
+    /// Registers (or refreshes) the binding, run to completion where the answers arrive;
+    /// <paramref name="onCompleted"/> hears the end on the thread that ended it (see <see cref="RegistrationExchange"/>).
+    /// </summary>
+    public RegistrationExchange Register(Action<RegistrationExchange>? onCompleted = null) => Begin(_options.Expires, onCompleted);
+
+    /// <summary>Removes our binding (Expires: 0), as <see cref="Register"/> runs.</summary>
+    public RegistrationExchange Unregister(Action<RegistrationExchange>? onCompleted = null) => Begin(0, onCompleted);
+
+    private RegistrationExchange Begin(int expires, Action<RegistrationExchange>? onCompleted)
     {
         _digest.BeginExchange();
-        var retriedMinExpires = false;
-        var retriedBadRequest = false;
-        for (var attempt = 1; ; attempt++)
-        {
-            var request = BuildRegister(expires);
-            SipResponse response;
-            try
-            {
-                response = await _transactions.SendRequestAsync(request, _channel).ConfigureAwait(false);
-            }
-            catch (SipTransactionTimeoutException e)
-            {
-                return Failure(RegistrationFailureCause.RequestTimeout, null, e.Message, attempt);
-            }
-            catch (SipTransportException e)
-            {
-                return Failure(RegistrationFailureCause.ConnectionError, null, e.Message, attempt);
-            }
+        var exchange = new RegistrationExchange(this, expires, onCompleted);
+        exchange.Next();
+        return exchange;
+    }
 
-            var status = response.StatusCode;
-            if (status is >= 200 and < 300)
-            {
-                return Success(response, expires, attempt);
-            }
-            if (attempt >= MaxAttempts)
-            {
-                return Failure(RegistrationFailureCauses.FromStatus(status), response, null, attempt);
-            }
-            if (status is 401 or 407)
-            {
-                // Once per exchange, again only for a stale nonce: anything else means the credentials are wrong.
-                var decision = _digest.Decide(response, _credentials);
-                if (decision != DigestRetryDecision.Retry)
-                {
-                    return Failure(RegistrationFailureCause.AuthenticationError, response, DigestRetry.Explain(decision), attempt);
-                }
-                continue;
-            }
-            if (status == 423 && !retriedMinExpires && response.MinExpires is { } min && min > expires)
-            {
-                expires = min;
-                retriedMinExpires = true;
-                continue;
-            }
-            if (status == 400 && !retriedBadRequest)
-            {
-                retriedBadRequest = true;
-                continue;
-            }
-            return Failure(RegistrationFailureCauses.FromStatus(status), response, null, attempt);
+    /// <summary>The exchange's next REGISTER, in a new transaction that the exchange observes.</summary>
+    internal void Send(RegistrationExchange exchange)
+    {
+        exchange.Attempt++;
+        var request = BuildRegister(exchange.Expires);
+        try
+        {
+            _transactions.SendRequest(request, _channel, exchange);
+        }
+        finally
+        {
+            // The transaction has its own copy of the bytes (taken before it started): the request's arrays go back.
+            request.Headers.ReturnToPool();
         }
     }
 
+    /// <summary>
+    /// What a final response means for the exchange: its result, or null when the next REGISTER
+    /// is due (a challenge answered once, again only for a stale nonce; Min-Expires after 423; one
+    /// fresh REGISTER after 400), at most five in all.
+    /// </summary>
+    internal RegistrationResult? Decide(RegistrationExchange exchange, SipResponse response)
+    {
+        var (status, attempt) = (response.StatusCode, exchange.Attempt);
+        if (status is >= 200 and < 300)
+        {
+            return Success(response, exchange.Expires, attempt);
+        }
+        if (attempt >= MaxAttempts)
+        {
+            return Failure(RegistrationFailureCauses.FromStatus(status), response, null, attempt);
+        }
+        if (status is 401 or 407)
+        {
+            // Once per exchange, again only for a stale nonce: anything else means the credentials are wrong.
+            var decision = _digest.Decide(response, _credentials);
+            return decision == DigestRetryDecision.Retry
+                ? null
+                : Failure(RegistrationFailureCause.AuthenticationError, response, DigestRetry.Explain(decision), attempt);
+        }
+        if (status == 423 && !exchange.RetriedMinExpires && response.MinExpires is { } min && min > exchange.Expires)
+        {
+            exchange.Expires = min;
+            exchange.RetriedMinExpires = true;
+            return null;
+        }
+        if (status == 400 && !exchange.RetriedBadRequest)
+        {
+            exchange.RetriedBadRequest = true;
+            return null;
+        }
+        return Failure(RegistrationFailureCauses.FromStatus(status), response, null, attempt);
+    }
+
+    /// <summary>A transaction of the exchange ended without an answer: a timeout or a transport error is a result, anything else an error.</summary>
+    internal RegistrationResult? Failed(RegistrationExchange exchange, Exception error) => error switch
+    {
+        SipTransactionTimeoutException => Failure(RegistrationFailureCause.RequestTimeout, null, error.Message, exchange.Attempt),
+        SipTransportException => Failure(RegistrationFailureCause.ConnectionError, null, error.Message, exchange.Attempt),
+        _ => null,
+    };
+
     private SipRequest BuildRegister(int expires)
     {
-        var request = new SipRequest(SipMethod.Register, _requestUri);
+        var request = SipRequest.Rented(SipMethod.Register, _requestUri);
         var h = request.Headers;
-        h.Add(SipHeaderId.Via, SipVia.NewTop(_channel.Kind, SentBy));
-        h.Add(SipHeaderId.MaxForwards, "70");
-        h.Add(SipHeaderId.From, string.Concat(_addressOfRecord, ";tag=", SipIdentifiers.NewTag()));
+        var cseq = ++_cseq;
+        // The lines that change per request are written on the stack, not as strings first (~600
+        // bytes of every registration); a value too long for the stack takes the string path.
+        Span<char> line = stackalloc char[512];
+        if (line.TryWrite(CultureInfo.InvariantCulture, $"SIP/2.0/{_channel.Kind.ViaToken()} {SentBy};branch=", out var n)
+            && SipIdentifiers.TryWriteBranch(line[n..], out var branch) && ";rport".TryCopyTo(line[(n + branch)..]))
+        {
+            h.Add(SipHeaderId.Via, line[..(n + branch + 6)]);
+        }
+        else
+        {
+            h.Add(SipHeaderId.Via, SipVia.NewTop(_channel.Kind, SentBy));
+        }
+        h.Add(SipHeaderId.MaxForwards, "70"u8);
+        if (line.TryWrite(CultureInfo.InvariantCulture, $"{_addressOfRecord};tag=", out n) && SipIdentifiers.TryWriteTag(line[n..], out var tag))
+        {
+            h.Add(SipHeaderId.From, line[..(n + tag)]);
+        }
+        else
+        {
+            h.Add(SipHeaderId.From, string.Concat(_addressOfRecord, ";tag=", SipIdentifiers.NewTag()));
+        }
         h.Add(SipHeaderId.To, _addressOfRecord);
         h.Add(SipHeaderId.CallId, CallId);
-        h.Add(SipHeaderId.CSeq, string.Create(CultureInfo.InvariantCulture, $"{++_cseq} REGISTER"));
+        line.TryWrite(CultureInfo.InvariantCulture, $"{cseq} REGISTER", out n);
+        h.Add(SipHeaderId.CSeq, line[..n]);
         h.Add(SipHeaderId.Contact, Contact);
         if (_staleContactUri is not null)
         {
             // Its own expires parameter outranks the Expires header (RFC 3261 §10.2.1.1).
             h.Add(SipHeaderId.Contact, "<" + _staleContactUri + ">;expires=0");
         }
-        h.Add(SipHeaderId.Expires, expires.ToString(CultureInfo.InvariantCulture));
+        expires.TryFormat(line, out n, default, CultureInfo.InvariantCulture);
+        h.Add(SipHeaderId.Expires, line[..n]);
         _digest.Authorize(request, _credentials, _authenticator);
         h.Add(SipHeaderId.Allow, "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, NOTIFY, UPDATE");
         h.Add(SipHeaderId.Supported, "path, outbound");
@@ -210,7 +257,39 @@ public sealed class RegistrationClient
     }
 
     /// <summary>Our Contact's <c>expires</c> in the 2xx (matched by instance, else URI), else the Expires header, else what we asked.</summary>
+    /// <remarks>Read in place (the Contacts as objects came to ~700 bytes of every registration); a Contact that does not parse takes the object path, which reports it as before.</remarks>
     private int GrantedExpires(SipResponse response, int requested)
+    {
+        Span<byte> regId = stackalloc byte[11];
+        _options.RegId.TryFormat(regId, out var regIdLength, default, CultureInfo.InvariantCulture);
+        foreach (var raw in response.Headers.EnumerateValues(SipHeaderId.Contact))
+        {
+            if (!NameAddressValue.TryParse(raw, out var contact))
+            {
+                return GrantedExpiresFromObjects(response, requested);
+            }
+            if (contact.IsWildcard)
+            {
+                continue;
+            }
+            var ours = contact.TryGetParameter("+sip.instance"u8, out var instance) && !instance.IsEmpty
+                ? Ascii.Equals(Unquoted(instance).Trim("<>"u8), _instance)
+                    && contact.TryGetParameter("reg-id"u8, out var id) && Unquoted(id).SequenceEqual(regId[..regIdLength])
+                : Ascii.EqualsIgnoreCase(contact.Uri, _contactUri);
+            if (ours && contact.TryGetParameter("expires"u8, out var expires)
+                && int.TryParse(Unquoted(expires), NumberStyles.None, CultureInfo.InvariantCulture, out var e))
+            {
+                return e;
+            }
+        }
+        return response.Expires ?? requested;
+    }
+
+    /// <summary>A parameter's value without its quotes (the values compared here carry no escapes).</summary>
+    private static ReadOnlySpan<byte> Unquoted(ReadOnlySpan<byte> value)
+        => value.Length >= 2 && value[0] == (byte)'"' && value[^1] == (byte)'"' ? value[1..^1] : value;
+
+    private int GrantedExpiresFromObjects(SipResponse response, int requested)
     {
         foreach (var contact in response.Contacts)
         {

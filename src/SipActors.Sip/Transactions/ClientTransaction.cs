@@ -4,12 +4,15 @@ namespace SipActors.Sip.Transactions;
 
 /// <summary>
 /// What the transaction layer's table holds for requests we sent: matched by branch, fed the
-/// responses, completed with the final one. The task itself is the transaction, so a
-/// transaction costs one object. Continuations run asynchronously, never on a receive loop.
+/// responses, ended once with the final one (or a failure), which its observer hears
+/// (<see cref="IClientTransactionObserver"/>: a task for awaiting callers, or the next step of a
+/// registration run where the response arrived).
 /// </summary>
-internal abstract class ClientTransaction(SipTransactionLayer layer, string key, string method, ReadOnlyMemory<byte> request, SipChannel channel)
-    : TaskCompletionSource<SipResponse>(TaskCreationOptions.RunContinuationsAsynchronously)
+internal abstract class ClientTransaction(SipTransactionLayer layer, string key, string method, ReadOnlyMemory<byte> request, SipChannel channel,
+    IClientTransactionObserver observer)
 {
+    private int _ended;
+
     protected SipTransactionLayer Layer { get; } = layer;
     protected SipChannel Channel { get; } = channel;
     protected string Method { get; } = method;
@@ -18,6 +21,24 @@ internal abstract class ClientTransaction(SipTransactionLayer layer, string key,
     public string Key { get; } = key;
 
     public abstract void Start();
+
+    /// <summary>The final response: told to the observer, the first time only.</summary>
+    protected void Finish(SipResponse response)
+    {
+        if (Interlocked.Exchange(ref _ended, 1) == 0)
+        {
+            observer.OnFinalResponse(response);
+        }
+    }
+
+    /// <summary>A timeout or transport error: told to the observer, unless the transaction already ended.</summary>
+    protected void Finish(Exception error)
+    {
+        if (Interlocked.Exchange(ref _ended, 1) == 0)
+        {
+            observer.OnFailure(error);
+        }
+    }
 
     public abstract void OnResponse(SipResponse response);
 

@@ -10,11 +10,11 @@ namespace SipActors.Sip.Transactions;
 /// (Timer A, doubling) until a provisional arrives; Timer B ends a silent INVITE. A non-2xx final
 /// is acknowledged here (ACK on the same branch, again for each retransmission, Timer D); a 2xx
 /// is the dialog's to acknowledge, and its retransmissions (and forked 2xx) keep flowing to the
-/// response callback until Timer M. The task completes with the first final response.
+/// response callback until Timer M. The observer hears the first final response.
 /// </summary>
 internal sealed class InviteClientTransaction(SipTransactionLayer layer, string key, SipRequest invite, ReadOnlyMemory<byte> bytes,
-    SipChannel channel, SipTimerSettings timers, Action<SipResponse>? onResponse)
-    : ClientTransaction(layer, key, "INVITE", bytes, channel)
+    SipChannel channel, SipTimerSettings timers, Action<SipResponse>? onResponse, IClientTransactionObserver observer)
+    : ClientTransaction(layer, key, "INVITE", bytes, channel, observer)
 {
     private enum State { Calling, Proceeding, Completed, Accepted, Terminated }
 
@@ -103,7 +103,7 @@ internal sealed class InviteClientTransaction(SipTransactionLayer layer, string 
         }
         if (complete)
         {
-            TrySetResult(response);
+            Finish(response);
         }
     }
 
@@ -152,7 +152,7 @@ internal sealed class InviteClientTransaction(SipTransactionLayer layer, string 
             _timerB?.Cancel();
         }
         Layer.Remove(this);
-        TrySetException(AsTransportError(error));
+        Finish(AsTransportError(error));
     }
 
     private void OnTimerA()
@@ -184,7 +184,7 @@ internal sealed class InviteClientTransaction(SipTransactionLayer layer, string 
             _timerA?.Cancel();
         }
         Layer.Remove(this);
-        TrySetException(new SipTransactionTimeoutException("INVITE", waited));
+        Finish(new SipTransactionTimeoutException("INVITE", waited));
         Layer.OnClientTransactionTimedOut(Channel);
     }
 

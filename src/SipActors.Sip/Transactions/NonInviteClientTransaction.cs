@@ -4,12 +4,12 @@ using SipActors.Sip.Transports;
 namespace SipActors.Sip.Transactions;
 
 /// <summary>
-/// RFC 3261 §17.1.2 non-INVITE client transaction. The task completes with the final response,
-/// or faults with <see cref="SipTransactionTimeoutException"/> (Timer F) or
-/// <see cref="SipTransportException"/>. Continuations run asynchronously, never on a receive loop.
+/// RFC 3261 §17.1.2 non-INVITE client transaction. Its observer hears the final response, or
+/// <see cref="SipTransactionTimeoutException"/> (Timer F) or <see cref="SipTransportException"/>.
 /// </summary>
-internal sealed class NonInviteClientTransaction(SipTransactionLayer layer, string key, string method, ReadOnlyMemory<byte> request, SipChannel channel, SipTimerSettings timers)
-    : ClientTransaction(layer, key, method, request, channel)
+internal sealed class NonInviteClientTransaction(SipTransactionLayer layer, string key, string method, ReadOnlyMemory<byte> request, SipChannel channel,
+    SipTimerSettings timers, IClientTransactionObserver observer)
+    : ClientTransaction(layer, key, method, request, channel, observer)
 {
     private enum State { Trying, Proceeding, Completed, Terminated }
 
@@ -52,7 +52,7 @@ internal sealed class NonInviteClientTransaction(SipTransactionLayer layer, stri
             _timerF?.Cancel();
         }
         UnwatchChannel();
-        TrySetResult(response);
+        // The table's part first: the observer may start the next transaction on this thread.
         if (Channel.IsReliable)
         {
             Terminate();
@@ -62,13 +62,14 @@ internal sealed class NonInviteClientTransaction(SipTransactionLayer layer, stri
             // Timer K: stay to absorb retransmitted responses, then leave the table.
             Layer.Wheel.Schedule(_timers.T4, static s => ((NonInviteClientTransaction)s!).Terminate(), this);
         }
+        Finish(response);
     }
 
     public override void OnTransportError(Exception error)
     {
         if (Fail())
         {
-            TrySetException(AsTransportError(error));
+            Finish(AsTransportError(error));
         }
     }
 
@@ -92,8 +93,8 @@ internal sealed class NonInviteClientTransaction(SipTransactionLayer layer, stri
     {
         if (Fail())
         {
-            TrySetException(new SipTransactionTimeoutException(Method, _timers.TransactionTimeout));
             Layer.OnClientTransactionTimedOut(Channel);
+            Finish(new SipTransactionTimeoutException(Method, _timers.TransactionTimeout));
         }
     }
 

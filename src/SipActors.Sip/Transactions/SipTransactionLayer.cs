@@ -56,6 +56,18 @@ public sealed class SipTransactionLayer : ISipMessageSink
     /// </summary>
     public Task<SipResponse> SendRequestAsync(SipRequest request, SipChannel channel)
     {
+        var task = new ClientTransactionTask();
+        SendRequest(request, channel, task);
+        return task.Task;
+    }
+
+    /// <summary>
+    /// Sends a non-INVITE request in a new client transaction whose end <paramref name="observer"/>
+    /// hears on the thread that ended it (see <see cref="IClientTransactionObserver"/>); it may hear
+    /// it before this returns. Throws <see cref="ArgumentException"/> for a request without a branch.
+    /// </summary>
+    internal void SendRequest(SipRequest request, SipChannel channel, IClientTransactionObserver observer)
+    {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(channel);
         if (request.Method is SipMethod.Invite or SipMethod.Ack)
@@ -67,13 +79,12 @@ public sealed class SipTransactionLayer : ISipMessageSink
             throw new ArgumentException("The request needs a top Via with a branch.", nameof(request));
         }
         var key = ClientKey(via.Branch, request.Method == SipMethod.Cancel);
-        var transaction = new NonInviteClientTransaction(this, key, request.MethodName, request.ToArray(), channel, Timers);
+        var transaction = new NonInviteClientTransaction(this, key, request.MethodName, request.ToArray(), channel, Timers, observer);
         if (!_clients.TryAdd(key, transaction))
         {
             throw new ArgumentException($"A transaction with branch {key} is already running.", nameof(request));
         }
         transaction.Start();
-        return transaction.Task;
     }
 
     /// <summary>
@@ -94,13 +105,14 @@ public sealed class SipTransactionLayer : ISipMessageSink
             throw new ArgumentException("The request needs a top Via with a branch.", nameof(invite));
         }
         var key = ClientKey(via.Branch, cancel: false);
-        var transaction = new InviteClientTransaction(this, key, invite, invite.ToArray(), channel, Timers, onResponse);
+        var task = new ClientTransactionTask();
+        var transaction = new InviteClientTransaction(this, key, invite, invite.ToArray(), channel, Timers, onResponse, task);
         if (!_clients.TryAdd(key, transaction))
         {
             throw new ArgumentException($"A transaction with branch {key} is already running.", nameof(invite));
         }
         transaction.Start();
-        return transaction.Task;
+        return task.Task;
     }
 
     public void OnMessage(SipMessage message, SipChannel channel)

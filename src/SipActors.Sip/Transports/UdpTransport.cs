@@ -137,7 +137,7 @@ public sealed class UdpTransport : IAsyncDisposable
         SipMessage message;
         try
         {
-            message = SipMessage.Parse(datagram, _options.Limits);
+            message = SipMessage.ParseRented(datagram, _options.Limits);
         }
         catch (SipParseException e)
         {
@@ -148,6 +148,11 @@ public sealed class UdpTransport : IAsyncDisposable
         // Responses are routed by branch and need no channel; build the endpoint only for requests.
         var channel = message.IsRequest ? new UdpChannel(this, (IPEndPoint)LocalEndPoint.Create(from)) : _responseChannel;
         _sink.OnMessage(message, channel);
+        if (message.ReadOnce)
+        {
+            // Its one reader (a registration's answer) is done with it: the arrays go back for the next datagram.
+            message.ReturnToPool();
+        }
     }
 
     public ValueTask DisposeAsync()

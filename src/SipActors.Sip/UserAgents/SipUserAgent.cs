@@ -18,7 +18,7 @@ namespace SipActors.Sip.UserAgents;
 /// the stack's directory, and reports the loss of its connection once. Every operation is a task
 /// the caller can pipe; none blocks.
 /// </summary>
-public sealed class SipUserAgent : IAsyncDisposable
+public sealed class SipUserAgent : IAsyncDisposable, IRegistrationAnswerListener
 {
     private readonly SipStack _stack;
     private SipChannel? _channel;
@@ -59,35 +59,40 @@ public sealed class SipUserAgent : IAsyncDisposable
     /// While the stack's server check knows the server unreachable, nothing is sent: the connect
     /// waits (until <paramref name="cancellationToken"/> ends it) for the check to hear it again.
     /// </summary>
-    public async Task ConnectAsync(CancellationToken cancellationToken = default)
+    public Task ConnectAsync(CancellationToken cancellationToken = default)
+        => TryConnectAtOnce() ? Task.CompletedTask : ConnectSlowAsync(cancellationToken);
+
+    /// <summary>
+    /// Opens the flow without waiting, when nothing needs waiting for: UDP to an IP address whose
+    /// server answered this stack within <see cref="SipStack.UdpServerLivenessWindow"/> (most
+    /// accounts of a ramp). False, with nothing done, otherwise: <see cref="ConnectAsync"/> then
+    /// resolves, opens and waits as it must. Saves a connect's task, timeout and continuation.
+    /// </summary>
+    public bool TryConnectAtOnce()
+    {
+        var target = Options.Target;
+        if (target.Kind != SipTransportKind.Udp || !IPAddress.TryParse(target.Host, out var address))
+        {
+            return false;
+        }
+        var remote = new IPEndPoint(address, target.Port);
+        if (!_stack.UdpServerAnsweredRecently(remote))
+        {
+            return false;
+        }
+        Adopt(_stack.GetUdpTransport(remote.Address).GetChannel(remote));
+        _stack.ServerMonitor.Add(remote, this);
+        return true;
+    }
+
+    private async Task ConnectSlowAsync(CancellationToken cancellationToken)
     {
         var target = Options.Target;
         var remote = target.Kind is SipTransportKind.Ws or SipTransportKind.Wss
             ? new IPEndPoint(IPAddress.Loopback, target.Port) // ClientWebSocket resolves the URL itself
             : (await _stack.Resolver.ResolveAsync(target, cancellationToken).ConfigureAwait(false))[0];
         var channel = await OpenChannelAsync(target, remote, cancellationToken).ConfigureAwait(false);
-        _disconnecting = false;
-        _channel = channel;
-        channel.Closed += OnChannelClosed;
-        var previous = _registration;
-        _registration = new RegistrationClient(_stack.Transactions, channel, new RegistrationOptions
-        {
-            User = Options.User,
-            AuthUser = Options.AuthUser,
-            Domain = Options.Domain,
-            Password = Options.Password,
-            DisplayName = Options.DisplayName,
-            Expires = Options.Expires,
-            UserAgent = Options.UserAgent,
-            ExtraHeaders = Options.ExtraHeaders,
-        });
-        if (previous is not null)
-        {
-            // A reconnect after a loss: the same registration goes on, and removes the old flow's binding.
-            _registration.ContinueFrom(previous);
-        }
-        _requests = null;
-        _calling = null;
+        Adopt(channel);
         if (target.Kind == SipTransportKind.Udp)
         {
             if (!_stack.UdpServerAnsweredRecently(remote))
@@ -105,6 +110,36 @@ public sealed class SipUserAgent : IAsyncDisposable
             }
             _stack.ServerMonitor.Add(remote, this);
         }
+    }
+
+    /// <summary>The new flow becomes this agent's, with a registration that goes on from the last one.</summary>
+    private void Adopt(SipChannel channel)
+    {
+        _disconnecting = false;
+        _channel = channel;
+        channel.Closed += OnChannelClosed;
+        var previous = _registration;
+        _registration = new RegistrationClient(_stack.Transactions, channel, new RegistrationOptions
+        {
+            User = Options.User,
+            AuthUser = Options.AuthUser,
+            Domain = Options.Domain,
+            Password = Options.Password,
+            DisplayName = Options.DisplayName,
+            Expires = Options.Expires,
+            UserAgent = Options.UserAgent,
+            ExtraHeaders = Options.ExtraHeaders,
+        })
+        {
+            Answered = this,
+        };
+        if (previous is not null)
+        {
+            // A reconnect after a loss: the same registration goes on, and removes the old flow's binding.
+            _registration.ContinueFrom(previous);
+        }
+        _requests = null;
+        _calling = null;
     }
 
     /// <summary>A new flow to the target; connection-oriented ones keep themselves alive (and find a dead peer) as the stack says.</summary>
@@ -259,15 +294,17 @@ public sealed class SipUserAgent : IAsyncDisposable
         }
     }
 
-    public async Task<RegistrationResult> RegisterAsync()
-    {
-        var result = await (_registration ?? throw new InvalidOperationException("Not connected.")).RegisterAsync().ConfigureAwait(false);
-        if (result.StatusCode is not null)
-        {
-            NoteAnswered();
-        }
-        return result;
-    }
+    public Task<RegistrationResult> RegisterAsync() => Register().AsTask();
+
+    /// <summary>
+    /// Registers (or refreshes), run to completion where the answers arrive: a challenge is
+    /// answered from the receive loop that read it, and <paramref name="onCompleted"/> hears the
+    /// end there (see <see cref="RegistrationExchange"/>). Throws when not connected.
+    /// </summary>
+    public RegistrationExchange Register(Action<RegistrationExchange>? onCompleted = null)
+        => (_registration ?? throw new InvalidOperationException("Not connected.")).Register(onCompleted);
+
+    void IRegistrationAnswerListener.OnRegistrationAnswered() => NoteAnswered();
 
     private void NoteAnswered()
     {

@@ -41,7 +41,7 @@ internal static class AccountWork
     /// Tears an account down: lets its last REGISTER settle, hangs up calls, un-registers when it
     /// was registered (or that REGISTER made a binding), and closes the flow.
     /// </summary>
-    public static async Task<RegistrationResult?> TeardownAsync(SipUserAgent? ua, bool registered, Task<RegistrationResult>? registering)
+    public static async Task<RegistrationResult?> TeardownAsync(SipUserAgent? ua, bool registered, RegistrationExchange? registering)
     {
         if (ua is null)
         {
@@ -55,7 +55,7 @@ internal static class AccountWork
             // and leave the binding behind.
             try
             {
-                registered |= (await registering.ConfigureAwait(false)).Success;
+                registered |= (await registering.AsTask().ConfigureAwait(false)).Success;
             }
 #pragma warning disable CA1031 // its failure is the connect's to report; here only the binding matters
             catch (Exception)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using SipActors.Dispatch;
@@ -9,23 +8,19 @@ namespace SipActors.Connections;
 /// <summary>
 /// The local host of accounts: one child <see cref="ConnectionActor"/> per account, created by its
 /// first Connect and named by <see cref="AccountMessageExtractor.EntityId"/>; every
-/// <see cref="IWithAccountId"/> message is routed to it. It is also the accounts' gate
-/// (<see cref="IAccountGate"/>): permits at a supervisor-wide rate (<see cref="ConnectPermits{T}"/>),
-/// so ten thousand accounts recovering at once do not stampede the server; counts per state from
-/// the accounts' reports; and the last Connect of each, to reconnect one that crashed.
+/// <see cref="IWithAccountId"/> message is routed to it, and the last Connect of each is kept to
+/// reconnect one that crashed. The accounts' gate is a <see cref="LocalAccountGate"/> they call
+/// directly, off this actor's mailbox: permits at a supervisor-wide rate, so ten thousand accounts
+/// recovering at once do not stampede the server, and counts per state, which
+/// <see cref="GetSupervisorStatus"/> reads.
 /// </summary>
 public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
 {
-    private const string PermitTimer = "permits";
-    private static readonly TimeSpan PermitTick = TimeSpan.FromMilliseconds(20);
-
     private readonly SipStack _stack;
     private readonly ConnectionSupervisorSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<AccountId, ConnectionStatus> _status = [];
     private readonly Dictionary<AccountId, Connect> _lastConnect = [];
-    private readonly ConnectPermits<IActorRef> _permits;
-    private readonly Action<IActorRef, int> _grant;
+    private readonly LocalAccountGate _gate;
     private Props? _accountProps; // shared by every account: each takes its id from its name
 
     public ConnectionSupervisor(SipStack stack, ConnectionSupervisorSettings settings)
@@ -37,30 +32,22 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
         }
         _stack = stack;
         _settings = settings;
-        _permits = new ConnectPermits<IActorRef>(settings.ConnectRateLimit, settings.MaxConcurrentConnects, Stopwatch.GetElapsedTime(0));
-        _grant = (account, generation) => account.Tell(new PermitGranted(generation));
+        _gate = new LocalAccountGate(settings.ConnectRateLimit, settings.MaxConcurrentConnects, Context.System.Scheduler, Self);
 
-        Receive<ConnectPermitRequest>(m =>
-        {
-            _permits.Request(Sender, m.Account, m.Generation);
-            ServePermits();
-        });
-        Receive<PermitTickMessage>(_ => ServePermits());
-        Receive<ConnectAttemptFinished>(m =>
-        {
-            _permits.Release(m.Account);
-            ServePermits();
-        });
-        Receive<AccountStatusChanged>(m => _status[m.Account] = m.Status);
+        // An account given an ActorAccountGate on this supervisor still reaches the same gate.
+        Receive<ConnectPermitRequest>(m => _gate.RequestPermit(Sender, m.Account, m.Generation));
+        Receive<ConnectAttemptFinished>(m => _gate.ReleasePermit(Sender, m.Account));
+        Receive<AccountStatusChanged>(m => _gate.StatusChanged(Sender, m.Account, m.Status));
+        Receive<AccountStopped>(m => _gate.Stopped(Sender, m.Account));
         Receive<AccountRestarted>(OnAccountRestarted);
-        Receive<AccountStopped>(OnAccountStopped);
         Receive<ConnectAll>(OnConnectAll);
         Receive<DisconnectAll>(_ => OnDisconnectAll());
-        Receive<GetSupervisorStatus>(_ => Sender.Tell(Status()));
+        Receive<GetSupervisorStatus>(_ => Sender.Tell(_gate.Status()));
         Receive<RemoveAccount>(OnRemove);
         Receive<IWithAccountId>(Route);
     }
 
+    /// <summary>Unused since the permits left the mailbox; kept so the type's surface does not change.</summary>
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(SipStack stack, ConnectionSupervisorSettings? settings = null)
@@ -69,12 +56,6 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
     /// <summary>A crashed account restarts (and reconnects); ten crashes a minute stop it.</summary>
     protected override SupervisorStrategy SupervisorStrategy()
         => new OneForOneStrategy(10, TimeSpan.FromMinutes(1), _ => Directive.Restart);
-
-    private sealed class PermitTickMessage : INotInfluenceReceiveTimeout
-    {
-        public static readonly PermitTickMessage Instance = new();
-        private PermitTickMessage() { }
-    }
 
     private void Route(IWithAccountId message)
     {
@@ -111,27 +92,10 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
         }
         // Not watched: each account says when it stops (AccountStopped). A watch costs every account
         // a watcher set and two dictionaries (measured ~6% of the allocations of a ramp).
-        _accountProps ??= ConnectionActor.Hosted(_stack, _settings.Account, new ActorAccountGate(Self)).WithMailbox(CompactDequeMailbox.Id);
+        _accountProps ??= ConnectionActor.Hosted(_stack, _settings.Account, _gate).WithMailbox(CompactDequeMailbox.Id);
+        _gate.Add(account);
         child = Context.ActorOf(_accountProps, name);
-        _status[account] = ConnectionStatus.Disconnected;
         return child;
-    }
-
-    /// <summary>Grants what the bucket allows now; the tick runs only while someone waits.</summary>
-    private void ServePermits()
-    {
-        _permits.Serve(Stopwatch.GetElapsedTime(0), _grant);
-        if (_permits.Waiting > 0)
-        {
-            if (!Timers.IsTimerActive(PermitTimer))
-            {
-                Timers.StartPeriodicTimer(PermitTimer, PermitTickMessage.Instance, PermitTick);
-            }
-        }
-        else
-        {
-            Timers.Cancel(PermitTimer);
-        }
     }
 
     private void OnAccountRestarted(AccountRestarted message)
@@ -174,24 +138,5 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
         // The child disconnects in PostStop (un-REGISTER and close), then leaves.
         Context.Stop(child);
         Sender.Tell(new CommandResult(message.Account, CommandStatus.Ok));
-    }
-
-    private void OnAccountStopped(AccountStopped message)
-    {
-        _status.Remove(message.Account);
-        if (_permits.Release(message.Account))
-        {
-            ServePermits();
-        }
-    }
-
-    private SupervisorStatus Status()
-    {
-        var counts = new Dictionary<ConnectionStatus, int>();
-        foreach (var status in _status.Values)
-        {
-            counts[status] = counts.GetValueOrDefault(status) + 1;
-        }
-        return new SupervisorStatus(_status.Count, counts);
     }
 }

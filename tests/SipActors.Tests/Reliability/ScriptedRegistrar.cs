@@ -9,7 +9,9 @@ namespace SipActors.Tests.Reliability;
 /// <summary>
 /// A misbehaving registrar on loopback UDP: every request is answered by a script (status and
 /// extra headers by request number), or not at all. It keeps the arrival time of every REGISTER,
-/// so a test can count how hard an account pushes a failing server.
+/// so a test can count how hard an account pushes a failing server. A retransmission (a Via branch
+/// already seen) gets the answer its first copy got and is not counted: on a loaded machine an
+/// answer can take longer than T1, and a count of datagrams then told of the load, not the account.
 /// </summary>
 internal sealed class ScriptedRegistrar : IAsyncDisposable
 {
@@ -18,6 +20,7 @@ internal sealed class ScriptedRegistrar : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private int _registers;
+    private readonly Dictionary<string, ScriptedAnswer?> _answered = new(StringComparer.Ordinal); // by top Via branch (one loop: no lock)
 
     /// <param name="script">The answer to the n-th REGISTER (1-based); null to stay silent. Other methods get 200.</param>
     public ScriptedRegistrar(Func<SipRequest, int, ScriptedAnswer?> script)
@@ -56,10 +59,12 @@ internal sealed class ScriptedRegistrar : IAsyncDisposable
                 continue;
             }
             ScriptedAnswer? answer = new(200);
-            if (request.Method == SipMethod.Register)
+            var branch = request.TopVia?.Branch ?? "";
+            if (request.Method == SipMethod.Register && !_answered.TryGetValue(branch, out answer))
             {
                 RegisterTimes.Enqueue(System.Diagnostics.Stopwatch.GetElapsedTime(0));
                 answer = _script(request, Interlocked.Increment(ref _registers));
+                _answered[branch] = answer;
             }
             if (answer is null)
             {
