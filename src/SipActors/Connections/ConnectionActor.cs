@@ -461,9 +461,13 @@ public sealed class ConnectionActor : ActorBase, IWithStash
             if (t.IsFaulted)
             {
                 var error = t.Exception!.GetBaseException();
-                log.Warning(error is ObjectDisposedException
-                    ? "Account {Account}: {What}: the SIP stack was closed before the account stopped ({Error}); its binding expires at the server"
-                    : "Account {Account}: {What}: {Error}", account, what, error.Message);
+                if (error is ObjectDisposedException)
+                {
+                    // The stack was closed first on purpose (load --no-unregister keeps the bindings): one line per account would flood the log.
+                    log.Debug("Account {Account}: {What}: the SIP stack was closed before the account stopped; its binding expires at the server", account, what);
+                    return;
+                }
+                log.Warning("Account {Account}: {What}: {Error}", account, what, error.Message);
             }
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
