@@ -642,7 +642,7 @@ if ($HoldAccounts -gt 0) {
         if ($counts.Count -gt 0) { $bindings = $counts[-1]; $minBindings = ($counts | Measure-Object -Minimum).Minimum }
     }
     # The working set before the first account: the first progress line ("ramp 0.0s ... ws 76MiB").
-    $match = [regex]::Match((Get-Content $run.Log -Raw), '\sramp\s.*\sws (\d+)MiB')
+    $match = [regex]::Match([string] (Get-Content $run.Log -Raw -ErrorAction SilentlyContinue), '\sramp\s.*\sws (\d+)MiB')
     $baseline = if ($match.Success) { [long] $match.Groups[1].Value * 1MB } else { $null }
     $registered = [long] $report.registered
     $hold = [ordered]@{
