@@ -156,6 +156,16 @@ function Invoke-Tests {
         $s = [int] $c.notExecuted
         Write-Host ("    {0,-34} {1,5} passed {2,4} failed {3,4} skipped" -f $trx.BaseName, $p, $f, $s)
         $passed += $p; $failed += $f; $skipped += $s; $total += [int] $c.total
+        # CI keeps only the tail of the log: name each failed test there, with its message's first lines.
+        foreach ($r in @($doc.TestRun.Results.UnitTestResult | Where-Object { $_.outcome -ne 'Passed' -and $_.outcome -ne 'NotExecuted' })) {
+            Write-Host ("      FAILED {0} ({1})" -f $r.testName, $r.duration)
+            $message = [string] $r.Output.ErrorInfo.Message
+            foreach ($l in @($message -split "`n" | Where-Object { $_.Trim() } | Select-Object -First 6)) {
+                $t = $l.TrimEnd()
+                if ($t.Length -gt 300) { $t = $t.Substring(0, 300) + '…' }
+                Write-Host "        $t"
+            }
+        }
     }
     if ($runFailures.Count -gt 0) {
         Write-Warning "dotnet test exited non-zero for: $($runFailures -join ', ') (failed tests, or a run that aborted or crashed)"

@@ -36,4 +36,30 @@ internal static class OutputFiles
             return $"{option} '{full}' cannot be written: {e.Message}";
         }
     }
+
+    /// <summary>
+    /// Writes each file that has a path (a run's report, HTML, CSV) with what its render gives;
+    /// false, after saying which and why on <paramref name="error"/>, when one could not be written.
+    /// </summary>
+    public static async Task<bool> WriteAllAsync(IEnumerable<(string? Path, Func<string> Render)> files, TextWriter error)
+    {
+        var ok = true;
+        foreach (var (path, render) in files)
+        {
+            if (path is null)
+            {
+                continue;
+            }
+            try
+            {
+                await File.WriteAllTextAsync(path, render()).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync($"cannot write {path}: {e.Message}").ConfigureAwait(false);
+                ok = false;
+            }
+        }
+        return ok;
+    }
 }

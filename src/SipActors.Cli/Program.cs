@@ -1,11 +1,13 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using SipActors.Cli.Calls;
+using SipActors.Cli.Cluster;
 using SipActors.Cli.Load;
 using SipActors.Cli.Run;
 
 namespace SipActors.Cli;
 
-/// <summary>The <c>sipactors</c> command: <c>load</c>, <c>run</c>, <c>registrar</c> and <c>demo</c>.</summary>
+/// <summary>The <c>sipactors</c> command: <c>load</c>, <c>run</c>, <c>registrar</c>, <c>demo</c>, and for a cluster <c>node</c> and <c>events</c>.</summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
@@ -77,8 +79,11 @@ public static class Program
             new System.CommandLine.Help.HelpOption(),
             new VersionOption(),
             LoadCommand.Create(),
+            CallsCommand.Create(),
             RunCommand.Create(),
             RegistrarCommand.Create(),
+            NodeCommand.Create(),
+            EventsCommand.Create(),
             DemoCommand(),
         };
     }

@@ -58,7 +58,7 @@ public sealed class ClusterAccounts
         {
             throw new SipActorsConfigurationException("akka.cluster.roles", $"a node that hosts accounts needs the role '{settings.Role}' (sip-actors.cluster.role); this one has [{string.Join(", ", cluster.SelfRoles)}]");
         }
-        var node = system.ActorOf(AccountNode.Props(settings.Node), NodeActorName);
+        var node = system.ActorOf(AccountNode.Props(settings.Node, stack), NodeActorName);
         var sharding = ClusterSharding.Get(system);
         var shardingSettings = ShardingSettings(system, settings);
         var extractor = new AccountSliceMessageExtractor(new AccountMessageExtractor(settings.Slices));

@@ -13,10 +13,27 @@ namespace SipActors.Cluster;
 /// </summary>
 public static class SipClusterConfig
 {
-    /// <summary>cluster.hocon, then config.hocon, then the accounts' mailbox definition.</summary>
-    public static Config Defaults { get; } = LoadEmbedded()
+    /// <summary>
+    /// cluster.hocon alone: the choices this mode depends on (serializer bindings, sharding in
+    /// Distributed Data without durable keys, capped rebalancing, hand-off timeout, frame size,
+    /// Split Brain Resolver) without the reference defaults under them. For a host that must put
+    /// them above Akka's reference defaults, which Akka.Cluster.Hosting adds again itself.
+    /// </summary>
+    // Declared before Defaults: static properties initialize in order.
+    public static Config Embedded { get; } = LoadEmbedded();
+
+    /// <summary>
+    /// cluster.hocon, then config.hocon, then the accounts' mailbox definition, then the defaults of
+    /// DistributedPubSub, sharding and Distributed Data: their serializer bindings must be known from
+    /// the start, because the other nodes' gossip arrives as soon as a node joins, before anything on
+    /// it starts those extensions (an observer or a coordinator never starts Distributed Data at all).
+    /// </summary>
+    public static Config Defaults { get; } = Embedded
         .WithFallback(SipActorsSettings.DefaultConfig)
-        .WithFallback(CompactDequeMailbox.Definition);
+        .WithFallback(CompactDequeMailbox.Definition)
+        .WithFallback(Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.DefaultConfig())
+        .WithFallback(Akka.Cluster.Sharding.ClusterSharding.DefaultConfig())
+        .WithFallback(Akka.DistributedData.DistributedData.DefaultConfig());
 
     /// <summary>
     /// A node on <paramref name="hostname"/>:<paramref name="port"/> (0: any free port) with the
@@ -24,19 +41,26 @@ public static class SipClusterConfig
     /// (<c>akka.tcp://system@host:port</c>; none: join by code), over <see cref="Defaults"/>.
     /// </summary>
     public static Config Node(string hostname, int port, IEnumerable<string> roles, IEnumerable<string>? seeds = null)
+        => NodeAddress(hostname, port, roles, seeds).WithFallback(Defaults);
+
+    /// <summary>
+    /// Only the node's own settings (address, roles, seeds), without <see cref="Defaults"/>: for a
+    /// host that puts its own HOCON between them and the defaults (<c>sipactors node --config</c>).
+    /// </summary>
+    public static Config NodeAddress(string hostname, int port, IEnumerable<string> roles, IEnumerable<string>? seeds = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(hostname);
         ArgumentOutOfRangeException.ThrowIfNegative(port);
         static string List(IEnumerable<string> values) => "[" + string.Join(", ", values.Select(v => "\"" + v.Replace("\"", "", StringComparison.Ordinal) + "\"")) + "]";
         var text = $$"""
             akka.remote.dot-netty.tcp {
-              hostname = "{{hostname}}"
+              hostname = "{{hostname.Replace("\"", "", StringComparison.Ordinal)}}"
               port = {{port}}
             }
             akka.cluster.roles = {{List(roles)}}
             akka.cluster.seed-nodes = {{List(seeds ?? [])}}
             """;
-        return ConfigurationFactory.ParseString(text).WithFallback(Defaults);
+        return ConfigurationFactory.ParseString(text);
     }
 
     private static Config LoadEmbedded()

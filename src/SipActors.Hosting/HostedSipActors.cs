@@ -30,6 +30,19 @@ internal sealed class HostedSipActors : IExtension
 
     public ActorSystem System => Runtime.System;
     public IActorRef Supervisor => Runtime.Supervisor;
+
+    /// <summary>
+    /// Where <see cref="ISipAccounts"/> sends account commands: the <see cref="Supervisor"/>, or in a
+    /// clustered host the shard region (or proxy) of the account slices. Set before the host's
+    /// registration makes it visible to <see cref="SipAccounts"/>.
+    /// </summary>
+    public IActorRef Accounts { get; set; } = ActorRefs.Nobody;
+
+    /// <summary>What answers this node's accounts per state: the supervisor, or the cluster node's account counts.</summary>
+    public IActorRef Status { get; set; } = ActorRefs.Nobody;
+
+    /// <summary>The clustered placement, or null when the accounts are this process's own.</summary>
+    public Placement.ISipActorsPlacement? Placement { get; set; }
     public SipStack Stack => Runtime.Stack;
     public SipActorsSettings Settings => Runtime.Settings;
     public SipActorsOptions Options { get; }

@@ -11,6 +11,10 @@ namespace SipActors.Hosting;
 /// throwing for SIP-level failures. Calls are placed, answered, rejected and hung up here; their
 /// progress is published as <c>session:*</c> events (subscribe through <see cref="Events.ISipEvents"/>),
 /// and an incoming call first as <c>connection:newRTCSession</c>.
+/// In a clustered host (SipActors.Cluster.Hosting's <c>WithSipActorsCluster</c>) every account
+/// command goes through the shard region to the node that runs the account's slice, from any
+/// node, hosting or not; <see cref="GetStatusAsync"/> and <see cref="GetAccountsAsync"/> stay
+/// this node's.
 /// </summary>
 public interface ISipAccounts
 {
@@ -27,7 +31,11 @@ public interface ISipAccounts
     /// <summary>Connects a known account again with its last parameters; <see cref="CommandStatus.Failed"/> for an account never added.</summary>
     Task<CommandResult> ConnectAsync(AccountId account, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Un-registers if registered and closes the account's transport; the account stays known.</summary>
+    /// <summary>
+    /// Un-registers if registered and closes the account's transport; the account stays known.
+    /// In a clustered host the cluster forgets the account's definition too (it is not recreated
+    /// after a failover); <see cref="ConnectAsync"/> from this host places it again.
+    /// </summary>
     Task<CommandResult> DisconnectAsync(AccountId account, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 
     /// <summary>REGISTERs a connected account; <see cref="CommandStatus.NoOp"/> when already registered.</summary>
@@ -68,7 +76,7 @@ public interface ISipAccounts
     /// <summary>The account's calls that have not ended; empty for an account that is not known.</summary>
     Task<IReadOnlyList<CallSession>> GetCallsAsync(AccountId account, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Accounts per state across the supervisor.</summary>
+    /// <summary>Accounts per state across the supervisor (in a clustered host: the accounts of the slices this node runs).</summary>
     Task<SupervisorStatus> GetStatusAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 
     /// <summary>The ids of the accounts added through configuration or <see cref="AddAccountAsync"/> and not removed.</summary>

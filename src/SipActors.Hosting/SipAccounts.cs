@@ -116,7 +116,9 @@ internal sealed class SipAccounts(IServiceProvider services) : ISipAccounts
         }
         try
         {
-            return await runtime.Supervisor.Ask<T>(request, remaining, cancellationToken).ConfigureAwait(false);
+            // GetSupervisorStatus names no account: it goes to this node's counts, the rest where the accounts are.
+            var target = request is GetSupervisorStatus ? runtime.Status : runtime.Accounts;
+            return await target.Ask<T>(request, remaining, cancellationToken).ConfigureAwait(false);
         }
         catch (AskTimeoutException)
         {

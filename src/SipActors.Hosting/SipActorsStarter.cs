@@ -25,7 +25,8 @@ internal static class SipActorsStarter
     public static async Task StartAsync(ActorSystem system, IActorRegistry registry, IDependencyResolver resolver, SipActorsOptions codeOptions)
     {
         var logger = (resolver.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger("SipActors.Hosting");
-        var options = FinalOptions(codeOptions, resolver.GetService<IConfiguration>());
+        var configuration = resolver.GetService<IConfiguration>();
+        var options = FinalOptions(codeOptions, configuration);
         var settings = SipActorsSettings.Create(SipActorsOptionsHocon.ToConfig(options).WithFallback(system.Settings.Config));
         var accounts = Accounts(options, settings);
 
@@ -37,16 +38,26 @@ internal static class SipActorsStarter
         {
             hosted.Parameters[connect.Account] = connect.Parameters!;
         }
+        // A clustered host (WithSipActorsCluster) puts the accounts on the cluster's slices; the
+        // supervisor then stays empty, and commands and counts go where the accounts are.
+        var placement = Placement.SipActorsPlacementSetup.Of(system);
+        hosted.Placement = placement;
+        (hosted.Accounts, hosted.Status) = placement is null ? (supervisor, supervisor) : placement.Start(hosted, configuration);
         HostedSipActors.Register(hosted);
 
-        system.ActorOf(SupervisorStatusPoller.Props(supervisor, instruments, options.StatusRefreshIntervalOrDefault), "sip-actors-status");
+        system.ActorOf(SupervisorStatusPoller.Props(hosted.Status, instruments, options.StatusRefreshIntervalOrDefault), "sip-actors-status");
         system.ActorOf(ConnectionMetricsActor.Props(instruments), "sip-actors-metrics");
         AddShutdownTask(hosted);
         // The stack outlives the actors (their PostStop may still send an un-REGISTER) and goes with the system.
         system.RegisterOnTermination(() => _ = DisposeAsync(hosted));
 
         registry.Register<ConnectionSupervisor>(supervisor);
-        if (options.ConnectAccountsOnStart ?? true)
+        if ((options.ConnectAccountsOnStart ?? true) && placement is not null)
+        {
+            placement.PlaceConfigured(hosted, accounts);
+            logger.LogInformation("SipActors started: placing {Accounts} accounts on the cluster ({FromHocon} from HOCON sip-actors.accounts)", accounts.Count, settings.Accounts.Count);
+        }
+        else if (options.ConnectAccountsOnStart ?? true)
         {
             if (accounts.Count > 0)
             {
@@ -109,6 +120,14 @@ internal static class SipActorsStarter
         }
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "sip-actors-unregister", async () =>
         {
+            if (hosted.Placement is { } placement)
+            {
+                // The accounts belong to the cluster, not to this node: they are not disconnected
+                // here (a Disconnect would also forget them cluster-wide); sharding hands the
+                // node's slices over when it leaves.
+                log.LogInformation("SipActors stopping: {OnShutdown}", placement.OnShutdown);
+                return Akka.Done.Instance;
+            }
             var accounts = hosted.Parameters.Count;
             log.LogInformation("SipActors stopping: disconnecting every account (un-REGISTER), waiting at most {Wait}", wait);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();

@@ -51,6 +51,17 @@ public sealed class SipRequest : SipMessage
     /// </summary>
     internal static SipRequest Rented(SipMethod method, string requestUri) => new(method, method.ToName(), requestUri, SipHeaderCollection.Rent());
 
+    /// <summary>
+    /// As <see cref="Rented(SipMethod, string)"/>, with the Request-URI's bytes made (and checked) once
+    /// by the caller: a registration's every REGISTER goes to the same URI.
+    /// </summary>
+    internal static SipRequest Rented(SipMethod method, string requestUri, ReadOnlyMemory<byte> requestUriBytes)
+        => new(method, method.ToName(), requestUriBytes, SipHeaderCollection.Rent(), default) { _requestUriText = requestUri };
+
+    /// <summary>Whether <paramref name="requestUri"/> may be a Request-URI as the public constructors check it.</summary>
+    internal static bool IsValidRequestUri(string requestUri)
+        => !string.IsNullOrEmpty(requestUri) && requestUri.AsSpan().IndexOfAny(" \t\r\n") < 0;
+
     internal SipRequest(SipMethod method, string methodName, ReadOnlyMemory<byte> requestUri, SipHeaderCollection headers, ReadOnlyMemory<byte> body)
         : base(headers, body)
     {

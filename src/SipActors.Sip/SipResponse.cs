@@ -37,7 +37,14 @@ public sealed class SipResponse : SipMessage
 
     public int StatusCode { get; }
 
-    public string ReasonPhrase => _reasonText ??= Utf8(_reason);
+    public string ReasonPhrase => _reasonText ??= ReasonText();
+
+    /// <summary>The standard phrase of the status ("OK" for 200) when the response carries it, not a string of its own (one per registration).</summary>
+    private string ReasonText()
+    {
+        var standard = SipReasonPhrases.Get(StatusCode);
+        return Ascii.Equals(_reason.Span, standard) ? standard : Utf8(_reason);
+    }
 
     /// <summary>1xx.</summary>
     public bool IsProvisional => StatusCode < 200;

@@ -15,7 +15,16 @@ public static class SipTransportKinds
     };
 
     /// <summary>The <c>;transport=</c> URI parameter value (TLS is spelled tls here and sips: is not implied).</summary>
-    public static string UriParameter(this SipTransportKind kind) => ViaToken(kind).ToLowerInvariant();
+    public static string UriParameter(this SipTransportKind kind) => kind switch
+    {
+        // Constants, not ViaToken lowered: every account's Contact and every connecting event asked for it.
+        SipTransportKind.Udp => "udp",
+        SipTransportKind.Tcp => "tcp",
+        SipTransportKind.Tls => "tls",
+        SipTransportKind.Ws => "ws",
+        SipTransportKind.Wss => "wss",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
 
     /// <summary>True for transports that deliver in order and without loss, so no retransmission is needed (RFC 3261 §17.1.1.2).</summary>
     public static bool IsReliable(this SipTransportKind kind) => kind != SipTransportKind.Udp;

@@ -49,6 +49,13 @@ internal static class ActorRegistration
             SipServerIp = domain, SipServerUrl = server, Register = true, User = $"a{i:D6}", Password = $"pw-a{i:D6}", RegisterExpires = 3600,
         })).ToList();
 
+        // SIPACTORS_BENCH_START_DELAY_MS: print the PID and wait before the window, so a profiler
+        // (dotnet-trace, perf) attached in that pause records the ramp and not the start-up.
+        if (int.TryParse(Environment.GetEnvironmentVariable("SIPACTORS_BENCH_START_DELAY_MS"), CultureInfo.InvariantCulture, out var startDelay) && startDelay > 0)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"window starts in {startDelay} ms, pid {Environment.ProcessId}"));
+            await Task.Delay(startDelay);
+        }
         using var sampler = AllocationSampler.StartIfAsked();
         sampler?.Record();
         var before = WindowCounters.Now();

@@ -69,6 +69,16 @@ internal static class MemoryPerAccount
             $"working set per registered account: {(after.WorkingSet - before.WorkingSet) / (double)Math.Max(1, registered):0} B"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"transactions in flight while idle: {stack.Transactions.Count}; timers pending: {stack.Wheel.Count}; retransmissions: {stack.Transactions.Retransmissions}"));
+        // What they are: the slots are read on the wheel's own thread, from one of its callbacks.
+        var pending = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        stack.Wheel.Schedule(TimeSpan.Zero, _ => pending.TrySetResult(stack.Wheel.DescribePending()));
+        Console.WriteLine($"  transactions: {stack.Transactions.DescribeInFlight()}; timers (besides this one): {await pending.Task.WaitAsync(TimeSpan.FromSeconds(5))}");
+        // The kernel's high-water mark (VmHWM): the ramp's garbage counts, as it does for a load test.
+        using (var process = Process.GetCurrentProcess())
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"peak working set: {process.PeakWorkingSet64 / 1048576.0:0.0} MiB = {process.PeakWorkingSet64 / (double)Math.Max(1, registered):0} B per registered account (whole process)"));
+        }
         await supervisor.Ask<CommandResult>(DisconnectAll.Instance, TimeSpan.FromMinutes(2));
         return registered == accounts ? 0 : 1;
     }

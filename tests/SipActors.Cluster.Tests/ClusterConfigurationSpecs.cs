@@ -29,6 +29,19 @@ public sealed class ClusterConfigurationSpecs
     }
 
     [Fact]
+    public void Should_know_the_pub_sub_and_ddata_serializers_before_their_extensions_start()
+    {
+        // A node receives the others' pub/sub and Distributed Data gossip (serializer ids 9 and 12)
+        // as soon as it joins, before anything of its own has started those extensions: without the
+        // bindings in its config it logged "Could not find any internal Akka.NET serializer with Id
+        // [9]" (a joining node) or "[12]" (the events observer) and dropped the messages.
+        var config = SipClusterConfig.Defaults;
+
+        Assert.Equal(9, config.GetInt("akka.actor.serialization-identifiers.\"Akka.Cluster.Tools.PublishSubscribe.Serialization.DistributedPubSubMessageSerializer, Akka.Cluster.Tools\""));
+        Assert.Equal(12, config.GetInt("akka.actor.serialization-identifiers.\"Akka.DistributedData.Serialization.ReplicatorMessageSerializer, Akka.DistributedData\""));
+    }
+
+    [Fact]
     public async Task Should_set_the_ddata_stores_and_no_passivation_in_code_whatever_the_hocon_says()
     {
         var hocon = ConfigurationFactory.ParseString("""

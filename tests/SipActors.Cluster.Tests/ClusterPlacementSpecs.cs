@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using Akka.Actor;
+using Akka.DistributedData;
 using SipActors.Cluster.Events;
+using SipActors.Cluster.Sharding;
 using SipActors.Cluster.Tests.Nodes;
 using Xunit.Abstractions;
 
@@ -91,13 +94,28 @@ public sealed class ClusterPlacementSpecs(ITestOutputHelper output)
         var moved = users.Where(u => cluster.BindingNode(u) == lost).ToList();
         Assert.NotEmpty(moved);
 
+        // The lost node's bindings as the registrar holds them, once a survivor's replica has them too.
+        var before = moved.ToDictionary(u => u, u => Assert.Single(cluster.Registrar.GetBindings(u)));
+        var survivor = cluster.Nodes[0];
+        await Eventually.HoldsAsync(async () => (await ReplicatedBindingsAsync(survivor, moved)).Count == moved.Count,
+            TimeSpan.FromSeconds(20), () => "the lost node's bindings did not reach a survivor's replica");
+        Assert.All(moved, u => Assert.Contains($":{lost.SipPort};", before[u].ContactUri, StringComparison.Ordinal));
+
         var clock = Stopwatch.StartNew();
         await lost.CrashAsync();
         await cluster.AllRegisteredFromRunningNodesAsync(users, FailoverTimeout);
         output.WriteLine($"{moved.Count} accounts of the lost node registered again from the survivors {clock.Elapsed.TotalSeconds:0.0} s after it stopped");
 
-        // The survivors' registrations replaced the lost node's bindings (same instance and reg-id).
+        // The survivors' registrations replaced the lost node's bindings (same instance and reg-id)...
         Assert.All(users, u => Assert.Single(cluster.Registrar.GetBindings(u)));
+        // ... and carried them on: the same Call-ID, a higher CSeq, a survivor's Contact.
+        Assert.All(moved, u =>
+        {
+            var after = Assert.Single(cluster.Registrar.GetBindings(u));
+            Assert.Equal(before[u].CallId, after.CallId);
+            Assert.True(after.CSeq > before[u].CSeq, $"{u}: CSeq {after.CSeq} after {before[u].CSeq}");
+            Assert.DoesNotContain($":{lost.SipPort};", after.ContactUri, StringComparison.Ordinal);
+        });
         Assert.All(moved, u => Assert.Equal(2, cluster.Log.Registrations(u)));
         Assert.All(users.Except(moved), u => Assert.Equal(1, cluster.Log.Registrations(u)));
         Assert.Equal(Accounts, (await cluster.RegisteredPerNodeAsync()).Values.Sum());
@@ -106,5 +124,21 @@ public sealed class ClusterPlacementSpecs(ITestOutputHelper output)
             TimeSpan.FromSeconds(10), () => "second registered events missing");
         var lostAddress = lost.Cluster.SelfAddress.ToString();
         Assert.All(moved, u => Assert.Contains(observed, e => e.Account.Value == u && e.Topic == "connection:registered" && e.Node != lostAddress));
+    }
+
+    /// <summary>The accounts among <paramref name="users"/> whose binding <paramref name="node"/>'s replica holds.</summary>
+    private static async Task<IReadOnlyCollection<string>> ReplicatedBindingsAsync(TestNode node, IReadOnlyList<string> users)
+    {
+        var replicator = DistributedData.Get(node.System).Replicator;
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var slice in users.Select(u => node.Accounts.Extractor.Accounts.SliceOf(u)).Distinct())
+        {
+            var key = AccountBindingSaved.KeyOf(slice);
+            if (await replicator.Ask<IGetResponse>(Dsl.Get(key, ReadLocal.Instance), TimeSpan.FromSeconds(5)) is GetSuccess success)
+            {
+                found.UnionWith(success.Get(key).Keys.Where(users.Contains));
+            }
+        }
+        return found;
     }
 }

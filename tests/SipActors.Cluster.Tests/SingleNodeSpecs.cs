@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.DistributedData;
+using SipActors.Cluster.Events;
 using SipActors.Cluster.Sharding;
 using SipActors.Cluster.Tests.Nodes;
 using SipActors.Connections;
@@ -85,5 +86,37 @@ public sealed class SingleNodeSpecs : IAsyncLifetime
         Assert.True(placed.IsSuccess, placed.Error);
         Assert.IsType<UpdateSuccess>(written);
         await Eventually.HoldsAsync(() => _registrar.GetBindings(late).Count == 1, TimeSpan.FromSeconds(15), () => $"{late} not registered");
+    }
+
+    [Fact]
+    public async Task Should_report_the_node_s_accounts_process_and_stack_when_asked_through_its_path()
+    {
+        var placed = await _node.Accounts.PlaceAsync(new Connect("erin", Parameters("erin")), TimeSpan.FromSeconds(15));
+        // As a coordinator on another node asks it: by the node actor's path, not a local reference.
+        var path = new RootActorPath(_node.Cluster.SelfAddress) / "user" / ClusterAccounts.NodeActorName;
+
+        var report = await _node.System.ActorSelection(path).Ask<NodeReport>(GetNodeReport.Instance, TimeSpan.FromSeconds(10));
+
+        Assert.True(placed.IsSuccess, placed.Error);
+        Assert.Equal(_node.Cluster.SelfAddress.ToString(), report.Node);
+        Assert.Equal(1, report.Accounts);
+        Assert.Equal(1, report.Count(ConnectionStatus.Registered));
+        Assert.True(report.CpuSeconds > 0, "the process's CPU is reported");
+        Assert.True(report.PeakWorkingSetBytes >= report.WorkingSetBytes && report.WorkingSetBytes > 0);
+    }
+
+    [Fact]
+    public async Task Should_publish_a_probe_with_the_node_s_address_on_the_topic_it_names()
+    {
+        var connection = await EventObserver.SubscribeAllAsync(_node.System, ClusterEventTopics.Connection);
+        var session = await EventObserver.SubscribeAllAsync(_node.System, ClusterEventTopics.Session);
+
+        ClusterEvents.Probe(_node.System, _node.Cluster.SelfAddress, new ClusterEventProbe("p-1", ClusterEventTopics.Session));
+        ClusterEvents.Probe(_node.System, _node.Cluster.SelfAddress, new ClusterEventProbe("p-2", "elsewhere"));
+
+        await Eventually.HoldsAsync(() => !session.IsEmpty, TimeSpan.FromSeconds(10), () => "no probe on the session topic");
+        await Task.Delay(300);
+        Assert.Equal([new ClusterEventProbe("p-1", ClusterEventTopics.Session, _node.Cluster.SelfAddress.ToString())], session);
+        Assert.Empty(connection); // neither the session probe nor one naming a topic that is not an event topic
     }
 }

@@ -1,3 +1,4 @@
+using Akka.Event;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,7 +18,7 @@ public sealed class AddSipActorsSpecs
         await using var registrar = EmbeddedRegistrar.Start();
         var logs = new CapturingLoggerProvider();
         using var host = new HostBuilder()
-            .ConfigureLogging(l => l.ClearProviders().SetMinimumLevel(LogLevel.Debug).AddProvider(logs))
+            .ConfigureLogging(l => l.ClearProviders().SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug).AddProvider(logs))
             .ConfigureServices(services => services.AddSipActors(o => o.Accounts.Add(TestHost.Account(registrar, "grace"))))
             .Build();
         await using var registered = host.Services.GetRequiredService<ISipEvents>().Subscribe(ConnectionTopics.Registered);
@@ -29,6 +30,16 @@ public sealed class AddSipActorsSpecs
         // Assert
         Assert.Equal(["grace"], accounts);
         Assert.Equal(ConnectionStatus.Registered, (await host.Services.GetRequiredService<ISipAccounts>().GetStateAsync("grace")).Status);
+        // Akka's lines reach the host's logger through a logger actor, asynchronously: whether a start-up
+        // line comes before that actor is up, or a line at stop before it ends, is a race. A line logged
+        // through Akka's own pipeline once the system runs is not: it must arrive, within a bound.
+        host.Services.GetRequiredService<Akka.Actor.ActorSystem>().Log.Info("host logging check");
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!logs.Lines.Any(l => l.Category.StartsWith("Akka", StringComparison.Ordinal) && l.Text.Contains("host logging check", StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "Akka's log line did not reach the host's logger within 10 s");
+            await Task.Delay(50);
+        }
         await host.StopAsync();
         Assert.Equal(0, registrar.RegisteredUsers);
         // Akka's own log lines reach the host's logger (the bridge), ours too; no password anywhere.

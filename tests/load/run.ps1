@@ -1,7 +1,7 @@
 #!/usr/bin/env pwsh
 <#
 .SYNOPSIS
-    Load comparison of `sipactors load` with SIPp against Kamailio on loopback (issue #5).
+    Load comparison of `sipactors load` with SIPp against Kamailio on loopback.
 
 .DESCRIPTION
     Starts Kamailio 5.6 (tests/load/kamailio-load.cfg: UDP on 127.0.0.1, two UDP workers, digest
@@ -15,7 +15,9 @@
     A run counts only with zero failures (every call/account succeeded and Kamailio holds exactly
     -Accounts bindings); a run with failures is retried at a lower SIPp rate / lower concurrency.
     Rates come from each tool's own statistics: SIPp's statistics file (successful calls / elapsed
-    between its StartTime and CurrentTime), sipactors' report (registrationRate). Peak memory is
+    between its StartTime and CurrentTime), sipactors' report (registrationRate); and from one
+    outside clock for both, Kamailio's binding count read with kamcmd every -ClockIntervalMs
+    (first binding to the last, interpolated between readings). Peak memory is
     VmHWM (peak resident set) for both: polled from /proc/<pid>/status for SIPp, the report's
     peakWorkingSetBytes (.NET's PeakWorkingSet64, read from the same VmHWM) for sipactors.
 
@@ -75,6 +77,10 @@ param(
     # src/SipActors.Cli/bin, e.g. to leave other builds of the repo alone.
     [string] $BuildOutput = '',
 
+    # Milliseconds between two readings of Kamailio's binding count (the outside clock timing both tools).
+    [ValidateRange(10, 1000)]
+    [int] $ClockIntervalMs = 50,
+
     # Use the existing build of src/SipActors.Cli.
     [switch] $NoBuild
 )
@@ -94,6 +100,7 @@ $Install = 'apt-get install kamailio kamailio-websocket-modules kamailio-tls-mod
 
 function Write-Step([string] $message) { Write-Host "==> $message" -ForegroundColor Cyan }
 function F([string] $format, [object[]] $values) { [string]::Format($Inv, $format, $values) }
+function Round-Finite([double] $value, [int] $digits) { if ([double]::IsFinite($value)) { [math]::Round($value, $digits) } else { $null } }
 
 # ---------------------------------------------------------------- tools
 
@@ -127,6 +134,15 @@ $KamailioModules = Find-KamailioModules
 $ClockTicks = [int] (& getconf CLK_TCK)
 
 # ---------------------------------------------------------------- processes
+
+function Read-LogText([string] $path, [switch] $LastLine) {
+    # Get-Content gives nothing (AutomationNull) for a log that is empty or not written yet, and a
+    # [string] cast passes that to .NET as null: [regex]::Match threw "Value cannot be null" in the
+    # first seconds of a hold, before the tool's first progress line, and ended the script.
+    $text = if ($LastLine) { Get-Content $path -Tail 1 -ErrorAction SilentlyContinue } else { Get-Content $path -Raw -ErrorAction SilentlyContinue }
+    if ($null -eq $text) { return '' }
+    return [string] $text
+}
 
 function Start-LoggedProcess([string] $file, [string[]] $arguments, [string] $stdout, [string] $stderr) {
     # sh replaces itself (exec) with the tool, so the process id is the tool's, and its output goes
@@ -229,6 +245,100 @@ public static class LoadProc
             if (clock.ElapsedMilliseconds > timeoutMs) return new[] { hwm, ticks, 1L };
         }
         return new[] { hwm, ticks, 0L };
+    }
+}
+
+/// <summary>
+/// One outside clock for both tools: Kamailio's count of bindings (usrloc:registered_users), read
+/// with kamcmd every intervalMs on a thread of its own while a tool runs. The rate is the time from
+/// the first binding to the last one, each found between two readings (interpolated), so it times
+/// what the server saw, not what each tool says of itself.
+/// </summary>
+public sealed class BindingClock
+{
+    private readonly string _kamcmd;
+    private readonly string _socket;
+    private readonly int _intervalMs;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly System.Collections.Generic.List<double[]> _samples = new System.Collections.Generic.List<double[]>();
+    private readonly System.Threading.Thread _thread;
+    private volatile bool _stop;
+
+    public BindingClock(string kamcmd, string socket, int intervalMs)
+    {
+        _kamcmd = kamcmd;
+        _socket = socket;
+        _intervalMs = intervalMs;
+        // A first reading before the tool starts: the count's rise from it is the first binding.
+        var before = _clock.Elapsed.TotalSeconds;
+        var count = Read();
+        _samples.Add(new[] { (before + _clock.Elapsed.TotalSeconds) / 2, count });
+        _thread = new System.Threading.Thread(Run) { IsBackground = true, Name = "binding-clock" };
+        _thread.Start();
+    }
+
+    public int Readings { get { lock (_samples) { return _samples.Count; } } }
+
+    private void Run()
+    {
+        while (!_stop)
+        {
+            var before = _clock.Elapsed.TotalSeconds;
+            var count = Read();
+            var after = _clock.Elapsed.TotalSeconds;
+            if (count >= 0)
+            {
+                lock (_samples) { _samples.Add(new[] { (before + after) / 2, count }); }
+            }
+            System.Threading.Thread.Sleep(_intervalMs);
+        }
+    }
+
+    private long Read()
+    {
+        var info = new ProcessStartInfo(_kamcmd) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("-s");
+        info.ArgumentList.Add(_socket);
+        info.ArgumentList.Add("stats.get_statistics");
+        info.ArgumentList.Add("registered_users");
+        using (var process = Process.Start(info))
+        {
+            var output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            var match = System.Text.RegularExpressions.Regex.Match(output, @"registered_users\s*=\s*(\d+)");
+            return process.ExitCode == 0 && match.Success ? long.Parse(match.Groups[1].Value) : -1;
+        }
+    }
+
+    /// <summary>
+    /// Stops reading; returns { seconds from the first binding to the target-th, target / those
+    /// seconds, readings }, the first two NaN when the count never reached the target.
+    /// </summary>
+    public double[] Stop(long target)
+    {
+        _stop = true;
+        _thread.Join();
+        double[][] samples;
+        lock (_samples) { samples = _samples.ToArray(); }
+        var first = Crossing(samples, 1);
+        var last = Crossing(samples, target);
+        var seconds = last - first;
+        return new[] { seconds, seconds > 0 ? target / seconds : double.NaN, samples.Length };
+    }
+
+    /// <summary>When the count first reached n, between the reading below it and the one at or above it.</summary>
+    private static double Crossing(double[][] samples, long n)
+    {
+        for (var i = 1; i < samples.Length; i++)
+        {
+            if (samples[i][1] >= n && samples[i - 1][1] < n)
+            {
+                var t0 = samples[i - 1][0]; var c0 = samples[i - 1][1];
+                var t1 = samples[i][0]; var c1 = samples[i][1];
+                return t0 + (t1 - t0) * (n - c0) / (c1 - c0);
+            }
+        }
+        return double.NaN;
     }
 }
 '@
@@ -424,11 +534,13 @@ function Invoke-Sipp($kamailio, [int] $rate, [int] $attempt) {
     $stdout = Join-Path $dir 'stdout.txt'
     $drops = Get-UdpReceiveBufferErrors
     $watch = Start-CpuWatch $kamailio
+    $clock = [BindingClock]::new($Tools.kamcmd, "unix:$($kamailio.RunDir)/ctl", $ClockIntervalMs)
     $process = Start-LoggedProcess $Tools.sipp $arguments $stdout (Join-Path $dir 'stderr.txt')
     # Peak memory: VmHWM (peak resident set), read every 10 ms; the last reading before the exit.
     # CPU: utime+stime from /proc/<pid>/stat, the last reading before the exit.
     $hwmKb, $ticks, $timedOut = [LoadProc]::Watch($process, 10, ($timeoutSeconds + 30) * 1000)
     if ($timedOut) { $process.Kill($true); $process.WaitForExit() }
+    $outside = $clock.Stop($Accounts)
     $exitCode = $process.ExitCode
     $cpuPercent = Stop-CpuWatch $watch $kamailio $ticks
     $drops = (Get-UdpReceiveBufferErrors) - $drops
@@ -449,6 +561,9 @@ function Invoke-Sipp($kamailio, [int] $rate, [int] $attempt) {
         udpReceiveBufferDrops = $drops
         elapsedSeconds     = [math]::Round($stats.ElapsedSeconds, 3)
         registrationRate   = [math]::Round($stats.Rate, 1)
+        kamailioClockSeconds = Round-Finite $outside[0] 3
+        kamailioClockRate  = Round-Finite $outside[1] 1
+        kamailioClockReadings = [int] $outside[2]
         peakMemoryBytes    = $hwmKb * 1024
         cpuSeconds         = [math]::Round($ticks / $ClockTicks, 2)
         cpuPercentOfOneCore = $cpuPercent
@@ -489,42 +604,55 @@ function Invoke-SipActorsLoad($kamailio, [string] $dll, [string] $label, [int] $
     Set-Content (Join-Path $OutputDirectory "$label.command.txt") ("dotnet " + ($arguments -join ' '))
     $drops = Get-UdpReceiveBufferErrors
     $watch = Start-CpuWatch $kamailio
+    # The outside clock only for a ramp measured on its own: a hold's readings would be one more load on the run.
+    $clock = if (-not $Hold) { [BindingClock]::new($Tools.kamcmd, "unix:$($kamailio.RunDir)/ctl", $ClockIntervalMs) } else { $null }
     $process = Start-LoggedProcess $Tools.dotnet $arguments $stdout (Join-Path $OutputDirectory "$label.stderr.txt")
     $timeoutSeconds = 120 + [int] [math]::Ceiling($count / 500.0) + $(if ($Hold) { $HoldSeconds } else { 0 })
     $deadline = [DateTime]::UtcNow.AddSeconds($timeoutSeconds)
     $hwmKb = 0L; $ticks = 0L
     $samples = [System.Collections.Generic.List[object]]::new()
-    if (-not $Hold) {
-        # Read every 50 ms in compiled code: the last VmHWM and CPU reading before the exit (the
-        # peak memory figure is the report's own; the CPU figure misses at most the last 50 ms).
-        $hwmKb, $ticks, $timedOut = [LoadProc]::Watch($process, 50, $timeoutSeconds * 1000)
-        if ($timedOut) { $deadline = [DateTime]::MinValue }
-    }
-    while (-not $process.WaitForExit(1000)) {
-        $kb = Get-ProcStatusKb $process.Id 'VmHWM'
-        if ($kb) { $hwmKb = [math]::Max($hwmKb, $kb) }
-        $t = Get-CpuTicks $process.Id
-        if ($t) { $ticks = [math]::Max($ticks, $t) }
-        if ($Hold) {
-            # The phase of the run is that of its last progress line ("HH:mm:ss hold ...").
-            $last = Get-Content $stdout -Tail 1 -ErrorAction SilentlyContinue
-            $match = [regex]::Match([string] $last, '^\S+\s+(\w+)\s')
-            $phase = if ($match.Success) { $match.Groups[1].Value } else { '' }
-            $sample = [pscustomobject]@{
-                Phase = $phase; Time = [DateTime]::UtcNow; Ticks = Get-CpuTicks $process.Id
-                RssKb = Get-ProcStatusKb $process.Id 'VmRSS'; KamailioTicks = Get-KamailioCpuTicks $kamailio
-                Bindings = $null
-            }
-            if ($phase -eq 'hold') { try { $sample.Bindings = Get-KamailioBindings $kamailio } catch { } }
-            $samples.Add($sample)
+    try {
+        if (-not $Hold) {
+            # Read every 50 ms in compiled code: the last VmHWM and CPU reading before the exit (the
+            # peak memory figure is the report's own; the CPU figure misses at most the last 50 ms).
+            $hwmKb, $ticks, $timedOut = [LoadProc]::Watch($process, 50, $timeoutSeconds * 1000)
+            if ($timedOut) { $deadline = [DateTime]::MinValue }
         }
-        if ([DateTime]::UtcNow -gt $deadline) {
-            Write-Warning "sipactors load did not finish within $timeoutSeconds s: stopping it"
+        while (-not $process.WaitForExit(1000)) {
+            $kb = Get-ProcStatusKb $process.Id 'VmHWM'
+            if ($kb) { $hwmKb = [math]::Max($hwmKb, $kb) }
+            $t = Get-CpuTicks $process.Id
+            if ($t) { $ticks = [math]::Max($ticks, $t) }
+            if ($Hold) {
+                # The phase of the run is that of its last progress line ("HH:mm:ss hold ...").
+                $last = Read-LogText $stdout -LastLine
+                $match = [regex]::Match($last, '^\S+\s+(\w+)\s')
+                $phase = if ($match.Success) { $match.Groups[1].Value } else { '' }
+                $sample = [pscustomobject]@{
+                    Phase = $phase; Time = [DateTime]::UtcNow; Ticks = Get-CpuTicks $process.Id
+                    RssKb = Get-ProcStatusKb $process.Id 'VmRSS'; KamailioTicks = Get-KamailioCpuTicks $kamailio
+                    Bindings = $null
+                }
+                if ($phase -eq 'hold') { try { $sample.Bindings = Get-KamailioBindings $kamailio } catch { } }
+                $samples.Add($sample)
+            }
+            if ([DateTime]::UtcNow -gt $deadline) {
+                Write-Warning "sipactors load did not finish within $timeoutSeconds s: stopping it"
+                & kill -TERM $process.Id 2>$null
+                if (-not $process.WaitForExit(30000)) { $process.Kill($true); $process.WaitForExit() }
+                break
+            }
+        }
+    }
+    finally {
+        # Whatever stopped the watch (an error in a sample, Ctrl+C), the tool does not outlive it:
+        # a run left behind kept writing into the next run's log and Kamailio.
+        if (-not $process.HasExited) {
             & kill -TERM $process.Id 2>$null
             if (-not $process.WaitForExit(30000)) { $process.Kill($true); $process.WaitForExit() }
-            break
         }
     }
+    $outside = if ($clock) { $clock.Stop($count) } else { @([double]::NaN, [double]::NaN, 0) }
     $exitCode = $process.ExitCode
     $cpuPercent = Stop-CpuWatch $watch $kamailio $ticks
     $drops = (Get-UdpReceiveBufferErrors) - $drops
@@ -533,6 +661,7 @@ function Invoke-SipActorsLoad($kamailio, [string] $dll, [string] $label, [int] $
     }
     [pscustomobject]@{
         ExitCode = $exitCode; Report = (Get-Content $report -Raw | ConvertFrom-Json); ReportPath = $report
+        KamailioClock = $outside
         CpuPercent = $cpuPercent; UdpDrops = $drops; PolledPeakBytes = $hwmKb * 1024; CpuSeconds = [math]::Round($ticks / $ClockTicks, 2); Samples = $samples; Log = $stdout
     }
 }
@@ -602,6 +731,9 @@ for ($attempt = 1; $attempt -le $Attempts; $attempt++) {
         udpReceiveBufferDrops = $run.UdpDrops
         elapsedSeconds   = [double] $report.rampSeconds
         registrationRate = [double] $report.registrationRate
+        kamailioClockSeconds = Round-Finite $run.KamailioClock[0] 3
+        kamailioClockRate = Round-Finite $run.KamailioClock[1] 1
+        kamailioClockReadings = [int] $run.KamailioClock[2]
         latencyMs        = $report.latencyMs
         peakMemoryBytes  = [long] $report.peakWorkingSetBytes
         polledVmHwmBytes = $run.PolledPeakBytes
@@ -642,7 +774,7 @@ if ($HoldAccounts -gt 0) {
         if ($counts.Count -gt 0) { $bindings = $counts[-1]; $minBindings = ($counts | Measure-Object -Minimum).Minimum }
     }
     # The working set before the first account: the first progress line ("ramp 0.0s ... ws 76MiB").
-    $match = [regex]::Match([string] (Get-Content $run.Log -Raw -ErrorAction SilentlyContinue), '\sramp\s.*\sws (\d+)MiB')
+    $match = [regex]::Match((Read-LogText $run.Log), '\sramp\s.*\sws (\d+)MiB')
     $baseline = if ($match.Success) { [long] $match.Groups[1].Value * 1MB } else { $null }
     $registered = [long] $report.registered
     $hold = [ordered]@{
@@ -687,6 +819,7 @@ function Row($tool, $result) {
         registered       = $result.successful
         failed           = $result.failed
         registrationRate = $result.registrationRate
+        kamailioClockRate = $result.kamailioClockRate
         elapsedSeconds   = $result.elapsedSeconds
         peakMemoryBytes  = $result.peakMemoryBytes
         peakMemoryMiB    = [math]::Round($result.peakMemoryBytes / 1MB, 1)
@@ -701,6 +834,7 @@ $ratio = $null
 if ($sipp -and $sipactors) {
     $ratio = [ordered]@{
         registrationRate = [math]::Round($sipactors.registrationRate / $sipp.registrationRate, 3)
+        kamailioClockRate = if ($sipactors.kamailioClockRate -and $sipp.kamailioClockRate) { [math]::Round($sipactors.kamailioClockRate / $sipp.kamailioClockRate, 3) } else { $null }
         peakMemory       = [math]::Round($sipactors.peakMemoryBytes / $sipp.peakMemoryBytes, 2)
         cpuPerRegistration = if ($sipp.cpuSeconds -gt 0) { [math]::Round(($sipactors.cpuSeconds / $sipactors.successful) / ($sipp.cpuSeconds / $sipp.successful), 1) } else { $null }
     }
@@ -708,14 +842,14 @@ if ($sipp -and $sipactors) {
 
 Write-Host ''
 Write-Host (F 'Registering {0} accounts with digest auth over UDP against Kamailio {1} (2 UDP workers) on 127.0.0.1, {2} CPUs' @($Accounts, $kamailioVersion, $machine.processors))
-Write-Host (F '{0,-16} {1,9} {2,11} {3,7} {4,10} {5,16} {6,12}' @('tool', 'accounts', 'registered', 'failed', 'rate/s', 'peak memory MiB', 'CPU ms/reg'))
+Write-Host (F '{0,-16} {1,9} {2,11} {3,7} {4,10} {5,14} {6,16} {7,12}' @('tool', 'accounts', 'registered', 'failed', 'rate/s', 'Kamailio clock', 'peak memory MiB', 'CPU ms/reg'))
 foreach ($row in $rows) {
     if ($row.zeroFailureRun) {
-        Write-Host (F '{0,-16} {1,9} {2,11} {3,7} {4,10:0.0} {5,16:0.0} {6,12:0.000}' @($row.tool, $row.accounts, $row.registered, $row.failed, $row.registrationRate, $row.peakMemoryMiB, $row.cpuMsPerRegistration))
+        Write-Host (F '{0,-16} {1,9} {2,11} {3,7} {4,10:0.0} {5,14:0.0} {6,16:0.0} {7,12:0.000}' @($row.tool, $row.accounts, $row.registered, $row.failed, $row.registrationRate, $row.kamailioClockRate, $row.peakMemoryMiB, $row.cpuMsPerRegistration))
     }
     else { Write-Host (F '{0,-16} no zero-failure run in {1} attempts' @($row.tool, $Attempts)) }
 }
-if ($ratio) { Write-Host (F '{0,-16} {1,9} {2,11} {3,7} {4,10:0.00} {5,16:0.0} {6,12:0.0}' @('sipactors/SIPp', '', '', '', $ratio.registrationRate, $ratio.peakMemory, $ratio.cpuPerRegistration)) }
+if ($ratio) { Write-Host (F '{0,-16} {1,9} {2,11} {3,7} {4,10:0.00} {5,14:0.00} {6,16:0.0} {7,12:0.0}' @('sipactors/SIPp', '', '', '', $ratio.registrationRate, $ratio.kamailioClockRate, $ratio.peakMemory, $ratio.cpuPerRegistration)) }
 if ($sipp) { Write-Host "SIPp settings: $($rows[0].settings)" }
 if ($sipactors) { Write-Host "sipactors settings: $($rows[1].settings)" }
 if ($hold) {
@@ -738,6 +872,7 @@ $comparison = [ordered]@{
     memoryMethod = 'peak resident set (VmHWM): SIPp read from /proc/<pid>/status every 10 ms; sipactors from its report (peakWorkingSetBytes = Process.PeakWorkingSet64, read from the same VmHWM)'
     cpuMethod  = 'utime+stime of the tool process (/proc/<pid>/stat), the last reading before it exited (read every 10 ms for SIPp, 50 ms for sipactors, 1 s in the hold; the sipactors figure includes the .NET start-up and JIT), divided by the accounts registered'
     rateMethod = "SIPp: SuccessfulCall(C) / (CurrentTime - StartTime) of the last line of its statistics file; sipactors: the report's registrationRate (initial registrations / first connect to last registered)"
+    kamailioClockMethod = "one outside clock for both: Kamailio's usrloc:registered_users read with kamcmd every $ClockIntervalMs ms while the tool runs; accounts / (time the count reached the accounts - time it reached 1), each interpolated between the two readings around it"
     attempts   = [ordered]@{ sipp = $sippAttempts; sipactors = $sipactorsAttempts }
     hold       = $hold
 }

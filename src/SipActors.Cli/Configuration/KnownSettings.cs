@@ -22,8 +22,8 @@ internal static class KnownSettings
         "register-expires", "extra-headers",
     };
 
-    /// <summary>Every setting under <c>sip-actors</c> that SipActors' defaults (config.hocon) define.</summary>
-    private static readonly IReadOnlySet<string> SettingKeys = Leaves(SipActorsSettings.DefaultConfig.GetConfig("sip-actors"));
+    /// <summary>Every setting under <c>sip-actors</c> that SipActors' defaults define: config.hocon's, and cluster.hocon's <c>sip-actors.cluster</c> (node, load --cluster).</summary>
+    private static readonly IReadOnlySet<string> SettingKeys = Leaves(SipActors.Cluster.SipClusterConfig.Defaults.GetConfig("sip-actors"));
 
     /// <summary>
     /// Throws <see cref="CliUsageException"/> for the first unknown key of <paramref name="config"/>'s

@@ -1,29 +1,23 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using SipActors.Cli.Accounts;
+using SipActors.Cli.Cluster;
 using SipActors.Cli.Run;
 using SipActors.Cli.Telemetry;
-using SipActors.Sip.Transports;
+using static SipActors.Cli.Accounts.OptionChecks;
 
 namespace SipActors.Cli.Load;
 
-/// <summary><c>sipactors load</c>: register N accounts, hold them, un-register them, report (issue #5).</summary>
+/// <summary><c>sipactors load</c>: register N accounts, hold them, un-register them, report.</summary>
 internal static class LoadCommand
 {
     public static Command Create()
     {
-        var server = new Option<string>("--server") { Description = "Target SipServerUrl: udp://, tcp://, tls://host:port, ws:// or wss:// URL, or a sip:/sips: URI. Default: an embedded registrar started on 127.0.0.1.", HelpName = "URL" };
-        var domain = new Option<string>("--domain") { Description = "SipServerIp, the host of the accounts' URIs (sip:user@DOMAIN). Default: the server's host.", HelpName = "HOST" };
-        var transport = new Option<string>("--transport") { Description = "Transport to the embedded registrar (without --server): udp, tcp or ws.", DefaultValueFactory = _ => "udp", HelpName = "udp|tcp|ws" };
-        var accounts = new Option<int?>("--accounts") { Description = "Number of accounts to register.", HelpName = "N" }.WholeNumber();
-        var first = new Option<int>("--first") { Description = "Index of the first account.", DefaultValueFactory = _ => 0, HelpName = "N" }.WholeNumber();
-        var userFormat = new Option<string>("--user-format") { Description = "User name for index i: a .NET composite format with i as {0}.", DefaultValueFactory = _ => "user{0:D4}" };
-        var authUserFormat = new Option<string?>("--auth-user-format") { Description = "Digest user name when the server's differs from the SIP user: {user} is the user name, {0} the index (default: the user name)." };
-        var passwordFormat = new Option<string>("--password-format") { Description = "Password: {user} is the user name, {0} the index (the embedded registrar's rule is pw-{user}).", DefaultValueFactory = _ => "pw-{user}" };
-        var accountsFile = new Option<FileInfo>("--accounts-file") { Description = "CSV of accounts (RFC 4180, comma-separated, fields may be quoted), one 'user,password[,display name]' per record; a header record 'user,password,...', # comments and blank lines skipped. Instead of --accounts.", HelpName = "FILE" };
-        var displayName = new Option<string>("--display-name") { Description = "Display name of every account (a file's third column wins)." };
+        var account = AccountCommandOptions.Create(
+            "Target SipServerUrl: udp://, tcp://, tls://host:port, ws:// or wss:// URL, or a sip:/sips: URI. Default: an embedded registrar started on 127.0.0.1.",
+            "Number of accounts to register.");
         var extraHeader = new Option<string[]>("--extra-header") { Description = "Extra 'Name: value' header on every REGISTER; repeatable.", AllowMultipleArgumentsPerToken = false, HelpName = "\"Name: value\"" };
-        var expires = new Option<int?>("--expires") { Description = "Requested registration lifetime, seconds (default: sip-actors.register-expires, 300).", HelpName = "S" }.WholeNumber("a whole number of seconds");
         var rate = new Option<string>("--rate") { Description = "New registrations started per second, or stages: 100:2000/60s,2000/120s ramps from 100/s to 2000/s over 60 s, then holds 2000/s for 120 s (the last rate goes on until every account started). Default: as fast as the server answers, bounded by --concurrency.", HelpName = "R|STAGES" };
         var concurrency = new Option<int>("--concurrency") { Description = "Registrations in flight at once (sip-actors.max-concurrent-connects). More is not faster: a server that drops requests under a burst costs a 500 ms retransmission each.", DefaultValueFactory = _ => SipActors.Configuration.SipActorsSettings.Create().Supervisor.MaxConcurrentConnects, HelpName = "C" }.WholeNumber();
         var duration = new Option<double>("--duration") { Description = "Seconds to hold the accounts registered after the ramp (refreshes happen).", DefaultValueFactory = _ => 0, HelpName = "S" }.Number("a number of seconds");
@@ -33,56 +27,16 @@ internal static class LoadCommand
         var stats = new Option<FileInfo>("--stats") { Description = "Write one CSV row per --stats-interval: accounts by state, rates, refreshes, requests sent, retransmissions, timeouts, latency p50/p90/p99, failures by cause, CPU, memory.", HelpName = "FILE.csv" };
         var statsInterval = new Option<double>("--stats-interval") { Description = "Seconds between two --stats rows.", DefaultValueFactory = _ => 1, HelpName = "S" }.Number("a number of seconds");
         var failures = new Option<FileInfo>("--failures") { Description = "Write every failed account as CSV (id,cause,status,detail) to this file; the report lists the first 20.", HelpName = "FILE.csv" };
-        var config = new Option<FileInfo>("--config") { Description = "HOCON file of sip-actors settings (timers, connect-timeout, transport...) merged over the defaults; the command line wins. No accounts: they come from --accounts or --accounts-file.", HelpName = "FILE.hocon" };
-        var connectTimeout = new Option<double?>("--connect-timeout") { Description = "Seconds a connect may take before it fails (sip-actors.connect-timeout, 10).", HelpName = "S" }.Number("a number of seconds");
-        var tlsCert = new Option<FileInfo>("--tls-cert") { Description = "Trust the TLS/WSS server that presents this certificate (PEM or DER; a self-signed lab certificate), besides the system's roots. Its name must still match the server's host.", HelpName = "FILE" };
-        var tlsInsecure = new Option<bool>("--tls-insecure") { Description = "Do not check the TLS/WSS server's certificate at all. Anyone on the path can then pose as the server: loopback labs only." };
+        var traceErrors = new Option<FileInfo>("--trace-errors") { Description = "Write the SIP messages of every failed transaction (a final response of 300 or more other than the expected first challenge, or none: a timeout, a transport error) to this file, credentials redacted; the first 10,000.", HelpName = "FILE" };
         var maxFailures = new Option<int?>("--max-failures") { Description = "Stop the ramp once this many accounts failed (those registered are then un-registered).", HelpName = "N" }.WholeNumber();
         var metrics = MetricsExport.Options.Create();
         var quiet = new Option<bool>("--quiet") { Description = "No progress while running, only the summary." };
         var plain = new Option<bool>("--plain") { Description = "Plain progress lines even on a terminal." };
-
-        transport.Validators.Add(r =>
-        {
-            if (TryValue<string>(r, out var value) && value is not ("udp" or "tcp" or "ws"))
-            {
-                r.AddError($"--transport '{value}' is not one of udp, tcp, ws");
-            }
-        });
-        server.Validators.Add(r =>
-        {
-            if (TryValue<string>(r, out var value) && !SipServerTarget.TryParse(value, out _, out var error))
-            {
-                // An address with '@' may carry a password: named, not quoted.
-                r.AddError(value?.Contains('@', StringComparison.Ordinal) == true ? $"--server {error}" : $"--server '{value}' {error}");
-            }
-        });
-        domain.Validators.Add(r =>
-        {
-            if (TryValue<string>(r, out var value) && (string.IsNullOrWhiteSpace(value) || value.AsSpan().IndexOfAny(" \t\r\n;@<>/") >= 0))
-            {
-                r.AddError($"--domain '{value}' is not a host name or address");
-            }
-        });
-        accounts.Validators.Add(r => Range<int?>(r, "--accounts", 1, 10_000_000));
-        first.Validators.Add(r => Range<int>(r, "--first", 0, int.MaxValue - 10_000_000));
-        expires.Validators.Add(r => Range<int?>(r, "--expires", 1, 86400));
+        var cluster = ClusterOptions.Create(required: false);
+        var minNodes = new Option<int>("--min-nodes") { Description = "With --cluster: nodes that must host account slices before any account is placed.", DefaultValueFactory = _ => 1, HelpName = "N" }.WholeNumber();
+        minNodes.Validators.Add(r => Range<int>(r, "--min-nodes", 1, 10_000));
         concurrency.Validators.Add(r => Range<int>(r, "--concurrency", 1, 1_000_000));
         maxFailures.Validators.Add(r => Range<int?>(r, "--max-failures", 1, int.MaxValue));
-        connectTimeout.Validators.Add(r =>
-        {
-            if (TryValue<double?>(r, out var seconds) && seconds is { } value && !(value >= 0.1 && value <= 3600))
-            {
-                r.AddError($"--connect-timeout must be 0.1..3600 seconds, not {value.ToString(CultureInfo.InvariantCulture)}");
-            }
-        });
-        tlsCert.Validators.Add(r =>
-        {
-            if (TryValue<FileInfo>(r, out var file) && file is { Exists: false })
-            {
-                r.AddError($"--tls-cert '{file.FullName}' does not exist");
-            }
-        });
         rate.Validators.Add(r =>
         {
             if (!TryValue<string>(r, out var text) || text is null || RateProfile.TryParse(text, out _, out var error))
@@ -102,13 +56,7 @@ internal static class LoadCommand
                 r.AddError($"--rate '{text}': {error}");
             }
         });
-        duration.Validators.Add(r =>
-        {
-            if (TryValue<double>(r, out var value) && !(value >= 0 && value <= 31_536_000))
-            {
-                r.AddError($"--duration must be 0..31536000 seconds, not {value.ToString(CultureInfo.InvariantCulture)}");
-            }
-        });
+        duration.Validators.Add(r => Seconds(r, "--duration", 0, 31_536_000));
         extraHeader.Validators.Add(r =>
         {
             TryValue<string[]>(r, out var headers);
@@ -124,66 +72,66 @@ internal static class LoadCommand
         html.Validators.Add(r => WritableFile(r, "--html"));
         failures.Validators.Add(r => WritableFile(r, "--failures"));
         stats.Validators.Add(r => WritableFile(r, "--stats"));
-        statsInterval.Validators.Add(r =>
-        {
-            if (TryValue<double>(r, out var value) && !(value >= 0.1 && value <= 3600))
-            {
-                r.AddError($"--stats-interval must be 0.1..3600 seconds, not {value.ToString(CultureInfo.InvariantCulture)}");
-            }
-        });
+        traceErrors.Validators.Add(r => WritableFile(r, "--trace-errors"));
+        statsInterval.Validators.Add(r => Seconds(r, "--stats-interval", 0.1, 3600));
 
-        var command = new Command("load", "Register N accounts (one actor each), hold them registered, un-register them, and report rates, latencies and failures.")
+        var command = new Command("load", "Register N accounts (one actor each), hold them registered, un-register them, and report rates, latencies and failures.");
+        account.AddTo(command);
+        foreach (var option in new Option[] { extraHeader, rate, concurrency, duration, noUnregister, maxFailures, report, html, failures, stats, statsInterval, traceErrors, quiet, plain, minNodes })
         {
-            server, domain, transport, accounts, first, userFormat, authUserFormat, passwordFormat, accountsFile, displayName, extraHeader,
-            expires, rate, concurrency, duration, noUnregister, config, connectTimeout, tlsCert, tlsInsecure, maxFailures, report, html, failures, stats, statsInterval, quiet, plain,
-        };
+            command.Options.Add(option);
+        }
+        cluster.AddTo(command);
         foreach (var option in metrics.All)
         {
             command.Options.Add(option);
         }
         command.Validators.Add(r =>
         {
-            var hasCount = r.GetResult(accounts) is { Implicit: false };
-            var hasFile = r.GetResult(accountsFile) is { Implicit: false };
-            if (hasCount == hasFile)
+            account.Validate(r, "register");
+            if (r.GetResult(cluster.Cluster) is not { Implicit: false })
             {
-                r.AddError(hasCount
-                    ? "--accounts and --accounts-file exclude each other: give the count or the file"
-                    : "say which accounts to register: --accounts N (generated names) or --accounts-file FILE");
+                if (r.GetResult(minNodes) is { Implicit: false })
+                {
+                    r.AddError("--min-nodes needs --cluster HOST:PORT: without it the accounts run in this process");
+                }
+                return;
             }
-            if (r.GetResult(tlsCert) is { Implicit: false } && r.GetResult(tlsInsecure) is { Implicit: false })
+            // The accounts run on the nodes: what their SIP stacks and actors use is set there.
+            foreach (var (option, name) in new (Option, string)[] { (account.ConnectTimeout, "--connect-timeout"), (account.TlsCert, "--tls-cert"), (account.TlsCa, "--tls-ca"), (account.TlsInsecure, "--tls-insecure"), (account.Local, "--local") })
             {
-                r.AddError("--tls-cert and --tls-insecure exclude each other: trust one certificate, or check none");
+                if (r.GetResult(option) is { Implicit: false })
+                {
+                    r.AddError($"{name} with --cluster: the accounts connect from the nodes; give it to each 'sipactors node' instead");
+                }
+            }
+            foreach (var option in metrics.All.Append(traceErrors))
+            {
+                if (r.GetResult(option) is { Implicit: false })
+                {
+                    r.AddError($"{option.Name} with --cluster: the SIP stacks are the nodes'; give {option.Name} to each 'sipactors node' instead (the report's nodes and --stats sum their figures)");
+                }
+            }
+            if (r.GetResult(account.Server) is not { Implicit: false } && r.GetValue(cluster.AllowNonLoopback))
+            {
+                r.AddError("--allow-non-loopback needs --server: the embedded registrar listens on 127.0.0.1, which other machines' nodes cannot reach");
             }
         });
 
         command.SetAction(async (result, cancellationToken) =>
         {
-            var file = result.GetValue(accountsFile);
             RateProfile? profile = null;
             if (result.GetValue(rate) is { } rateText)
             {
                 RateProfile.TryParse(rateText, out profile, out _);
             }
-            var run = result.GetValue(config) is { } configFile ? RunConfiguration.Load(configFile.FullName, "--config", accounts: false) : null;
-            var options = new LoadOptions
+            var run = account.ReadConfig(result);
+            var options = account.Apply(result, run, new LoadOptions
             {
-                Settings = run?.Settings,
-                Config = run?.Config,
-                ConnectTimeout = result.GetValue(connectTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
-                TlsCertificatePath = result.GetValue(tlsCert)?.FullName,
-                TlsInsecure = result.GetValue(tlsInsecure),
+                Accounts = account.ReadAccounts(result),
                 MaxFailures = result.GetValue(maxFailures),
                 StartMetrics = stack => metrics.Start(result, stack),
-                Server = result.GetValue(server),
-                Domain = result.GetValue(domain),
-                EmbeddedTransport = result.GetValue(transport)!,
-                Accounts = file is not null
-                    ? LoadAccounts.ReadFile(file.FullName)
-                    : LoadAccounts.Generate(result.GetValue(accounts)!.Value, result.GetValue(first), result.GetValue(userFormat)!, result.GetValue(passwordFormat)!, result.GetValue(authUserFormat)),
-                DisplayName = result.GetValue(displayName) ?? "",
                 ExtraHeaders = result.GetValue(extraHeader) ?? [],
-                Expires = result.GetValue(expires),
                 // The command line wins; a --config file's rate and concurrency come next, then load's own defaults.
                 Rate = profile is null
                     ? run?.Config.HasPath("sip-actors.connect-rate-limit") == true ? run.Settings.Supervisor.ConnectRateLimit : null
@@ -199,9 +147,17 @@ internal static class LoadCommand
                 FailuresPath = result.GetValue(failures)?.FullName,
                 StatsPath = result.GetValue(stats)?.FullName,
                 StatsInterval = TimeSpan.FromSeconds(result.GetValue(statsInterval)),
+                TraceErrorsPath = result.GetValue(traceErrors)?.FullName,
                 Quiet = result.GetValue(quiet),
                 Plain = result.GetValue(plain),
-            };
+                Cluster = cluster.IsGiven(result)
+                    ? new ClusterLoadOptions(cluster.Self(result), cluster.Seeds(result), result.GetValue(minNodes))
+                    {
+                        // A coordinator has no role: it hosts no slice.
+                        Config = hocon => cluster.NodeConfig(result, [], hocon),
+                    }
+                    : null,
+            });
             var output = result.InvocationConfiguration.Output;
             var live = !options.Quiet && !options.Plain && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
             return await LoadRunner.RunAsync(options, output, result.InvocationConfiguration.Error, live, cancellationToken).ConfigureAwait(false);
@@ -230,37 +186,5 @@ internal static class LoadCommand
             }
         }
         return header.AsSpan(colon + 1).Trim().Length > 0;
-    }
-
-    /// <summary>The option's value; false when it did not convert (System.CommandLine reports that error itself).</summary>
-    private static bool TryValue<T>(OptionResult r, out T? value)
-    {
-        try
-        {
-            value = r.GetValueOrDefault<T>();
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            value = default;
-            return false;
-        }
-    }
-
-    private static void Range<T>(OptionResult r, string name, int min, int max)
-    {
-        if (TryValue<T>(r, out var value) && value is int v && (v < min || v > max))
-        {
-            r.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be {min}..{max}, not {v}"));
-        }
-    }
-
-    /// <summary>Checked before the run: a report that cannot be written would be found out only at its end.</summary>
-    private static void WritableFile(OptionResult r, string name)
-    {
-        if (TryValue<FileInfo>(r, out var file) && file is not null && OutputFiles.Problem(name, file.FullName) is { } problem)
-        {
-            r.AddError(problem);
-        }
     }
 }

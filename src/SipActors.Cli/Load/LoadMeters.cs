@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using HdrHistogram;
 using SipActors.Diagnostics;
+using SipActors.Sip.Diagnostics;
 
 namespace SipActors.Cli.Load;
 
@@ -8,7 +9,9 @@ namespace SipActors.Cli.Load;
 /// What a load run reads from the <c>SipActors</c> meter while it is alive: refreshes and refresh
 /// failures (refreshes publish no event, CONTRACT.md §2) and every REGISTER exchange that ended in
 /// a 2xx, initial or refresh, with its duration into an HDR histogram that <c>--stats</c> reads
-/// per interval. The meter is process-wide, so two runs in one process would count each other's.
+/// per interval; from the SIP stack's instruments, the REGISTERs sent by kind and the responses
+/// by method and status code. The meter is process-wide, so two runs in one process would count
+/// each other's.
 /// </summary>
 internal sealed class LoadMeters : IDisposable
 {
@@ -20,6 +23,7 @@ internal sealed class LoadMeters : IDisposable
     private long _refreshes;
     private long _failures;
     private long _exchanges;
+    private readonly SipTrafficCounts _traffic = new();
 
     public LoadMeters()
     {
@@ -31,7 +35,7 @@ internal sealed class LoadMeters : IDisposable
                 listener.EnableMeasurementEvents(instrument, this);
             }
         };
-        _listener.SetMeasurementEventCallback<long>(static (instrument, value, _, state) =>
+        _listener.SetMeasurementEventCallback<long>(static (instrument, value, tags, state) =>
         {
             var self = (LoadMeters)state!;
             if (instrument.Name == SipActorsMetrics.Refreshes)
@@ -59,8 +63,27 @@ internal sealed class LoadMeters : IDisposable
     /// <summary>REGISTER exchanges answered with a 2xx (initial and refresh, digest challenge included).</summary>
     public long RegisterExchanges => Interlocked.Read(ref _exchanges);
 
+    /// <summary>REGISTERs sent by kind and responses by status: the stack's instruments.</summary>
+    public SipTrafficCounts Traffic => _traffic;
+
+    /// <summary>REGISTERs sent so far of <paramref name="kind"/>.</summary>
+    public long RegistersSent(RegisterKind kind) => _traffic.RegistersSent(kind);
+
+    /// <summary>Responses received so far to <paramref name="method"/> requests with <paramref name="statusCode"/>.</summary>
+    public long ResponsesReceived(string method, int statusCode) => _traffic.ResponsesReceived(method, statusCode);
+
+    /// <summary>Method → status code → responses so far, codes with none left out, in order.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> ResponsesByStatus() => _traffic.ResponsesByStatus();
+
+    /// <summary>Kind (initial, challenged, refresh, unregister, retry) → REGISTERs sent so far.</summary>
+    public IReadOnlyDictionary<string, long> RegistersSentByKind() => _traffic.RegistersSentByKind();
+
     /// <summary>The durations recorded since the last call (the recorder swaps its histograms: no lock on the recording side).</summary>
     public HistogramBase TakeInterval() => _durations.GetIntervalHistogram();
 
-    public void Dispose() => _listener.Dispose();
+    public void Dispose()
+    {
+        _listener.Dispose();
+        _traffic.Dispose();
+    }
 }

@@ -1,46 +1,17 @@
+using SipActors.Cli.Accounts;
+
 namespace SipActors.Cli.Load;
 
 /// <summary>One <c>sipactors load</c> run as the command line asked for it, validated.</summary>
-internal sealed record LoadOptions
+internal sealed record LoadOptions : AccountRunOptions
 {
-    /// <summary>The SipServerUrl; null starts an embedded registrar on loopback and targets it.</summary>
-    public string? Server { get; init; }
-
-    /// <summary>The SipServerIp of every account; null means the server's host.</summary>
-    public string? Domain { get; init; }
-
-    /// <summary>Transport to the embedded registrar (udp, tcp, ws); ignored with <see cref="Server"/>.</summary>
-    public string EmbeddedTransport { get; init; } = "udp";
-
-    /// <summary>The sip-actors settings (<c>--config</c> over the defaults); null takes the defaults.</summary>
-    public SipActors.Configuration.SipActorsSettings? Settings { get; init; }
-
-    /// <summary>The <c>--config</c> file's HOCON (akka settings too); null when none was given.</summary>
-    public Akka.Configuration.Config? Config { get; init; }
-
-    /// <summary>How long one connect may take (<c>--connect-timeout</c>); null keeps sip-actors.connect-timeout.</summary>
-    public TimeSpan? ConnectTimeout { get; init; }
-
-    /// <summary>A certificate the server is trusted with (<c>--tls-cert</c>), pinned.</summary>
-    public string? TlsCertificatePath { get; init; }
-
-    /// <summary>No certificate check at all (<c>--tls-insecure</c>).</summary>
-    public bool TlsInsecure { get; init; }
-
     /// <summary>Starts <c>--otlp</c> / <c>--prometheus</c> on the run's stack; null (or a null result) exports nothing.</summary>
     public Func<SipActors.Sip.UserAgents.SipStack, Telemetry.MetricsExport?>? StartMetrics { get; init; }
 
     /// <summary>Stop the ramp once this many accounts failed (<c>--max-failures</c>); null never stops for failures.</summary>
     public int? MaxFailures { get; init; }
 
-    /// <summary>The accounts, each an id plus its credentials.</summary>
-    public required IReadOnlyList<LoadAccount> Accounts { get; init; }
-
-    public string DisplayName { get; init; } = "";
     public IReadOnlyList<string> ExtraHeaders { get; init; } = [];
-
-    /// <summary>Requested registration lifetime, seconds; null takes sip-actors.register-expires.</summary>
-    public int? Expires { get; init; }
 
     /// <summary>New transport attempts per second; null is unlimited (bounded by <see cref="Concurrency"/>).</summary>
     public double? Rate { get; init; }
@@ -66,11 +37,17 @@ internal sealed record LoadOptions
     /// <summary>Every failed account as CSV (<c>--failures</c>); null writes none.</summary>
     public string? FailuresPath { get; init; }
 
+    /// <summary>The SIP messages of failed transactions (<c>--trace-errors</c>); null traces none.</summary>
+    public string? TraceErrorsPath { get; init; }
+
     /// <summary>No progress while running: only the summary.</summary>
     public bool Quiet { get; init; }
 
     /// <summary>Plain progress lines even on a terminal.</summary>
     public bool Plain { get; init; }
+
+    /// <summary><c>--cluster</c>: the accounts run on a cluster's nodes, this process coordinates; null runs them here.</summary>
+    public Cluster.ClusterLoadOptions? Cluster { get; init; }
 
     /// <summary>A ramp with no event for this long has stalled: it ends, and the run says so.</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);

@@ -4,7 +4,7 @@ namespace SipActors.Cli.Load;
 
 /// <summary>
 /// The outcome of one <c>sipactors load</c> run, written as JSON (<c>--report</c>) and as HTML
-/// (<c>--html</c>). The first keys are the ones issue #5 fixes; the rest feed the charts.
+/// (<c>--html</c>). The first keys are the summary a script reads; the rest feed the charts.
 /// </summary>
 public sealed record LoadReport
 {
@@ -62,6 +62,15 @@ public sealed record LoadReport
     /// <summary>Client transactions that got no final response (Timer F or B).</summary>
     [JsonPropertyName("transactionTimeouts")] public long TransactionTimeouts { get; init; }
 
+    /// <summary>REGISTERs sent by kind: initial, challenged (sent again with credentials after a 401/407), refresh, unregister, retry (after a 423 or 400).</summary>
+    [JsonPropertyName("registersSent")] public IReadOnlyDictionary<string, long> RegistersSent { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Method → status code → responses received (retransmitted ones included), e.g. <c>REGISTER</c> → <c>401</c> → 10000.</summary>
+    [JsonPropertyName("responsesByStatus")] public IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> ResponsesByStatus { get; init; } = new Dictionary<string, IReadOnlyDictionary<string, long>>();
+
+    /// <summary>Client transactions that failed (see <c>--trace-errors</c>, which counts and writes them); null when not traced.</summary>
+    [JsonPropertyName("failedTransactions")] public long? FailedTransactions { get; init; }
+
     /// <summary>Accounts whose un-REGISTER was answered with 2xx at the end of the run.</summary>
     [JsonPropertyName("unregistered")] public required int Unregistered { get; init; }
 
@@ -104,6 +113,19 @@ public sealed record LoadReport
 
     /// <summary>One point per second of the run: cumulative registered and failed, accounts in flight, registered now, losses and re-registrations so far.</summary>
     [JsonPropertyName("timeline")] public required IReadOnlyList<TimelinePoint> Timeline { get; init; }
+
+    /// <summary>
+    /// <c>load --cluster</c> only: each node that hosted accounts during the run, with what its
+    /// events and its reports said (null, and left out of the JSON, for a single-process run).
+    /// </summary>
+    [JsonPropertyName("nodes")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<Cluster.LoadNode>? Nodes { get; init; }
+
+    /// <summary><c>load --cluster</c> only: the coordinator and the events it received over pub/sub.</summary>
+    [JsonPropertyName("cluster")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Cluster.ClusterRun? Cluster { get; init; }
 
     /// <summary>Latency histogram: buckets five to a decade (equal widths on a log scale), in increasing order, from the one holding the fastest registration to the one holding the slowest.</summary>
     [JsonPropertyName("latencyHistogram")] public required IReadOnlyList<HistogramBucket> LatencyHistogram { get; init; }

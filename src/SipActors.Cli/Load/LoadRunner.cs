@@ -14,9 +14,10 @@ using SipActors.Sip.Transports;
 namespace SipActors.Cli.Load;
 
 /// <summary>
-/// One <c>sipactors load</c> run: N Connect commands to one ConnectionSupervisor, statistics from
-/// the event stream (<see cref="LoadStatisticsActor"/>), refreshes from the meter, then ramp, hold,
-/// un-register and report. The run itself is cheap: one Ask per second for progress, none per account.
+/// One <c>sipactors load</c> run: N Connect commands to where the accounts live (one
+/// ConnectionSupervisor in this process, or a cluster's nodes: <see cref="ILoadAccounts"/>),
+/// statistics from their events (<see cref="LoadStatisticsActor"/>), refreshes from the meter, then
+/// ramp, hold, un-register and report. The run itself is cheap: one Ask per second for progress, none per account.
 /// </summary>
 internal sealed class LoadRunner
 {
@@ -30,8 +31,7 @@ internal sealed class LoadRunner
     private readonly Stopwatch _clock = new();
     private readonly List<TimelinePoint> _timeline = [];
     private readonly Process _process = Process.GetCurrentProcess();
-    private readonly LoadMeters _meters;
-    private StackCounters? _stack;
+    private readonly ILoadAccounts _accounts;
     private volatile string _phase = "ramp";
     private IActorRef _statistics = ActorRefs.Nobody;
     private long _peakWorkingSet;
@@ -41,10 +41,10 @@ internal sealed class LoadRunner
     private LoadProgress _lastProgress = new(0, 0, 0, 0, 0, 0, 0);
     private long _lastRefreshes;
 
-    private LoadRunner(LoadOptions options, LoadMeters meters, CancellationToken stop)
+    private LoadRunner(LoadOptions options, ILoadAccounts accounts, CancellationToken stop)
     {
         _options = options;
-        _meters = meters;
+        _accounts = accounts;
         _stop = stop;
     }
 
@@ -80,39 +80,30 @@ internal sealed class LoadRunner
             $"sipactors load: {Plural.Of(connects.Count, "account")} against {server}{resolved}{(registrar is null ? "" : " (embedded registrar)")}, domain {domain}, concurrency {options.Concurrency}, rate {(options.RateStages is { } stages ? stages + " (stages)" : options.Rate is { } r ? r.ToString("0.##", CultureInfo.InvariantCulture) + "/s" : "unlimited")}, hold {options.Duration.TotalSeconds:0.#} s{(options.Unregister ? "" : ", no un-registration")}")).ConfigureAwait(false);
 
         var startedAt = DateTimeOffset.UtcNow;
-        var runtimeSettings = settings with
-        {
-            Supervisor = settings.Supervisor with
-            {
-                MaxConcurrentConnects = options.Concurrency,
-                ConnectRateLimit = options.Rate ?? UnlimitedRate,
-                Account = settings.Supervisor.Account with { ConnectTimeout = options.ConnectTimeout ?? settings.Supervisor.Account.ConnectTimeout },
-            },
-            Tls = Tls(options),
-        };
+        var runtimeSettings = options.RuntimeSettings(settings, options.Concurrency, options.Rate ?? UnlimitedRate);
         var akkaConfig = ConfigurationFactory.ParseString("akka.loglevel = WARNING\n" + StandardErrorLogger.Config);
-        await using var runtime = SipActorsRuntime.Start(runtimeSettings, "sipactors-load",
-            options.Config is { } fileConfig ? fileConfig.WithFallback(akkaConfig) : akkaConfig);
-        // Disposed before the runtime: the last OTLP push still sees the stack's figures.
-        using var export = options.StartMetrics?.Invoke(runtime.Stack);
-        using var meters = new LoadMeters();
-        using var stack = new StackCounters(runtime.Stack, target);
-        var runner = new LoadRunner(options, meters, cancellationToken) { _stack = stack };
+        await using ILoadAccounts? accounts = options.Cluster is { } cluster
+            ? await Cluster.ClusterLoadAccounts.StartAsync(cluster, options.Config, output, cancellationToken).ConfigureAwait(false)
+            : LocalLoadAccounts.Start(runtimeSettings, options.Config is { } fileConfig ? fileConfig.WithFallback(akkaConfig) : akkaConfig, options, target);
+        if (accounts is null)
+        {
+            return ExitCodes.Failure; // the cluster was not ready (said why), or Ctrl+C while waiting for it
+        }
+        var runner = new LoadRunner(options, accounts, cancellationToken);
         var rampDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // All the failed accounts only for --failures: a million failures would otherwise be a million records kept for nothing.
         var failuresKept = options.FailuresPath is null ? LoadReport.FailuresShown : int.MaxValue;
-        runner._statistics = runtime.System.ActorOf(LoadStatisticsActor.Props(index, rampDone, failuresKept, options.MaxFailures), "load-statistics");
-        // Subscribed from here, not in the actor's PreStart: that runs later, and the first events could pass it by.
-        ConnectionTopics.Subscribe(runtime.System.EventStream, runner._statistics, ConnectionTopics.All);
+        runner._statistics = accounts.System.ActorOf(LoadStatisticsActor.Props(index, rampDone, failuresKept, options.MaxFailures), "load-statistics");
+        await accounts.SubscribeAsync(runner._statistics, index).ConfigureAwait(false);
 
         var view = LoadProgressView.Create(output, live, options.Quiet);
         var statsFile = options.StatsPath is { } statsPath
-            ? StatsWriter.Start(statsPath, runner._statistics, meters, stack, () => runner._phase, options.StatsInterval, runner._clock)
+            ? StatsWriter.Start(statsPath, runner._statistics, accounts.SampleStats, () => runner._phase, options.StatsInterval, runner._clock)
             : null;
         List<string> notes;
         try
         {
-            notes = await view.RunAsync(show => runner.DriveAsync(runtime, connects, rampDone.Task, show)).ConfigureAwait(false);
+            notes = await view.RunAsync(show => runner.DriveAsync(connects, rampDone.Task, show)).ConfigureAwait(false);
         }
         finally
         {
@@ -125,9 +116,7 @@ internal sealed class LoadRunner
         var duration = runner._clock.Elapsed;
         if (!options.Unregister)
         {
-            // Closing the sockets first: actors stopping with the system would otherwise send
-            // their un-REGISTER on the way out (ConnectionActor.PostStop).
-            await runtime.CloseStackAsync().ConfigureAwait(false);
+            await accounts.KeepRegisteredAsync().ConfigureAwait(false);
         }
 
         var report = runner.BuildReport(statistics, connects.Count, server, domain, startedAt, duration) with
@@ -145,27 +134,28 @@ internal sealed class LoadRunner
                 HoldSeconds = options.Duration.TotalSeconds,
                 Unregister = options.Unregister,
                 ConnectTimeoutSeconds = runtimeSettings.Supervisor.Account.ConnectTimeout.TotalSeconds,
-                TlsCheck = options.TlsInsecure ? "none (--tls-insecure)" : options.TlsCertificatePath is { } pinned ? $"system roots, or the certificate of {pinned}" : "system roots",
+                TlsCheck = options.TlsInsecure ? "none (--tls-insecure)"
+                    : (options.TlsCaPath is { } ca ? $"the authorities of {ca}" : "system roots") + (options.TlsCertificatePath is { } pinned ? $", or the certificate of {pinned}" : ""),
+                LocalAddress = runtimeSettings.LocalEndPoint?.ToString(),
                 MaxFailures = options.MaxFailures,
                 Version = Version,
                 Machine = MachineInfo.Current(),
             },
         };
+        report = await accounts.CompleteAsync(report).ConfigureAwait(false);
         var written = await WriteFilesAsync(report, statistics.Failures, options, error).ConfigureAwait(false);
         await LoadSummary.WriteAsync(output, report, options, notes).ConfigureAwait(false);
         return written && LoadSummary.IsSuccess(report, options) ? ExitCodes.Success : ExitCodes.Failure;
     }
 
     /// <summary>Ramp until every account registered or failed (or nothing moved), hold, un-register; returns remarks for the summary.</summary>
-    private async Task<List<string>> DriveAsync(SipActorsRuntime runtime, IReadOnlyList<Connect> connects, Task rampDone, Action<LoadFrame> show)
+    private async Task<List<string>> DriveAsync(IReadOnlyList<Connect> connects, Task rampDone, Action<LoadFrame> show)
     {
-        var supervisor = runtime.Supervisor;
         var notes = new List<string>();
         _clock.Start();
-        using var stopFeeding = new CancellationTokenSource();
-        var handedOver = _options.RateStages is { } stages
-            ? FeedAsync(supervisor, connects, stages, stopFeeding.Token)
-            : supervisor.Ask<CommandResult>(new ConnectAll(connects), TimeSpan.FromMinutes(5));
+        // Ctrl+C stops the feeding at once; the end of the ramp, below.
+        using var stopFeeding = CancellationTokenSource.CreateLinkedTokenSource(_stop);
+        var handedOver = _accounts.HandOverAsync(connects, _options, stopFeeding.Token);
 
         long lastEvents = -1;
         var lastChange = TimeSpan.Zero;
@@ -233,7 +223,7 @@ internal sealed class LoadRunner
         if (_options.Unregister)
         {
             // Cancels connects still waiting for their turn too: after Ctrl+C nothing new starts.
-            var disconnect = runtime.DisconnectAllAsync(UnregisterTimeout);
+            var disconnect = _accounts.DisconnectAllAsync(UnregisterTimeout);
             while (!disconnect.IsCompleted)
             {
                 await Task.WhenAny(disconnect, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
@@ -258,35 +248,6 @@ internal sealed class LoadRunner
             notes.Insert(0, "interrupted (Ctrl+C / SIGTERM): the ramp was stopped" + (_options.Unregister ? " and the registered accounts un-registered" : ""));
         }
         return notes;
-    }
-
-    /// <summary>
-    /// Hands the accounts to the supervisor at the pace of the rate stages: every 20 ms, those the
-    /// profile has started by then, in one ConnectAll. The supervisor's own rate limit is off for
-    /// such a run; its in-flight bound (--concurrency) still holds.
-    /// </summary>
-    private async Task<CommandResult> FeedAsync(IActorRef supervisor, IReadOnlyList<Connect> connects, RateProfile stages, CancellationToken stop)
-    {
-        var sent = 0;
-        var started = _clock.Elapsed;
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
-        try
-        {
-            while (sent < connects.Count && !_stop.IsCancellationRequested)
-            {
-                var due = (int)Math.Min(connects.Count, Math.Floor(stages.StartedBy(_clock.Elapsed - started)));
-                if (due > sent)
-                {
-                    supervisor.Tell(new ConnectAll([.. connects.Skip(sent).Take(due - sent)]));
-                    sent = due;
-                }
-                await timer.WaitForNextTickAsync(stop).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-        }
-        return new CommandResult(new AccountId("*"), CommandStatus.Ok);
     }
 
     /// <summary>Waits for <paramref name="duration"/> or <paramref name="other"/>; true when the run was interrupted meanwhile.</summary>
@@ -329,17 +290,18 @@ internal sealed class LoadRunner
         AddPoint(new TimelinePoint(Math.Round(now.TotalSeconds, 3), progress.Registered, progress.Failed, progress.InFlight,
             progress.RegisteredNow, progress.Losses, progress.Reregistrations));
         _phase = phase;
-        var refreshes = _meters.Refreshes;
+        var counters = _accounts.Counters;
+        var refreshes = counters.Refreshes;
         var refreshRate = seconds > 0.05 ? (refreshes - _lastRefreshes) / seconds : 0;
         if (seconds > 0.05)
         {
             _lastRefreshes = refreshes;
         }
-        show(new LoadFrame(phase, now, accounts, progress, rate, refreshes, _meters.RefreshFailures, workingSet, unregistering)
+        show(new LoadFrame(phase, now, accounts, progress, rate, refreshes, counters.RefreshFailures, workingSet, unregistering)
         {
             RefreshesPerSecond = refreshRate,
-            Retransmissions = _stack?.Retransmissions ?? 0,
-            TransactionTimeouts = _stack?.TransactionTimeouts ?? 0,
+            Retransmissions = counters.Retransmissions,
+            TransactionTimeouts = counters.TransactionTimeouts,
         });
         return progress;
     }
@@ -372,6 +334,7 @@ internal sealed class LoadRunner
         _process.Refresh();
         // The kernel's high-water mark (VmHWM on Linux) catches peaks between the samples.
         var peak = Math.Max(_peakWorkingSet, _process.PeakWorkingSet64);
+        var counters = _accounts.Counters;
         return new LoadReport
         {
             Accounts = accounts,
@@ -385,10 +348,10 @@ internal sealed class LoadRunner
             Failures = [.. statistics.Failures.Take(LoadReport.FailuresShown)],
             RegistrationRate = ramp > 0 ? Math.Round(statistics.Registered / ramp, 1) : 0,
             LatencyMs = new LatencySummary(Round(latency.P50), Round(latency.P90), Round(latency.P99), Round(latency.Max)),
-            Refreshes = _meters.Refreshes,
-            RefreshFailures = _meters.RefreshFailures,
-            Retransmissions = _stack?.Retransmissions ?? 0,
-            TransactionTimeouts = _stack?.TransactionTimeouts ?? 0,
+            Refreshes = counters.Refreshes,
+            RefreshFailures = counters.RefreshFailures,
+            Retransmissions = counters.Retransmissions,
+            TransactionTimeouts = counters.TransactionTimeouts,
             Unregistered = statistics.Unregistered,
             DurationSeconds = Math.Round(duration.TotalSeconds, 3),
             PeakWorkingSetBytes = peak,
@@ -408,57 +371,50 @@ internal sealed class LoadRunner
 
     private static double Round(double value) => Math.Round(value, 3);
 
-    private static List<Connect> BuildConnects(LoadOptions options, SipActorsSettings settings, string server, string domain)
-    {
-        var connects = new List<Connect>(options.Accounts.Count);
-        foreach (var account in options.Accounts)
-        {
-            var parameters = new ConnectionParameters
-            {
-                SipServerIp = domain,
-                SipServerUrl = server,
-                DisplayName = account.DisplayName ?? options.DisplayName,
-                Register = true,
-                User = account.User,
-                AuthUser = account.AuthUser,
-                Password = account.Password,
-                RegisterExpires = options.Expires ?? settings.RegisterExpires,
-                ConnectionRecoveryMinInterval = settings.ConnectionRecoveryMinInterval.TotalSeconds,
-                ConnectionRecoveryMaxInterval = settings.ConnectionRecoveryMaxInterval.TotalSeconds,
-                ExtraHeaders = options.ExtraHeaders,
-            };
-            var errors = parameters.Validate();
-            if (errors.Count > 0)
-            {
-                throw new CliUsageException($"account '{account.User}': {string.Join("; ", errors)}");
-            }
-            connects.Add(new Connect(account.User, parameters));
-        }
-        return connects;
-    }
+    private static List<Connect> BuildConnects(LoadOptions options, SipActorsSettings settings, string server, string domain) =>
+        [.. options.Accounts.Select(account => options.BuildConnect(account, settings, server, domain, p => p with { ExtraHeaders = options.ExtraHeaders }))];
 
-    /// <summary>The certificate checks of <c>--tls-cert</c> / <c>--tls-insecure</c>.</summary>
-    private static TlsOptions Tls(LoadOptions options)
+    /// <summary>The certificate checks of <c>--tls-cert</c> / <c>--tls-ca</c> / <c>--tls-insecure</c> (<c>load</c> and <c>node</c>).</summary>
+    internal static TlsOptions Tls(bool insecure, string? certificatePath, string? authoritiesPath = null)
     {
-        if (options.TlsInsecure)
+        if (insecure)
         {
             return new TlsOptions { SkipCertificateValidation = true };
         }
-        if (options.TlsCertificatePath is not { } path)
+        var tls = TlsOptions.Default;
+        if (certificatePath is { } path)
         {
-            return TlsOptions.Default;
+            try
+            {
+                tls = tls with { TrustedCertificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(path) };
+            }
+            catch (System.Security.Cryptography.CryptographicException e)
+            {
+                throw new CliUsageException($"--tls-cert '{path}' is not a certificate (PEM or DER): {e.Message}");
+            }
         }
-        try
+        if (authoritiesPath is { } ca)
         {
-            return new TlsOptions { TrustedCertificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(path) };
+            var roots = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            try
+            {
+                roots.ImportFromPemFile(ca);
+            }
+            catch (System.Security.Cryptography.CryptographicException e)
+            {
+                throw new CliUsageException($"--tls-ca '{ca}' is not a PEM file of certificates: {e.Message}");
+            }
+            if (roots.Count == 0)
+            {
+                throw new CliUsageException($"--tls-ca '{ca}' holds no certificate (PEM, -----BEGIN CERTIFICATE-----)");
+            }
+            tls = tls with { TrustedRoots = roots };
         }
-        catch (System.Security.Cryptography.CryptographicException e)
-        {
-            throw new CliUsageException($"--tls-cert '{path}' is not a certificate (PEM or DER): {e.Message}");
-        }
+        return tls;
     }
 
-    private static EmbeddedRegistrar StartRegistrar(string transport)
+    /// <summary>The embedded registrar of a run without --server, on loopback, listening on UDP and the run's transport.</summary>
+    internal static EmbeddedRegistrar StartRegistrar(string transport)
     {
         var loopback = new IPEndPoint(IPAddress.Loopback, 0);
         return EmbeddedRegistrar.Start(new EmbeddedRegistrarOptions
@@ -469,7 +425,8 @@ internal sealed class LoadRunner
         });
     }
 
-    private static string EmbeddedUrl(EmbeddedRegistrar registrar, string transport) => transport switch
+    /// <summary>The server URL of <paramref name="registrar"/> for <paramref name="transport"/>.</summary>
+    internal static string EmbeddedUrl(EmbeddedRegistrar registrar, string transport) => transport switch
     {
         "tcp" => $"tcp://{registrar.TcpEndPoint}",
         "ws" => $"ws://{registrar.WsEndPoint}",
@@ -477,30 +434,11 @@ internal sealed class LoadRunner
     };
 
     /// <summary>Writes --report, --html and --failures; false (after saying why) when a file could not be written.</summary>
-    private static async Task<bool> WriteFilesAsync(LoadReport report, IReadOnlyList<FailedAccount> failures, LoadOptions options, TextWriter error)
-    {
-        var ok = true;
-        foreach (var (path, render) in new (string?, Func<LoadReport, string>)[]
-        {
-            (options.ReportPath, LoadReportJson.Serialize),
-            (options.HtmlPath, HtmlReport.Render),
-            (options.FailuresPath, _ => FailuresCsv.Render(failures)),
-        })
-        {
-            if (path is null)
-            {
-                continue;
-            }
-            try
-            {
-                await File.WriteAllTextAsync(path, render(report)).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                await error.WriteLineAsync($"cannot write {path}: {e.Message}").ConfigureAwait(false);
-                ok = false;
-            }
-        }
-        return ok;
-    }
+    private static Task<bool> WriteFilesAsync(LoadReport report, IReadOnlyList<FailedAccount> failures, LoadOptions options, TextWriter error)
+        => OutputFiles.WriteAllAsync(
+        [
+            (options.ReportPath, () => LoadReportJson.Serialize(report)),
+            (options.HtmlPath, () => HtmlReport.Render(report)),
+            (options.FailuresPath, () => FailuresCsv.Render(failures)),
+        ], error);
 }

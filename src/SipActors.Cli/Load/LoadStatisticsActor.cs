@@ -76,6 +76,7 @@ internal sealed class LoadStatisticsActor : ReceiveActor
         _flags = new AccountFlags[index.Count];
         _lastFailureStatus = new short[index.Count];
         Receive<ConnectionEvent>(OnEvent);
+        Receive<ObservedEvent>(e => Count(e.Topic));
         Receive<GetLoadProgress>(_ => Sender.Tell(Progress()));
         Receive<GetLoadStatistics>(_ => Sender.Tell(Statistics()));
     }
@@ -86,11 +87,16 @@ internal sealed class LoadStatisticsActor : ReceiveActor
     /// <summary>Distinct detail texts kept per failure cause: enough to see what differs, few enough to read.</summary>
     internal const int DetailsPerCause = 3;
 
-    private void OnEvent(ConnectionEvent e)
+    private void Count(string topic)
     {
         _eventCount++;
-        ref var count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_events, e.Topic, out _);
+        ref var count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_events, topic, out _);
         count++;
+    }
+
+    private void OnEvent(ConnectionEvent e)
+    {
+        Count(e.Topic);
         if (!_index.TryGetValue(e.Account.Value, out var i))
         {
             return;

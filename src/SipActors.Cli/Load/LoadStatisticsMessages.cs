@@ -17,6 +17,12 @@ internal sealed class GetLoadStatistics
 }
 
 /// <summary>
+/// An event the statistics only count by topic: a node's <c>connection:newRTCSession</c>, which
+/// does not travel as its record (<c>load --cluster</c>).
+/// </summary>
+internal sealed record ObservedEvent(string Topic);
+
+/// <summary>
 /// The run so far: counts of accounts, and latency percentiles from a coarse histogram.
 /// <see cref="Registered"/> counts accounts that reached <c>connection:registered</c> at least once.
 /// </summary>

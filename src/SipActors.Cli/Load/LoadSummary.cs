@@ -54,9 +54,21 @@ internal static class LoadSummary
             ? L($"unregistered    {report.Unregistered} / {report.Registered} registered")
             : "unregistered    (not asked: --no-unregister)");
         lines.Add(L($"duration        {report.DurationSeconds:0.###} s, peak working set {report.PeakWorkingSetBytes / 1048576.0:0.#} MiB, CPU {report.CpuSeconds:0.##} s"));
+        if (report.Cluster is { } cluster)
+        {
+            lines.Add(L($"cluster         coordinator {cluster.Coordinator}, {cluster.EventsReceived} events received, {cluster.EventGaps} missing by their sequence numbers, {cluster.LostWithNode} registrations lost with their node"));
+        }
+        foreach (var node in report.Nodes ?? [])
+        {
+            lines.Add(L($"node            {node.Address} ({node.Status}): {node.Accounts} accounts, {node.Registered} registered, {node.Failed} failed, CPU {node.CpuSeconds:0.##} s, peak working set {node.PeakWorkingSetBytes / 1048576.0:0.#} MiB"));
+        }
         if (report.GcCollections.Count == 3)
         {
             lines.Add(L($"gc              {report.GcPauseSeconds:0.###} s paused, collections gen0 {report.GcCollections[0]}, gen1 {report.GcCollections[1]}, gen2 {report.GcCollections[2]}"));
+        }
+        foreach (var (method, statuses) in report.ResponsesByStatus)
+        {
+            lines.Add($"responses       {method}: " + string.Join(", ", statuses.Select(s => L($"{s.Key} x{s.Value}"))));
         }
         if (options.ReportPath is { } json)
         {
@@ -73,6 +85,10 @@ internal static class LoadSummary
         if (options.FailuresPath is { } failures)
         {
             lines.Add($"failures        {failures} ({Plural.Of(report.Failed, "account")})");
+        }
+        if (options.TraceErrorsPath is { } trace)
+        {
+            lines.Add($"trace errors    {trace} ({Plural.Of(report.FailedTransactions ?? 0, "failed transaction")})");
         }
         lines.Add(IsSuccess(report, options) ? "result          OK" : "result          FAILED" + (report.Interrupted ? " (interrupted)" : ""));
         foreach (var line in lines)

@@ -44,6 +44,9 @@ public sealed record RunSettings
     /// <summary>The <c>--max-failures</c> bound, if any.</summary>
     [JsonPropertyName("maxFailures")] public int? MaxFailures { get; init; }
 
+    /// <summary>The local address sent from (<c>--local</c> or sip-actors.transport.local-address); null when the system chose.</summary>
+    [JsonPropertyName("localAddress")] public string? LocalAddress { get; init; }
+
     /// <summary>The version of sipactors that ran.</summary>
     [JsonPropertyName("version")] public required string Version { get; init; }
 

@@ -77,6 +77,39 @@ internal static class SvgChart
         return Close(svg);
     }
 
+    /// <summary>Calls placed, answered and failed (cumulative) and calls up at each moment (<c>sipactors calls</c>), over seconds since the start.</summary>
+    public static string CallsTimeline(IReadOnlyList<Calls.CallsTimelinePoint> timeline)
+    {
+        var svg = Open("Calls over time");
+        var points = timeline.Where(p => double.IsFinite(p.Second)).OrderBy(p => p.Second).ToList();
+        if (points.Count == 0)
+        {
+            return NoData(svg);
+        }
+        var x = Scale.For(points.Max(p => p.Second), integer: false, ticks: 8);
+        var y = Scale.For(points.Max(p => Math.Max(Math.Max(p.Attempted, p.Answered), Math.Max(p.Failed, p.Up))), integer: true, ticks: 5);
+        YGrid(svg, y, "calls");
+        for (var tick = 0; tick <= x.Ticks; tick++)
+        {
+            var value = tick * x.Step;
+            var px = Left + (value / x.Max * PlotWidth);
+            svg.Append(Invariant, $"<line x1=\"{N(px)}\" y1=\"{N(Top + PlotHeight)}\" x2=\"{N(px)}\" y2=\"{N(Top + PlotHeight + 5)}\" stroke=\"{AxisColor}\" />\n");
+            svg.Append(Invariant, $"<text x=\"{N(px)}\" y=\"{N(Top + PlotHeight + 18)}\" text-anchor=\"middle\">{value.ToString("0.##", Invariant)}</text>\n");
+        }
+        XTitle(svg, "seconds since start");
+        var last = points[^1];
+        Series(svg, points, p => p.Second, p => p.Attempted, x, y, InFlightColor, dashed: false);
+        Series(svg, points, p => p.Second, p => p.Answered, x, y, RegisteredColor, dashed: false);
+        Series(svg, points, p => p.Second, p => p.Failed, x, y, FailedColor, dashed: false);
+        Series(svg, points, p => p.Second, p => p.Up, x, y, RegisteredNowColor, dashed: true);
+        var legend = Left;
+        legend = LegendItem(svg, legend, InFlightColor, dashed: false, $"placed ({last.Attempted.ToString("N0", Invariant)})");
+        legend = LegendItem(svg, legend, RegisteredColor, dashed: false, $"answered ({last.Answered.ToString("N0", Invariant)})");
+        legend = LegendItem(svg, legend, FailedColor, dashed: false, $"failed ({last.Failed.ToString("N0", Invariant)})");
+        LegendItem(svg, legend, RegisteredNowColor, dashed: true, $"up (peak {points.Max(p => p.Up).ToString("N0", Invariant)})");
+        return Close(svg);
+    }
+
     /// <summary>
     /// One bar per bucket on a log-scale latency axis, each as wide as its bucket (lower to upper
     /// bound) on that scale, each tick at a bucket's right edge labelled with its upper bound.
@@ -84,15 +117,19 @@ internal static class SvgChart
     /// reports) are drawn as equal slots instead.
     /// </summary>
     public static string Histogram(IReadOnlyList<HistogramBucket> buckets)
+        => Histogram(buckets, "Registration latency histogram", "registrations", "latency, ms (log scale; upper bound of each bucket)");
+
+    /// <summary>The histogram of another latency (a call's setup time): its title and axis titles.</summary>
+    public static string Histogram(IReadOnlyList<HistogramBucket> buckets, string title, string countTitle, string latencyTitle)
     {
-        var svg = Open("Registration latency histogram");
+        var svg = Open(title);
         if (buckets.Count == 0)
         {
             return NoData(svg);
         }
 
         var y = Scale.For(buckets.Max(b => b.Count), integer: true, ticks: 5);
-        YGrid(svg, y, "registrations");
+        YGrid(svg, y, countTitle);
         var spans = LogSpans(buckets);
         var labelEvery = (int)Math.Ceiling(buckets.Count / 12.0);
         for (var i = 0; i < buckets.Count; i++)
@@ -116,7 +153,7 @@ internal static class SvgChart
                 svg.Append(Invariant, $"<text x=\"{N(px)}\" y=\"{N(Top + PlotHeight + 18)}\" text-anchor=\"middle\">{bound}</text>\n");
             }
         }
-        XTitle(svg, "latency, ms (log scale; upper bound of each bucket)");
+        XTitle(svg, latencyTitle);
         return Close(svg);
     }
 
@@ -206,6 +243,18 @@ internal static class SvgChart
         if (coordinates.Count == 1)
         {
             // A polyline of one point draws nothing: mark the point itself.
+            svg.Append(Invariant, $"<circle cx=\"{N(coordinates[0].X)}\" cy=\"{N(coordinates[0].Y)}\" r=\"3\" fill=\"{color}\" />\n");
+        }
+    }
+
+    private static void Series<T>(StringBuilder svg, List<T> points, Func<T, double> second, Func<T, double> value, Scale x, Scale y, string color, bool dashed)
+    {
+        var coordinates = points.Select(p => (X: Left + (second(p) / x.Max * PlotWidth), Y: Top + PlotHeight - (value(p) / y.Max * PlotHeight))).ToList();
+        svg.Append("<polyline points=\"")
+            .AppendJoin(' ', coordinates.Select(c => N(c.X) + " " + N(c.Y)))
+            .Append(Invariant, $"\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\" stroke-linejoin=\"round\"{(dashed ? " stroke-dasharray=\"6 4\"" : "")} />\n");
+        if (coordinates.Count == 1)
+        {
             svg.Append(Invariant, $"<circle cx=\"{N(coordinates[0].X)}\" cy=\"{N(coordinates[0].Y)}\" r=\"3\" fill=\"{color}\" />\n");
         }
     }

@@ -23,12 +23,18 @@ internal static class RunCommand
         var json = new Option<bool>("--json") { Description = "One JSON object per event and line instead of 'time topic account summary'." };
         var exitOnFailure = new Option<bool>("--exit-on-failure") { Description = "Stop with exit code 1 as soon as an account's connect failed (the others are disconnected first)." };
         var metrics = MetricsExport.Options.Create();
-        var command = new Command("run", "Connect the accounts of a configuration file and print their connection:* and session:* events until Ctrl+C.") { config, json, exitOnFailure };
+        var cluster = Cluster.ClusterOptions.Create(required: false);
+        var minNodes = new Option<int>("--min-nodes") { Description = "With --cluster: nodes that must host account slices before any account is placed.", DefaultValueFactory = _ => 1, HelpName = "N" }.WholeNumber();
+        var command = new Command("run", "Connect the accounts of a configuration file and print their connection:* and session:* events until Ctrl+C.") { config, json, exitOnFailure, minNodes };
         foreach (var option in metrics.All)
         {
             command.Options.Add(option);
         }
-        command.SetAction((result, cancellationToken) => RunAsync(
+        cluster.AddTo(command);
+        command.Validators.Add(r => Cluster.RunOnCluster.Validate(r, cluster, minNodes, metrics.All));
+        command.SetAction((result, cancellationToken) => cluster.IsGiven(result)
+            ? Cluster.RunOnCluster.RunAsync(result.GetValue(config)!.FullName, cluster, result, result.GetValue(minNodes), result.GetValue(json), result.GetValue(exitOnFailure), cancellationToken)
+            : RunAsync(
             result.GetValue(config)!.FullName,
             result.GetValue(json),
             result.GetValue(exitOnFailure),

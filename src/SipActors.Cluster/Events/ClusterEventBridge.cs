@@ -7,7 +7,8 @@ namespace SipActors.Cluster.Events;
 /// <summary>
 /// One per node: every account event of the node's event stream, published to
 /// <see cref="ClusterEventTopics"/> as a <see cref="ClusterAccountEvent"/> numbered per account.
-/// Subscribers anywhere in the cluster use <see cref="ClusterEvents.Subscribe"/>.
+/// Subscribers anywhere in the cluster use <see cref="ClusterEvents.Subscribe"/>, and learn that a
+/// node delivers to them with a <see cref="ClusterEventProbe"/>.
 /// </summary>
 public sealed class ClusterEventBridge : ReceiveActor
 {
@@ -26,6 +27,8 @@ public sealed class ClusterEventBridge : ReceiveActor
             var topic = e.Topic;
             _mediator.Tell(new Publish(ClusterEventTopics.For(topic), new ClusterAccountEvent(_node, e.Account, sequence, topic, e.Time, e.ToJson())));
         });
+        Receive<ClusterEventProbe>(p => p.Topic is ClusterEventTopics.Connection or ClusterEventTopics.Session, p =>
+            _mediator.Tell(new Publish(p.Topic, p with { Node = _node })));
     }
 
     public static Props Props() => Akka.Actor.Props.Create(() => new ClusterEventBridge());

@@ -19,4 +19,11 @@ public static class ClusterEvents
     /// </summary>
     public static void Subscribe(ActorSystem system, IActorRef subscriber, string topic = ClusterEventTopics.Connection)
         => DistributedPubSub.Get(system).Mediator.Tell(new Subscribe(topic, subscriber), subscriber);
+
+    /// <summary>
+    /// Asks the bridge of the node at <paramref name="node"/> to publish <paramref name="probe"/> on its
+    /// topic: when it reaches the subscriber, that node delivers its events to it.
+    /// </summary>
+    public static void Probe(ActorSystem system, Address node, ClusterEventProbe probe)
+        => system.ActorSelection(new RootActorPath(node) / "user" / BridgeName).Tell(probe, ActorRefs.NoSender);
 }

@@ -8,8 +8,9 @@ namespace SipActors.Cluster.Sharding;
 /// The node-wide half of the accounts' gate, one per node shared by every slice it hosts: permits
 /// at the node's rate (<see cref="ConnectPermits{T}"/>: <c>connect-rate-limit</c> and
 /// <c>max-concurrent-connects</c>, as the local supervisor keeps them), and counts per state of the
-/// node's accounts, answered to <see cref="GetSupervisorStatus"/>. A slice arriving after a failover
-/// therefore recovers its accounts within the node's rate, not at a rate of its own.
+/// node's accounts, answered to <see cref="GetSupervisorStatus"/> (and, with the process's and the
+/// stack's figures, to <see cref="GetNodeReport"/>). A slice arriving after a failover therefore
+/// recovers its accounts within the node's rate, not at a rate of its own.
 /// </summary>
 public sealed class AccountNode : ReceiveActor, IWithTimers
 {
@@ -19,9 +20,11 @@ public sealed class AccountNode : ReceiveActor, IWithTimers
     private readonly Dictionary<AccountId, ConnectionStatus> _status = [];
     private readonly ConnectPermits<IActorRef> _permits;
     private readonly Action<IActorRef, int> _grant;
+    private readonly NodeUsage _usage;
 
-    public AccountNode(ConnectionSupervisorSettings settings)
+    public AccountNode(ConnectionSupervisorSettings settings, SipActors.Sip.UserAgents.SipStack? stack = null)
     {
+        _usage = new NodeUsage(stack);
         _permits = new ConnectPermits<IActorRef>(settings.ConnectRateLimit, settings.MaxConcurrentConnects, Stopwatch.GetElapsedTime(0));
         _grant = (account, generation) => account.Tell(new PermitGranted(generation));
 
@@ -46,11 +49,20 @@ public sealed class AccountNode : ReceiveActor, IWithTimers
             }
         });
         Receive<GetSupervisorStatus>(_ => Sender.Tell(Status()));
+        Receive<GetNodeReport>(_ =>
+        {
+            var status = Status();
+            Sender.Tell(_usage.Report(((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString(), status.Accounts, status.ByStatus));
+        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(ConnectionSupervisorSettings settings) => Akka.Actor.Props.Create(() => new AccountNode(settings));
+    /// <summary>The node's gate; <paramref name="stack"/> (the node's SIP stack) gives the retransmissions and timeouts of its <see cref="NodeReport"/>.</summary>
+    public static Props Props(ConnectionSupervisorSettings settings, SipActors.Sip.UserAgents.SipStack? stack = null)
+        => Akka.Actor.Props.Create(() => new AccountNode(settings, stack));
+
+    protected override void PostStop() => _usage.Dispose();
 
     private sealed class PermitTickMessage : INotInfluenceReceiveTimeout, INoSerializationVerificationNeeded
     {

@@ -3,6 +3,7 @@ using Akka.DistributedData;
 using Akka.Event;
 using SipActors.Connections;
 using SipActors.Dispatch;
+using SipActors.Sip.Registration;
 using SipActors.Sip.UserAgents;
 
 namespace SipActors.Cluster.Sharding;
@@ -23,10 +24,18 @@ public sealed class AccountSlice : ReceiveActor, IWithStash, IWithTimers
 {
     private const string FlushTimer = "flush";
     private const string HandOffTimer = "hand-off";
+    private const string BindingsFlushTimer = "flush-bindings";
     private static readonly TimeSpan FlushDelay = TimeSpan.FromMilliseconds(50);
+    // Bindings change with every refresh of every account: written locally once a second and
+    // spread by gossip, not a majority write each (a binding lost with its node only means a fresh
+    // Call-ID for that account, which RFC 3261 §10.3 allows).
+    private static readonly TimeSpan BindingsFlushDelay = TimeSpan.FromSeconds(1);
 
     private readonly ClusterAccountsSettings _settings;
     private readonly LWWDictionaryKey<string, AccountDefinition> _key;
+    private readonly LWWDictionaryKey<string, RegistrationBinding> _bindingsKey;
+    private readonly Dictionary<AccountId, RegistrationBinding> _bindings = []; // the last granted REGISTER of each account, as known here
+    private readonly Dictionary<string, RegistrationBinding?> _unwrittenBindings = []; // null: remove
     private readonly IActorRef _replicator;
     private readonly Akka.Cluster.Cluster _cluster;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -39,6 +48,9 @@ public sealed class AccountSlice : ReceiveActor, IWithStash, IWithTimers
     private int _majorityReadFailures;
     private Queue<IActorRef>? _toDisconnect;
     private readonly HashSet<AccountId> _disconnecting = [];
+    // Removed here, until a notice of the definitions without them arrives: the replicator may
+    // still notify a value from before the removal, which would otherwise recreate the account.
+    private readonly HashSet<AccountId> _forgotten = [];
 
     public AccountSlice(SipStack stack, IActorRef node, ClusterAccountsSettings settings)
     {
@@ -49,6 +61,7 @@ public sealed class AccountSlice : ReceiveActor, IWithStash, IWithTimers
         Slice = slice;
         _settings = settings;
         _key = AccountDefinition.KeyOf(slice);
+        _bindingsKey = AccountBindingSaved.KeyOf(slice);
         _replicator = DistributedData.Get(Context.System).Replicator;
         _cluster = Akka.Cluster.Cluster.Get(Context.System);
         _accountProps = ConnectionActor.Hosted(stack, settings.Node.Account, new SliceAccountGate(node, Self)).WithMailbox(CompactDequeMailbox.Id);
@@ -68,6 +81,12 @@ public sealed class AccountSlice : ReceiveActor, IWithStash, IWithTimers
     {
         public static readonly Flush Instance = new();
         private Flush() { }
+    }
+
+    private sealed class FlushBindings : INotInfluenceReceiveTimeout, INoSerializationVerificationNeeded
+    {
+        public static readonly FlushBindings Instance = new();
+        private FlushBindings() { }
     }
 
     private sealed class HandOffDeadline : INotInfluenceReceiveTimeout, INoSerializationVerificationNeeded
@@ -113,7 +132,30 @@ public sealed class AccountSlice : ReceiveActor, IWithStash, IWithTimers
         ReceiveAny(_ => Stash.Stash());
     }
 
+    /// <summary>
+    /// The definitions are in: the bindings this node's replica holds come next (read locally: they
+    /// are written locally and spread by gossip), so the accounts carry their registrations on.
+    /// </summary>
     private void Start(LWWDictionary<string, AccountDefinition>? definitions)
+    {
+        _replicator.Tell(Dsl.Get(_bindingsKey, ReadLocal.Instance));
+        Become(() =>
+        {
+            Receive<GetSuccess>(g => g.Key.Equals(_bindingsKey), g =>
+            {
+                foreach (var (id, binding) in g.Get(_bindingsKey))
+                {
+                    _bindings[new AccountId(id)] = binding;
+                }
+                Started(definitions);
+            });
+            Receive<NotFound>(m => m.Key.Equals(_bindingsKey), _ => Started(definitions));
+            Receive<GetFailure>(m => m.Key.Equals(_bindingsKey), _ => Started(definitions));
+            ReceiveAny(_ => Stash.Stash());
+        });
+    }
+
+    private void Started(LWWDictionary<string, AccountDefinition>? definitions)
     {
         var started = ConnectDefined(definitions);
         if (started > 0)
@@ -131,12 +173,18 @@ public sealed class AccountSlice : ReceiveActor, IWithStash, IWithTimers
         var started = 0;
         foreach (var (id, definition) in definitions ?? LWWDictionary<string, AccountDefinition>.Empty)
         {
-            if (_connects.ContainsKey(definition.Account) || (_unwritten.TryGetValue(id, out var pending) && pending is null))
+            if (_connects.ContainsKey(definition.Account) || _forgotten.Contains(definition.Account)
+                || (_unwritten.TryGetValue(id, out var pending) && pending is null))
             {
                 continue;
             }
             var connect = definition.ToConnect();
             _connects[connect.Account] = connect;
+            if (_bindings.TryGetValue(connect.Account, out var binding))
+            {
+                // Carried on where its last node left it: same Call-ID, next CSeq, that node's Contact removed.
+                connect = connect with { ContinueBinding = binding };
+            }
             // The slice answers its own Connects (failures logged): nobody else waits for them.
             ChildFor(connect.Account).Tell(connect, Self);
             started++;
@@ -150,7 +198,9 @@ public sealed class AccountSlice : ReceiveActor, IWithStash, IWithTimers
     /// </summary>
     private void OnDefinitionsChanged(Changed changed)
     {
-        var started = ConnectDefined(changed.Get(_key));
+        var definitions = changed.Get(_key);
+        var started = ConnectDefined(definitions);
+        _forgotten.RemoveWhere(account => !definitions.ContainsKey(account.Value));
         if (started > 0)
         {
             _log.Info("Slice {Slice}: {Accounts} more accounts from definitions that arrived by gossip", Slice, started);
@@ -163,6 +213,7 @@ public sealed class AccountSlice : ReceiveActor, IWithStash, IWithTimers
     {
         Receive<Connect>(OnConnect);
         Receive<IWithAccountId>(m => _connectsBeingWritten.ContainsKey(m.Account), _ => Stash.Stash());
+        Receive<PlaceAccount>(OnPlace);
         Receive<Disconnect>(m =>
         {
             Forget(m.Account);
@@ -174,12 +225,14 @@ public sealed class AccountSlice : ReceiveActor, IWithStash, IWithTimers
             _log.Warning("Account {Account} restarted after a failure; reconnecting", m.Account);
             if (_connects.TryGetValue(m.Account, out var connect))
             {
-                Sender.Tell(connect, Self);
+                Sender.Tell(_bindings.TryGetValue(m.Account, out var binding) ? connect with { ContinueBinding = binding } : connect, Self);
             }
         });
         Receive<AccountStopped>(_ => { });
         Receive<CommandResult>(OnOwnResult);
         Receive<Flush>(_ => WriteDefinitions());
+        Receive<AccountBindingSaved>(OnBindingSaved);
+        Receive<FlushBindings>(_ => WriteBindings());
         Receive<Changed>(c => c.Key.Equals(_key), OnDefinitionsChanged);
         Receive<IUpdateResponse>(OnWritten);
         Receive<SliceHandOff>(_ => HandOff());
@@ -194,9 +247,21 @@ public sealed class AccountSlice : ReceiveActor, IWithStash, IWithTimers
             return;
         }
         _connects[connect.Account] = connect;
+        _forgotten.Remove(connect.Account);
         _unwrittenConnects.Add((connect, Sender));
         _connectsBeingWritten[connect.Account] = _connectsBeingWritten.GetValueOrDefault(connect.Account) + 1;
         Remember(connect.Account, new AccountDefinition(connect.Account, connect.Parameters!));
+    }
+
+    /// <summary>A Connect unless the account already runs with equal parameters (a host's configuration placed by each replica).</summary>
+    private void OnPlace(PlaceAccount place)
+    {
+        if (_connects.TryGetValue(place.Account, out var running) && running.Parameters is { } parameters && place.SameParameters(parameters))
+        {
+            Sender.Tell(new CommandResult(place.Account, CommandStatus.NoOp));
+            return;
+        }
+        OnConnect(place.ToConnect());
     }
 
     private void OnRemove(RemoveAccount message)
@@ -217,7 +282,54 @@ public sealed class AccountSlice : ReceiveActor, IWithStash, IWithTimers
         if (_connects.Remove(account))
         {
             Remember(account, null);
+            _forgotten.Add(account);
         }
+        if (_bindings.Remove(account))
+        {
+            RememberBinding(account, null);
+        }
+    }
+
+    // ---- the replicated bindings ---------------------------------------------------------------
+
+    private void OnBindingSaved(AccountBindingSaved saved)
+    {
+        // An account being removed may still report its last refresh: only the slice's own accounts are kept.
+        if (_connects.ContainsKey(saved.Account))
+        {
+            _bindings[saved.Account] = saved.Binding;
+            RememberBinding(saved.Account, saved.Binding);
+        }
+    }
+
+    private void RememberBinding(AccountId account, RegistrationBinding? binding)
+    {
+        _unwrittenBindings[account.Value] = binding;
+        if (!Timers.IsTimerActive(BindingsFlushTimer))
+        {
+            Timers.StartSingleTimer(BindingsFlushTimer, FlushBindings.Instance, BindingsFlushDelay);
+        }
+    }
+
+    private void WriteBindings()
+    {
+        Timers.Cancel(BindingsFlushTimer);
+        if (_unwrittenBindings.Count == 0)
+        {
+            return;
+        }
+        var changes = _unwrittenBindings.ToArray();
+        _unwrittenBindings.Clear();
+        var node = _cluster;
+        _replicator.Tell(Dsl.Update(_bindingsKey, LWWDictionary<string, RegistrationBinding>.Empty, WriteLocal.Instance, existing =>
+        {
+            var updated = existing;
+            foreach (var (id, binding) in changes)
+            {
+                updated = binding is null ? updated.Remove(node, id) : updated.SetItem(node, id, binding);
+            }
+            return updated;
+        }));
     }
 
     private void Route(IWithAccountId message)
@@ -323,6 +435,13 @@ public sealed class AccountSlice : ReceiveActor, IWithStash, IWithTimers
     private void HandOff()
     {
         WriteDefinitions();
+        // Its accounts un-register before the slice moves: no binding is left to carry on.
+        foreach (var account in _bindings.Keys)
+        {
+            _unwrittenBindings[account.Value] = null;
+        }
+        _bindings.Clear();
+        WriteBindings();
         _toDisconnect = new Queue<IActorRef>(Context.GetChildren());
         _log.Info("Slice {Slice} hands over: un-registering {Accounts} accounts first", Slice, _toDisconnect.Count);
         Timers.StartSingleTimer(HandOffTimer, HandOffDeadline.Instance, _settings.HandOffTimeout);
@@ -359,6 +478,8 @@ public sealed class AccountSlice : ReceiveActor, IWithStash, IWithTimers
         });
         Receive<AccountStopped>(_ => { });
         Receive<AccountRestarted>(_ => { });
+        Receive<AccountBindingSaved>(_ => { });
+        Receive<FlushBindings>(_ => { });
         Receive<SliceHandOff>(_ => { });
         // The region holds messages for a shard that hands over; one already here is answered.
         Receive<IWithAccountId>(m => Sender.Tell(Moving(m)));

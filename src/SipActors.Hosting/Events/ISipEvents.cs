@@ -7,6 +7,10 @@ namespace SipActors.Hosting.Events;
 /// (<see cref="ConnectionTopics"/>): the <c>connection:*</c> lifecycle, the <c>session:*</c> steps
 /// of calls (<see cref="SessionTopics"/>), or <c>*</c> for both. Registered by
 /// <c>AddSipActorsServices</c> / <c>AddSipActors</c>.
+/// In a clustered host (SipActors.Cluster.Hosting's <c>WithSipActorsCluster</c>) a subscription
+/// also delivers every other node's account events, rebuilt from DistributedPubSub as the same
+/// records (no <c>connection:newRTCSession</c> of another node: its call handle cannot travel),
+/// from about a second after it was made (pub/sub registrations spread by gossip).
 /// </summary>
 public interface ISipEvents
 {

@@ -38,6 +38,12 @@ public sealed class SipEventSubscription : IAsyncEnumerable<AccountEvent>, IAsyn
                 Interlocked.Increment(ref _dropped);
                 droppedCounter?.Add(1);
             });
+        if (Placement.SipActorsPlacementSetup.Of(system) is { } placement)
+        {
+            // A clustered host: the events of every node's accounts, not only this process's.
+            _bridge = placement.Subscribe(system, type, _channel.Writer);
+            return;
+        }
         _bridge = system.ActorOf(SipEventBridgeActor.Props(_channel.Writer));
         // Subscribed here rather than in the actor's PreStart, so no event published after this
         // constructor returns can be missed.

@@ -25,8 +25,13 @@ public sealed class DigestAuthenticator
     private const int FixedPartsBound = 192;
 
     private readonly Lock _lock = new();
-    private readonly string?[] _nonces = new string?[RememberedNonces];
-    private readonly uint[] _counts = new uint[RememberedNonces];
+
+    // The nonces counted, most recently used first: the last one in fields, the ones before it in an
+    // array made only when a second nonce comes. An account nearly always answers one registrar's
+    // nonce, and two arrays were ~90 bytes of every account, made and held.
+    private string? _lastNonce;
+    private uint _lastCount;
+    private (string? Nonce, uint Count)[]? _older;
 
     /// <summary>
     /// The header value answering <paramref name="challenge"/> for a request of <paramref name="method"/>
@@ -112,14 +117,27 @@ public sealed class DigestAuthenticator
     {
         lock (_lock)
         {
-            var found = Array.IndexOf(_nonces, nonce);
-            // Most recently used first: a hit moves to the front, a miss evicts the last entry.
-            var count = found < 0 ? 1 : unchecked(_counts[found] + 1);
-            var shift = found < 0 ? RememberedNonces - 1 : found;
-            Array.Copy(_nonces, 0, _nonces, 1, shift);
-            Array.Copy(_counts, 0, _counts, 1, shift);
-            _nonces[0] = nonce;
-            _counts[0] = count;
+            if (string.Equals(_lastNonce, nonce, StringComparison.Ordinal))
+            {
+                return _lastCount = unchecked(_lastCount + 1);
+            }
+            if (_lastNonce is null)
+            {
+                (_lastNonce, _lastCount) = (nonce, 1);
+                return 1;
+            }
+            var older = _older ??= new (string?, uint)[RememberedNonces - 1];
+            var found = -1;
+            for (var i = 0; i < older.Length && found < 0; i++)
+            {
+                found = string.Equals(older[i].Nonce, nonce, StringComparison.Ordinal) ? i : -1;
+            }
+            var count = found < 0 ? 1 : unchecked(older[found].Count + 1);
+            // A hit moves to the front, a miss evicts the least recently used.
+            var shift = found < 0 ? older.Length - 1 : found;
+            Array.Copy(older, 0, older, 1, shift);
+            older[0] = (_lastNonce, _lastCount);
+            (_lastNonce, _lastCount) = (nonce, count);
             return count;
         }
     }

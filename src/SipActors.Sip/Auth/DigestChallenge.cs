@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using SipActors.Sip.Headers;
 
 namespace SipActors.Sip.Auth;
 
@@ -58,18 +61,70 @@ public sealed class DigestChallenge
 
     /// <summary>Reads one challenge. Never throws: a malformed value gives false and an error naming the problem.</summary>
     public static bool TryParse(string headerValue, [NotNullWhen(true)] out DigestChallenge? challenge, [NotNullWhen(false)] out string? error)
+        => TryParse(headerValue.AsSpan(), out challenge, out error);
+
+    /// <summary>
+    /// Reads one challenge straight into its fields, in one pass over the parameters: only the values
+    /// kept (realm, nonce, opaque, ...) become strings; no dictionary, no parameter names, and the
+    /// common qop lists and algorithm tokens are shared. Never throws.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<char> headerValue, [NotNullWhen(true)] out DigestChallenge? challenge, [NotNullWhen(false)] out string? error)
     {
         challenge = null;
-        if (!DigestParameters.TryParse(headerValue, out var parameters, out error))
+        if (!DigestParameterReader.TryStart(headerValue, out var reader, out error))
         {
             return false;
         }
-        if (!parameters.TryGetValue("realm", out var realm))
+        string? realm = null, nonce = null, opaque = null, algorithmName = null, domain = null, charset = null;
+        IReadOnlyList<string>? qop = null;
+        var qopChoice = DigestQop.None;
+        bool stale = false, userHash = false;
+        var seen = Known.None;
+        List<string>? others = null; // names of parameters we do not read, only to refuse duplicates
+        while (reader.TryNext(out var name, out var value, out error))
+        {
+            var known = KnownOf(name);
+            if (known == Known.None)
+            {
+                var other = name.ToString();
+                others ??= new List<string>(2);
+                if (others.Exists(o => o.Equals(other, StringComparison.OrdinalIgnoreCase)))
+                {
+                    error = $"parameter '{DigestSyntax.Excerpt(name)}' appears more than once";
+                    return false;
+                }
+                others.Add(other);
+                continue;
+            }
+            if ((seen & known) != 0)
+            {
+                error = $"parameter '{DigestSyntax.Excerpt(name)}' appears more than once";
+                return false;
+            }
+            seen |= known;
+            switch (known)
+            {
+                case Known.Realm: realm = SharedRealm(value); break;
+                case Known.Nonce: nonce = value.ToString(); break;
+                case Known.Opaque: opaque = value.ToString(); break;
+                case Known.Algorithm: algorithmName = AlgorithmToken(value); break;
+                case Known.Qop: qop = ReadQop(value, out qopChoice); break;
+                case Known.Stale: stale = value.Equals("true", StringComparison.OrdinalIgnoreCase); break;
+                case Known.Domain: domain = value.ToString(); break;
+                case Known.Charset: charset = value.ToString(); break;
+                case Known.UserHash: userHash = value.Equals("true", StringComparison.OrdinalIgnoreCase); break;
+            }
+        }
+        if (error is not null)
+        {
+            return false;
+        }
+        if (realm is null)
         {
             error = "the challenge has no realm";
             return false;
         }
-        if (!parameters.TryGetValue("nonce", out var nonce))
+        if (nonce is null)
         {
             error = "the challenge has no nonce";
             return false;
@@ -80,24 +135,20 @@ public sealed class DigestChallenge
             return false;
         }
 
-        var algorithmName = parameters.GetValueOrDefault("algorithm");
         var algorithm = algorithmName is null ? DigestAlgorithm.Md5 : DigestAlgorithms.FromToken(algorithmName);
-        var qop = parameters.TryGetValue("qop", out var qopText) ? SplitQop(qopText) : [];
-        var qopChoice = ChooseQop(qop);
         challenge = new DigestChallenge(realm, nonce)
         {
-            Opaque = parameters.GetValueOrDefault("opaque"),
+            Opaque = opaque,
             Algorithm = algorithm ?? DigestAlgorithm.Md5,
             AlgorithmName = algorithmName,
-            Qop = qop,
+            Qop = qop ?? [],
             QopChoice = qopChoice,
             IsSupported = algorithm is not null && qopChoice != DigestQop.Unsupported,
-            Stale = IsTrue(parameters.GetValueOrDefault("stale")),
-            Domain = parameters.GetValueOrDefault("domain"),
-            Charset = parameters.GetValueOrDefault("charset"),
-            UserHash = IsTrue(parameters.GetValueOrDefault("userhash")),
+            Stale = stale,
+            Domain = domain,
+            Charset = charset,
+            UserHash = userHash,
         };
-        error = null;
         return true;
     }
 
@@ -108,12 +159,43 @@ public sealed class DigestChallenge
     public static DigestChallenge? SelectFirstSupported(SipResponse response)
     {
         ArgumentNullException.ThrowIfNull(response);
-        return response.StatusCode switch
+        var header = response.StatusCode switch
         {
-            401 => SelectFirstSupported(response.WwwAuthenticate),
-            407 => SelectFirstSupported(response.ProxyAuthenticate),
-            _ => null,
+            401 => SipHeaderId.WwwAuthenticate,
+            407 => SipHeaderId.ProxyAuthenticate,
+            _ => SipHeaderId.Extension,
         };
+        if (header == SipHeaderId.Extension)
+        {
+            return null;
+        }
+        // Read from the message's bytes: no string per header value, only the challenge's own fields.
+        Span<char> onStack = stackalloc char[1024];
+        foreach (var value in response.Headers.EnumerateValues(header))
+        {
+            if (value.Length > DigestParameters.MaxLength * 4)
+            {
+                continue; // too long in any encoding (TryParse refuses it too)
+            }
+            char[]? rented = null;
+            var chars = value.Length <= onStack.Length ? onStack : (rented = ArrayPool<char>.Shared.Rent(value.Length));
+            try
+            {
+                var length = Encoding.UTF8.GetChars(value, chars);
+                if (TryParse(chars[..length], out var challenge, out _) && challenge.IsSupported)
+                {
+                    return challenge;
+                }
+            }
+            finally
+            {
+                if (rented is not null)
+                {
+                    ArrayPool<char>.Shared.Return(rented);
+                }
+            }
+        }
+        return null;
     }
 
     /// <summary>
@@ -139,27 +221,110 @@ public sealed class DigestChallenge
     public override string ToString()
         => $"Digest realm=\"{Realm}\", nonce=\"{Nonce}\", algorithm={AlgorithmName ?? "MD5"}, qop=\"{string.Join(',', Qop)}\", stale={(Stale ? "true" : "false")}, userhash={(UserHash ? "true" : "false")}";
 
-    private static string[] SplitQop(string text)
-        => text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-
-    private static DigestQop ChooseQop(string[] offered)
+    /// <summary>The parameters a challenge reads, as bits (a duplicate of any is refused).</summary>
+    [Flags]
+    private enum Known
     {
-        if (offered.Length == 0)
-        {
-            return DigestQop.None;
-        }
-        var authInt = false;
-        foreach (var option in offered)
-        {
-            // auth wins over auth-int: it needs no body hash, and a proxy that changes the body does not break it.
-            if (option.Equals("auth", StringComparison.OrdinalIgnoreCase))
-            {
-                return DigestQop.Auth;
-            }
-            authInt |= option.Equals("auth-int", StringComparison.OrdinalIgnoreCase);
-        }
-        return authInt ? DigestQop.AuthInt : DigestQop.Unsupported;
+        None = 0,
+        Realm = 1,
+        Nonce = 2,
+        Opaque = 4,
+        Algorithm = 8,
+        Qop = 16,
+        Stale = 32,
+        Domain = 64,
+        Charset = 128,
+        UserHash = 256,
     }
 
-    private static bool IsTrue(string? value) => string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
+    private static Known KnownOf(ReadOnlySpan<char> name)
+    {
+        static bool Is(ReadOnlySpan<char> name, string known) => name.Equals(known, StringComparison.OrdinalIgnoreCase);
+        return name.Length switch
+        {
+            3 when Is(name, "qop") => Known.Qop,
+            5 when Is(name, "realm") => Known.Realm,
+            5 when Is(name, "nonce") => Known.Nonce,
+            5 when Is(name, "stale") => Known.Stale,
+            6 when Is(name, "opaque") => Known.Opaque,
+            6 when Is(name, "domain") => Known.Domain,
+            7 when Is(name, "charset") => Known.Charset,
+            8 when Is(name, "userhash") => Known.UserHash,
+            9 when Is(name, "algorithm") => Known.Algorithm,
+            _ => Known.None,
+        };
+    }
+
+    private static readonly string[] AlgorithmTokens = ["MD5", "MD5-sess", "SHA-256", "SHA-256-sess", "SHA-512-256", "SHA-512-256-sess"];
+    private static readonly string[] QopAuth = ["auth"];
+    private static readonly string[] QopAuthInt = ["auth-int"];
+    private static readonly string[] QopBoth = ["auth", "auth-int"];
+
+    private static volatile string? s_lastRealm;
+
+    /// <summary>
+    /// The realm as a string, the last one read when it is the same: every account of a server is
+    /// challenged with one realm, and each keeps its challenge for refreshes (a string per account).
+    /// </summary>
+    private static string SharedRealm(ReadOnlySpan<char> value)
+    {
+        var last = s_lastRealm;
+        if (last is not null && value.SequenceEqual(last))
+        {
+            return last;
+        }
+        var realm = value.ToString();
+        s_lastRealm = realm;
+        return realm;
+    }
+
+    /// <summary>The algorithm token as sent: one of the shared strings when spelled as RFC 7616 does.</summary>
+    private static string AlgorithmToken(ReadOnlySpan<char> token)
+    {
+        foreach (var known in AlgorithmTokens)
+        {
+            if (token.SequenceEqual(known))
+            {
+                return known;
+            }
+        }
+        return token.ToString();
+    }
+
+    /// <summary>The qop options as sent (the usual lists shared) and the one the answer uses: auth when offered, else auth-int.</summary>
+    private static IReadOnlyList<string> ReadQop(ReadOnlySpan<char> text, out DigestQop choice)
+    {
+        List<string>? options = null;
+        bool auth = false, authInt = false, other = false;
+        foreach (var range in text.Split(','))
+        {
+            var option = text[range].Trim();
+            if (option.IsEmpty)
+            {
+                continue;
+            }
+            // auth wins over auth-int: it needs no body hash, and a proxy that changes the body does not break it.
+            var isAuth = option.Equals("auth", StringComparison.OrdinalIgnoreCase);
+            var isAuthInt = !isAuth && option.Equals("auth-int", StringComparison.OrdinalIgnoreCase);
+            auth |= isAuth;
+            authInt |= isAuthInt;
+            (options ??= []).Add(option.SequenceEqual("auth") ? "auth" : option.SequenceEqual("auth-int") ? "auth-int" : option.ToString());
+            other |= !option.SequenceEqual("auth") && !option.SequenceEqual("auth-int");
+        }
+        choice = options is null ? DigestQop.None : auth ? DigestQop.Auth : authInt ? DigestQop.AuthInt : DigestQop.Unsupported;
+        if (options is null)
+        {
+            return [];
+        }
+        // The lists every server sends, in the order they send them, need no array of their own.
+        if (!other && options.Count == 1)
+        {
+            return options[0] == "auth" ? QopAuth : QopAuthInt;
+        }
+        if (!other && options.Count == 2 && options[0] == "auth" && options[1] == "auth-int")
+        {
+            return QopBoth;
+        }
+        return options.ToArray();
+    }
 }

@@ -91,7 +91,10 @@ public sealed class SipNameAddress
         {
             return "*";
         }
-        var sb = new StringBuilder(UriText.Length + 32);
+        // One builder per thread, reused: every account formats its From/To and Contact this way once per connect.
+        var sb = t_builder ?? new StringBuilder(256);
+        t_builder = null;
+        sb.Clear();
         if (DisplayName is not null)
         {
             sb.Append('"');
@@ -107,6 +110,14 @@ public sealed class SipNameAddress
         }
         sb.Append('<').Append(UriText).Append('>');
         SipParameters.AppendTo(sb, Parameters);
-        return sb.ToString();
+        var text = sb.ToString();
+        if (sb.Capacity <= 1024)
+        {
+            t_builder = sb; // a builder grown by an odd long value is not kept
+        }
+        return text;
     }
+
+    [ThreadStatic]
+    private static StringBuilder? t_builder;
 }

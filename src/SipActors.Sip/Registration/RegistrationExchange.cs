@@ -32,6 +32,9 @@ public sealed class RegistrationExchange : IClientTransactionObserver
 
     internal bool RetriedMinExpires { get; set; }
 
+    /// <summary>Whether the next REGISTER answers a digest challenge (the last answer was a 401/407 to retry).</summary>
+    internal bool AnsweringChallenge { get; set; }
+
     internal bool RetriedBadRequest { get; set; }
 
     /// <summary>Whether the exchange has ended.</summary>

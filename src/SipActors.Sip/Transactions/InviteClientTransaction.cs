@@ -12,7 +12,7 @@ namespace SipActors.Sip.Transactions;
 /// is the dialog's to acknowledge, and its retransmissions (and forked 2xx) keep flowing to the
 /// response callback until Timer M. The observer hears the first final response.
 /// </summary>
-internal sealed class InviteClientTransaction(SipTransactionLayer layer, string key, SipRequest invite, ReadOnlyMemory<byte> bytes,
+internal sealed class InviteClientTransaction(SipTransactionLayer layer, ClientTransactionKey key, SipRequest invite, ReadOnlyMemory<byte> bytes,
     SipChannel channel, SipTimerSettings timers, Action<SipResponse>? onResponse, IClientTransactionObserver observer)
     : ClientTransaction(layer, key, "INVITE", bytes, channel, observer)
 {
@@ -35,7 +35,7 @@ internal sealed class InviteClientTransaction(SipTransactionLayer layer, string 
             }
             _timerB = Layer.Wheel.Schedule(timers.TransactionTimeout, static s => ((InviteClientTransaction)s!).OnTimerB(), this);
         }
-        Send(Request);
+        SendRequest();
     }
 
     public override void OnResponse(SipResponse response)
@@ -167,7 +167,7 @@ internal sealed class InviteClientTransaction(SipTransactionLayer layer, string 
             _timerA = Layer.Wheel.Schedule(_intervalA, static s => ((InviteClientTransaction)s!).OnTimerA(), this);
         }
         Layer.CountRetransmission();
-        Send(Request);
+        SendRequest();
     }
 
     private void OnTimerB()

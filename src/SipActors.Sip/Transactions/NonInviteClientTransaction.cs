@@ -7,31 +7,39 @@ namespace SipActors.Sip.Transactions;
 /// RFC 3261 §17.1.2 non-INVITE client transaction. Its observer hears the final response, or
 /// <see cref="SipTransactionTimeoutException"/> (Timer F) or <see cref="SipTransportException"/>.
 /// </summary>
-internal sealed class NonInviteClientTransaction(SipTransactionLayer layer, string key, string method, ReadOnlyMemory<byte> request, SipChannel channel,
-    SipTimerSettings timers, IClientTransactionObserver observer)
-    : ClientTransaction(layer, key, method, request, channel, observer)
+internal sealed class NonInviteClientTransaction(SipTransactionLayer layer, ClientTransactionKey key, string method, ReadOnlyMemory<byte> request, SipChannel channel,
+    SipTimerSettings timers, IClientTransactionObserver observer, byte[]? rented = null)
+    : ClientTransaction(layer, key, method, request, channel, observer, rented)
 {
     private enum State { Trying, Proceeding, Completed, Terminated }
 
     private readonly SipTimerSettings _timers = timers;
     private State _state;
     private TimeSpan _interval;
-    private SipTimer? _timerE;
-    private SipTimer? _timerF;
+    private long _timerFDue; // the wheel tick at which Timer F fires
+    // One wheel timer at a time: over UDP Timer E, whose last firing (clamped to Timer F's tick) is
+    // Timer F's; over a reliable transport Timer F alone. A timer each for E and F was ~70 bytes
+    // more of every transaction, and F was nearly always cancelled unread.
+    private SipTimer? _timer;
 
     public override void Start()
     {
         lock (this)
         {
-            _interval = _timers.T1;
-            if (!Channel.IsReliable)
+            var wheel = Layer.Wheel;
+            _timerFDue = wheel.DueTickAfter(_timers.TransactionTimeout);
+            if (Channel.IsReliable)
             {
-                _timerE = Layer.Wheel.Schedule(_interval, static s => ((NonInviteClientTransaction)s!).OnTimerE(), this);
+                _timer = wheel.ScheduleAt(_timerFDue, static s => ((NonInviteClientTransaction)s!).OnTimerF(), this);
             }
-            _timerF = Layer.Wheel.Schedule(_timers.TransactionTimeout, static s => ((NonInviteClientTransaction)s!).OnTimerF(), this);
+            else
+            {
+                _interval = _timers.T1;
+                _timer = wheel.ScheduleAt(Math.Min(wheel.DueTickAfter(_interval), _timerFDue), static s => ((NonInviteClientTransaction)s!).OnTimerE(), this);
+            }
         }
         WatchChannel();
-        Send(Request);
+        SendRequest();
     }
 
     public override void OnResponse(SipResponse response)
@@ -48,8 +56,7 @@ internal sealed class NonInviteClientTransaction(SipTransactionLayer layer, stri
                 return;
             }
             _state = State.Completed;
-            _timerE?.Cancel();
-            _timerF?.Cancel();
+            _timer?.Cancel();
         }
         UnwatchChannel();
         // The table's part first: the observer may start the next transaction on this thread.
@@ -75,18 +82,29 @@ internal sealed class NonInviteClientTransaction(SipTransactionLayer layer, stri
 
     private void OnTimerE()
     {
+        bool timedOut;
         lock (this)
         {
             if (_state is State.Completed or State.Terminated)
             {
                 return;
             }
-            // In Proceeding the interval is T2 at once; in Trying it doubles up to T2.
-            _interval = _state == State.Proceeding ? _timers.T2 : TimeSpan.FromTicks(Math.Min(_interval.Ticks * 2, _timers.T2.Ticks));
-            _timerE = Layer.Wheel.Schedule(_interval, static s => ((NonInviteClientTransaction)s!).OnTimerE(), this);
+            var wheel = Layer.Wheel;
+            timedOut = wheel.Now >= _timerFDue;
+            if (!timedOut)
+            {
+                // In Proceeding the interval is T2 at once; in Trying it doubles up to T2.
+                _interval = _state == State.Proceeding ? _timers.T2 : TimeSpan.FromTicks(Math.Min(_interval.Ticks * 2, _timers.T2.Ticks));
+                _timer = wheel.ScheduleAt(Math.Min(wheel.DueTickAfter(_interval), _timerFDue), static s => ((NonInviteClientTransaction)s!).OnTimerE(), this);
+            }
+        }
+        if (timedOut)
+        {
+            OnTimerF(); // Timer F's tick has come: the transaction times out, with no retransmission
+            return;
         }
         Layer.CountRetransmission();
-        Send(Request);
+        SendRequest();
     }
 
     private void OnTimerF()
@@ -107,8 +125,7 @@ internal sealed class NonInviteClientTransaction(SipTransactionLayer layer, stri
                 return false;
             }
             _state = State.Terminated;
-            _timerE?.Cancel();
-            _timerF?.Cancel();
+            _timer?.Cancel();
         }
         UnwatchChannel();
         Layer.Remove(this);

@@ -7,7 +7,8 @@ namespace SipActors.Sip.Transactions;
 /// A server transaction (RFC 3261 §17.2), handed to whoever handles the request.
 /// Non-INVITE (§17.2.2): retransmitted requests get the last response again; it leaves the table
 /// after Timer J (64*T1 on UDP, at once on reliable transports).
-/// INVITE (§17.2.1, RFC 6026): 100 Trying goes out at once; a final non-2xx is retransmitted on UDP
+/// INVITE (§17.2.1, RFC 6026): 100 Trying goes out when nothing else did within 200 ms, or at
+/// once to a retransmission; a final non-2xx is retransmitted on UDP
 /// (Timer G) until the ACK, which the transaction absorbs, or Timer H; after the ACK Timer I
 /// absorbs its retransmissions. After a 2xx the transaction stays Accepted for Timer L so that
 /// retransmitted INVITEs are not taken for new ones; 2xx retransmission is the dialog's job.
@@ -15,6 +16,9 @@ namespace SipActors.Sip.Transactions;
 public sealed class SipServerTransaction
 {
     private enum State { Proceeding, Completed, Confirmed, Accepted, Terminated }
+
+    /// <summary>How long an INVITE may wait for the TU's first response before 100 Trying goes out (RFC 3261 §17.2.1).</summary>
+    internal static readonly TimeSpan TryingDelay = TimeSpan.FromMilliseconds(200);
 
     private readonly SipTransactionLayer _layer;
     private ReadOnlyMemory<byte> _lastResponse;
@@ -204,8 +208,11 @@ public sealed class SipServerTransaction
     {
         if (IsInvite)
         {
-            // RFC 3261 §17.2.1: the server sends 100 Trying at once so the client stops retransmitting.
-            _ = SendTryingAsync();
+            // RFC 3261 §17.2.1: 100 Trying unless the TU answers within 200 ms. A callee that answers
+            // at once (auto-answer) then sends one datagram less per call, and its proxy reads one
+            // less; Timer A (T1, 500 ms) retransmits later than that, and a retransmission gets the
+            // 100 at once (OnRetransmission).
+            _layer.Wheel.Schedule(TryingDelay, static s => _ = ((SipServerTransaction)s!).SendTryingAsync(), this);
         }
         _layer.Wheel.Schedule(_layer.Timers.TransactionTimeout * (IsInvite ? 6 : 1), static s =>
         {
@@ -219,6 +226,13 @@ public sealed class SipServerTransaction
 
     private async Task SendTryingAsync()
     {
+        lock (this)
+        {
+            if (_state != State.Proceeding || !_lastResponse.IsEmpty)
+            {
+                return; // answered in time: the usual case, with nothing built
+            }
+        }
         var trying = CreateResponse(100).ToArray();
         lock (this)
         {
@@ -253,6 +267,10 @@ public sealed class SipServerTransaction
         if (!last.IsEmpty)
         {
             _ = ResendAsync(last);
+        }
+        else if (IsInvite)
+        {
+            _ = SendTryingAsync(); // the client heard nothing before its Timer A: it hears 100 now
         }
     }
 

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
+using SipActors.Sip.Diagnostics;
 using SipActors.Sip.Headers;
 using SipActors.Sip.Timers;
 using SipActors.Sip.Transports;
@@ -16,6 +18,8 @@ public sealed class SipTransactionLayer : ISipMessageSink
 {
     // Many accounts start and end transactions on many threads at once: more lock stripes than the default (one per core).
     private readonly ConcurrentDictionary<string, ClientTransaction> _clients = new(concurrencyLevel: 64, capacity: 1024, StringComparer.Ordinal);
+    // Transactions whose branch this process made, by its counter (ClientTransactionKey): no string per transaction.
+    private readonly ConcurrentDictionary<(ulong Number, bool Cancel), ClientTransaction> _ownClients = new(concurrencyLevel: 64, capacity: 1024);
     private readonly ConcurrentDictionary<string, ClientTransaction>.AlternateLookup<ReadOnlySpan<char>> _clientsBySpan;
     private readonly ConcurrentDictionary<string, SipServerTransaction> _servers = new(concurrencyLevel: 64, capacity: 1024, StringComparer.Ordinal);
     private long _retransmissions;
@@ -34,11 +38,30 @@ public sealed class SipTransactionLayer : ISipMessageSink
     public SipTimerSettings Timers { get; }
 
     /// <summary>Client and server transactions alive now.</summary>
-    public int Count => _clients.Count + _servers.Count;
+    public int Count => _clients.Count + _ownClients.Count + _servers.Count;
 
     public long Retransmissions => Interlocked.Read(ref _retransmissions);
     public long MalformedMessages => Interlocked.Read(ref _malformed);
     public long StrayResponses => Interlocked.Read(ref _strayResponses);
+
+    /// <summary>
+    /// Hears how each client transaction ended (see <see cref="ISipTransactionTrace"/>); null, the
+    /// default, costs one read per transaction.
+    /// </summary>
+    public ISipTransactionTrace? Trace { get; set; }
+
+    /// <summary>
+    /// Where the non-INVITE client transactions rent the bytes of their requests (kept for
+    /// retransmission, given back when the transaction ends): the layer's own pool unless a test watches.
+    /// </summary>
+    /// <remarks>
+    /// Not <see cref="ArrayPool{T}.Shared"/>: its buffers are kept per thread and per core, 32 a size
+    /// for each core, while a registration rents on an actor's thread and gives back on the receive
+    /// loop, with hundreds in flight. The shared pool then dropped what it could not keep and made new
+    /// arrays: ~250 bytes of every registration. This one keeps up to 1,024 buffers a size (REGISTER,
+    /// OPTIONS and MESSAGE requests up to 4 KB; longer ones are allocated and dropped).
+    /// </remarks>
+    internal ArrayPool<byte> RequestPool { get; init; } = ArrayPool<byte>.Create(maxArrayLength: 4096, maxArraysPerBucket: 1024);
 
     /// <summary>A new request (not a retransmission) arrived; the handler must answer it through the transaction. Called on a receive loop: hand over, do not block.</summary>
     public Action<SipServerTransaction>? RequestReceived { get; set; }
@@ -78,11 +101,15 @@ public sealed class SipTransactionLayer : ISipMessageSink
         {
             throw new ArgumentException("The request needs a top Via with a branch.", nameof(request));
         }
-        var key = ClientKey(via.Branch, request.Method == SipMethod.Cancel);
-        var transaction = new NonInviteClientTransaction(this, key, request.MethodName, request.ToArray(), channel, Timers, observer);
-        if (!_clients.TryAdd(key, transaction))
+        var key = ClientTransactionKey.From(via.Branch, request.Method == SipMethod.Cancel);
+        // The bytes are the transaction's until it ends: a REGISTER's ~0.5-1 KB copy is not garbage per request.
+        var rented = RequestPool.Rent(request.GetByteCount());
+        var length = request.WriteTo(rented);
+        var transaction = new NonInviteClientTransaction(this, key, request.MethodName, rented.AsMemory(0, length), channel, Timers, observer, rented);
+        if (!TryAdd(key, transaction))
         {
-            throw new ArgumentException($"A transaction with branch {key} is already running.", nameof(request));
+            RequestPool.Return(rented);
+            throw new ArgumentException($"A transaction with branch {Encoding.ASCII.GetString(via.Branch)} is already running.", nameof(request));
         }
         transaction.Start();
     }
@@ -104,12 +131,12 @@ public sealed class SipTransactionLayer : ISipMessageSink
         {
             throw new ArgumentException("The request needs a top Via with a branch.", nameof(invite));
         }
-        var key = ClientKey(via.Branch, cancel: false);
+        var key = ClientTransactionKey.From(via.Branch, cancel: false);
         var task = new ClientTransactionTask();
         var transaction = new InviteClientTransaction(this, key, invite, invite.ToArray(), channel, Timers, onResponse, task);
-        if (!_clients.TryAdd(key, transaction))
+        if (!TryAdd(key, transaction))
         {
-            throw new ArgumentException($"A transaction with branch {key} is already running.", nameof(invite));
+            throw new ArgumentException($"A transaction with branch {Encoding.ASCII.GetString(via.Branch)} is already running.", nameof(invite));
         }
         transaction.Start();
         return task.Task;
@@ -138,6 +165,19 @@ public sealed class SipTransactionLayer : ISipMessageSink
             return;
         }
         var isCancel = response.Headers.TryGetValue(SipHeaderId.CSeq, out var cseq) && cseq.EndsWith("CANCEL"u8);
+        if (SipIdentifiers.TryReadOwnBranch(via.Branch, out var number))
+        {
+            if (_ownClients.TryGetValue((number, isCancel), out var own))
+            {
+                SipStackMetrics.CountResponse(own.MethodName, response.StatusCode);
+                own.OnResponse(response);
+            }
+            else
+            {
+                Interlocked.Increment(ref _strayResponses);
+            }
+            return;
+        }
         Span<char> key = stackalloc char[via.Branch.Length + 7];
         var length = Encoding.ASCII.GetChars(via.Branch, key);
         if (isCancel)
@@ -147,6 +187,7 @@ public sealed class SipTransactionLayer : ISipMessageSink
         }
         if (_clientsBySpan.TryGetValue(key[..length], out var transaction))
         {
+            SipStackMetrics.CountResponse(transaction.MethodName, response.StatusCode);
             transaction.OnResponse(response);
         }
         else
@@ -209,12 +250,24 @@ public sealed class SipTransactionLayer : ISipMessageSink
         => string.Concat(Encoding.ASCII.GetString(branch), "|", Encoding.ASCII.GetString(host), ":",
             port.ToString(System.Globalization.CultureInfo.InvariantCulture), "|", method);
 
-    private static string ClientKey(ReadOnlySpan<byte> branch, bool cancel)
-        => cancel ? Encoding.ASCII.GetString(branch) + "|CANCEL" : Encoding.ASCII.GetString(branch);
+    private bool TryAdd(ClientTransactionKey key, ClientTransaction transaction)
+        => key.Text is null ? _ownClients.TryAdd((key.Number, key.Cancel), transaction) : _clients.TryAdd(key.ForeignText, transaction);
 
-    internal void Remove(ClientTransaction transaction) => _clients.TryRemove(new(transaction.Key, transaction));
+    internal void Remove(ClientTransaction transaction)
+    {
+        var key = transaction.Key;
+        _ = key.Text is null
+            ? _ownClients.TryRemove(new((key.Number, key.Cancel), transaction))
+            : _clients.TryRemove(new(key.ForeignText, transaction));
+    }
 
     internal void Remove(SipServerTransaction transaction) => _servers.TryRemove(new(transaction.Key, transaction));
+
+    /// <summary>The transactions alive now by kind and method ("client OPTIONS: 1"), for diagnostics.</summary>
+    internal string DescribeInFlight()
+        => string.Join(", ", _clients.Values.Concat(_ownClients.Values).Select(t => "client " + t.MethodName)
+            .Concat(_servers.Values.Select(t => "server " + t.Request.MethodName))
+            .GroupBy(k => k, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}: {g.Count()}"));
 
     internal void OnClientTransactionTimedOut(SipChannel channel) => ClientTransactionTimedOut?.Invoke(channel);
 

@@ -19,6 +19,17 @@ public abstract class SipChannel
 
     public abstract IPEndPoint RemoteEndPoint { get; }
 
+    /// <summary>
+    /// An IPv4 address seen through a dual-mode socket (<c>::ffff:127.0.0.1</c>) as the IPv4
+    /// address it is: a Contact or Via of <c>[::ffff:127.0.0.1]</c> is an IPv6 literal that an
+    /// IPv4-only peer cannot use.
+    /// </summary>
+    protected static IPEndPoint Unmapped(IPEndPoint endPoint)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        return endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
+    }
+
     /// <summary>True once the channel can no longer carry messages.</summary>
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 

@@ -116,5 +116,19 @@ public sealed record SipServerTarget(SipTransportKind Kind, string Host, int Por
         return true;
     }
 
-    public override string ToString() => WebSocketUri?.ToString() ?? string.Create(CultureInfo.InvariantCulture, $"{Kind.UriParameter()}://{Host}:{Port}");
+    public override string ToString()
+    {
+        // Accounts of one server share one target (SipTargetResolver), and each connect's events print
+        // it twice: the last text made is kept for that same instance, not remade per account.
+        var last = s_lastText;
+        if (last is not null && ReferenceEquals(last.Item1, this))
+        {
+            return last.Item2;
+        }
+        var text = WebSocketUri?.ToString() ?? string.Create(CultureInfo.InvariantCulture, $"{Kind.UriParameter()}://{Host}:{Port}");
+        s_lastText = Tuple.Create(this, text);
+        return text;
+    }
+
+    private static volatile Tuple<SipServerTarget, string>? s_lastText;
 }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using DnsClient;
 using DnsClient.Protocol;
@@ -10,8 +12,19 @@ namespace SipActors.Sip.Transports;
 /// (<c>_sip._udp</c>, <c>_sip._tcp</c>, <c>_sips._tcp</c>), in priority order and weighted at
 /// random within a priority, falling back to A/AAAA on the default port when there are none.
 /// </summary>
+/// <remarks>
+/// <see cref="TryGetTarget"/> parses a server address once per process: the accounts of one
+/// server (thousands in a load run) share one immutable <see cref="SipServerTarget"/> instead of
+/// each connect parsing its URL (a <see cref="Uri"/> and the target) again and each account
+/// holding its own copy.
+/// </remarks>
 public sealed class SipTargetResolver
 {
+    /// <summary>Distinct server addresses kept; past that a new one is parsed each time (still correct, only not shared).</summary>
+    internal const int SharedTargetCapacity = 4096;
+
+    private static readonly ConcurrentDictionary<string, SipServerTarget> SharedTargets = new(StringComparer.Ordinal);
+
     private readonly ILookupClient _dns;
 
     /// <summary>The system's resolvers, or <paramref name="nameServers"/> (tests use one on loopback).</summary>
@@ -20,6 +33,29 @@ public sealed class SipTargetResolver
         _dns = nameServers.Length == 0
             ? new LookupClient()
             : new LookupClient(new LookupClientOptions(nameServers) { UseCache = true, Timeout = TimeSpan.FromSeconds(2), Retries = 1 });
+    }
+
+    /// <summary>
+    /// <see cref="SipServerTarget.TryParse"/>, shared: every caller with the same text gets the
+    /// same target (it is immutable). Only addresses that parse are kept, at most
+    /// <see cref="SharedTargetCapacity"/> of them.
+    /// </summary>
+    public static bool TryGetTarget(string? serverUrl, [NotNullWhen(true)] out SipServerTarget? target, [NotNullWhen(false)] out string? error)
+    {
+        if (serverUrl is not null && SharedTargets.TryGetValue(serverUrl, out target))
+        {
+            error = null;
+            return true;
+        }
+        if (!SipServerTarget.TryParse(serverUrl, out target, out error))
+        {
+            return false;
+        }
+        if (SharedTargets.Count < SharedTargetCapacity)
+        {
+            target = SharedTargets.GetOrAdd(serverUrl!, target);
+        }
+        return true;
     }
 
     /// <summary>The endpoints to try, in order. Throws <see cref="SipTransportException"/> when the name does not resolve.</summary>

@@ -38,8 +38,8 @@ public sealed class StreamChannel : SipChannel, IAsyncDisposable
         _stream = stream;
         _sink = sink;
         _framer = new SipStreamFramer(limits);
-        LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
-        RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
+        LocalEndPoint = Unmapped((IPEndPoint)socket.LocalEndPoint!);
+        RemoteEndPoint = Unmapped((IPEndPoint)socket.RemoteEndPoint!);
     }
 
     public override SipTransportKind Kind { get; }
@@ -63,9 +63,12 @@ public sealed class StreamChannel : SipChannel, IAsyncDisposable
     /// </summary>
     public long UnfinishedMessageSince => Volatile.Read(ref _unfinishedSince);
 
-    /// <summary>Connects (and for TLS, handshakes) within the token's time; failures are <see cref="SipTransportException"/>.</summary>
+    /// <summary>
+    /// Connects (and for TLS, handshakes) within the token's time, from <paramref name="localAddress"/>
+    /// when one is given (any port); failures are <see cref="SipTransportException"/>.
+    /// </summary>
     public static async Task<StreamChannel> ConnectAsync(SipTransportKind kind, EndPoint remote, ISipMessageSink sink,
-        TlsOptions? tls = null, SipParserLimits? limits = null, CancellationToken cancellationToken = default)
+        TlsOptions? tls = null, SipParserLimits? limits = null, IPAddress? localAddress = null, CancellationToken cancellationToken = default)
     {
         if (kind is not (SipTransportKind.Tcp or SipTransportKind.Tls))
         {
@@ -73,10 +76,16 @@ public sealed class StreamChannel : SipChannel, IAsyncDisposable
         }
         ArgumentNullException.ThrowIfNull(remote);
         ArgumentNullException.ThrowIfNull(sink);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var socket = localAddress is null
+            ? new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }
+            : new Socket(localAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         Stream stream;
         try
         {
+            if (localAddress is not null)
+            {
+                socket.Bind(new IPEndPoint(localAddress, 0));
+            }
             await socket.ConnectAsync(remote, cancellationToken).ConfigureAwait(false);
             stream = new NetworkStream(socket, ownsSocket: false);
             if (kind == SipTransportKind.Tls)
@@ -106,7 +115,7 @@ public sealed class StreamChannel : SipChannel, IAsyncDisposable
         return channel;
     }
 
-    private static async Task<Stream> HandshakeAsync(Stream inner, EndPoint remote, TlsOptions tls, CancellationToken cancellationToken)
+    private static Task<Stream> HandshakeAsync(Stream inner, EndPoint remote, TlsOptions tls, CancellationToken cancellationToken)
     {
         var host = tls.TargetHost ?? remote switch
         {
@@ -114,26 +123,19 @@ public sealed class StreamChannel : SipChannel, IAsyncDisposable
             IPEndPoint ip => ip.Address.ToString(),
             _ => remote.ToString()!,
         };
+        return AuthenticateAsClientAsync(inner, host, tls, cancellationToken);
+    }
+
+    /// <summary>TLS over <paramref name="inner"/> as a client of <paramref name="host"/>, the certificate checked as <paramref name="tls"/> says (TLS and WSS flows).</summary>
+    internal static async Task<Stream> AuthenticateAsClientAsync(Stream inner, string host, TlsOptions tls, CancellationToken cancellationToken)
+    {
         var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
         await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
         {
             TargetHost = host,
-            RemoteCertificateValidationCallback = (_, certificate, chain, errors) => Validate(tls, certificate, errors),
+            RemoteCertificateValidationCallback = (_, certificate, chain, errors) => tls.Accepts(certificate, chain, errors),
         }, cancellationToken).ConfigureAwait(false);
         return ssl;
-    }
-
-    private static bool Validate(TlsOptions tls, X509Certificate? certificate, SslPolicyErrors errors)
-    {
-        if (tls.SkipCertificateValidation || errors == SslPolicyErrors.None)
-        {
-            return true;
-        }
-        // A pinned certificate is trusted as itself, whatever its chain; the name must still be right
-        // unless the only complaint is the chain.
-        return tls.TrustedCertificate is not null && certificate is not null
-            && (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None
-            && certificate.GetCertHashString() == tls.TrustedCertificate.GetCertHashString();
     }
 
     public override async ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)

@@ -43,6 +43,7 @@ public sealed class UdpTransport : IAsyncDisposable
             throw new SipTransportException($"cannot bind UDP {bindTo}: {e.Message}", e);
         }
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+        ReceiveBufferGranted = _socket.ReceiveBufferSize;
         _responseChannel = UdpChannel.ForResponses(this);
         _receivers = new Thread[Math.Max(1, _options.ReceiveThreads)];
         for (var i = 0; i < _receivers.Length; i++)
@@ -53,6 +54,24 @@ public sealed class UdpTransport : IAsyncDisposable
     }
 
     public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>The receive buffer asked for (<see cref="UdpTransportOptions.ReceiveBufferSize"/>).</summary>
+    public int ReceiveBufferRequested => _options.ReceiveBufferSize;
+
+    /// <summary>
+    /// The receive buffer the kernel reports after the request (SO_RCVBUF). Linux caps the request
+    /// at net.core.rmem_max and reports twice what it kept (its bookkeeping share, socket(7)).
+    /// </summary>
+    public int ReceiveBufferGranted { get; }
+
+    /// <summary>
+    /// True when the kernel kept less than was asked (on Linux: less than twice the request, so
+    /// net.core.rmem_max capped it): bursts that the asked size would hold overflow, and every
+    /// datagram dropped costs a retransmission.
+    /// </summary>
+    public bool ReceiveBufferCapped => OperatingSystem.IsLinux()
+        ? ReceiveBufferGranted < 2L * _options.ReceiveBufferSize
+        : ReceiveBufferGranted < _options.ReceiveBufferSize;
 
     public long DatagramsReceived => Interlocked.Read(ref _received);
     public long DatagramsMalformed => Interlocked.Read(ref _malformed);
@@ -126,9 +145,16 @@ public sealed class UdpTransport : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Told of every datagram's source before it is parsed (the stack's UDP server check: a server
+    /// that sends anything is alive, however late it answers a probe). Called on the receive thread.
+    /// </summary>
+    internal Action<SocketAddress>? DatagramReceived { get; set; }
+
     private void Deliver(ReadOnlySpan<byte> datagram, SocketAddress from)
     {
         Interlocked.Increment(ref _received);
+        DatagramReceived?.Invoke(from);
         // Keep-alives (CRLF, RFC 5626 §3.5.1 STUN aside) carry no message.
         if (datagram.IndexOfAnyExcept("\r\n"u8) < 0)
         {

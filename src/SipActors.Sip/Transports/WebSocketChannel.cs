@@ -1,11 +1,13 @@
 using System.Buffers;
 using System.Net;
+using System.Net.Sockets;
 using System.Net.WebSockets;
+using System.Security.Authentication;
 
 namespace SipActors.Sip.Transports;
 
 /// <summary>
-/// SIP over WebSocket (RFC 7118): one ClientWebSocket with subprotocol <c>sip</c>, each SIP message
+/// SIP over WebSocket (RFC 7118): one WebSocket with subprotocol <c>sip</c>, each SIP message
 /// in one WebSocket message, sent as text. Writes are serialized (a WebSocket allows one send at
 /// a time); loss is reported once.
 /// </summary>
@@ -33,14 +35,22 @@ public sealed class WebSocketChannel : SipChannel, IAsyncDisposable
     public override IPEndPoint RemoteEndPoint { get; }
 
     /// <summary>
-    /// Opens <c>ws://</c> or <c>wss://</c> <paramref name="uri"/> with subprotocol <c>sip</c>. With a
-    /// <paramref name="keepAliveInterval"/>, the socket sends a ping frame (RFC 6455 §5.5.2) after
-    /// about that much time and closes the flow as dead when no pong comes within
+    /// Opens <c>ws://</c> or <c>wss://</c> <paramref name="uri"/> with subprotocol <c>sip</c>: a TCP
+    /// connection to <paramref name="remote"/> (the URI's host and port when null), from
+    /// <paramref name="localAddress"/> when given, TLS for <c>wss</c> checked as
+    /// <paramref name="tls"/> says, then the opening handshake of RFC 6455 on that stream. With a
+    /// <paramref name="keepAliveInterval"/>, the WebSocket sends a ping frame (RFC 6455 §5.5.2)
+    /// after about that much time and closes the flow as dead when no pong comes within
     /// <paramref name="keepAliveTimeout"/>; zero sends none.
     /// </summary>
+    /// <remarks>
+    /// The handshake is ours rather than ClientWebSocket's: ClientWebSocket upgrades through an
+    /// HTTP client connection that stays under the WebSocket with its two 4 KiB buffers, 8 KiB per
+    /// account for as long as the flow lives.
+    /// </remarks>
     public static async Task<WebSocketChannel> ConnectAsync(Uri uri, ISipMessageSink sink, TlsOptions? tls = null,
         SipParserLimits? limits = null, TimeSpan keepAliveInterval = default, TimeSpan keepAliveTimeout = default,
-        CancellationToken cancellationToken = default)
+        IPAddress? localAddress = null, EndPoint? remote = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(uri);
         ArgumentNullException.ThrowIfNull(sink);
@@ -50,47 +60,54 @@ public sealed class WebSocketChannel : SipChannel, IAsyncDisposable
             "wss" => SipTransportKind.Wss,
             _ => throw new ArgumentException($"'{uri.Scheme}' is not ws or wss.", nameof(uri)),
         };
-        var socket = new ClientWebSocket();
-        socket.Options.AddSubProtocol("sip");
-        // Ping frames rather than CRLF: a pong is the only answer a WebSocket peer owes, and
-        // Kamailio's websocket module gives it (a CRLF text message gets none). The interval is
-        // drawn per flow between 80% and 100% (RFC 5626 §4.4.1), so flows opened together do not
-        // ping in lockstep.
-        if (keepAliveInterval > TimeSpan.Zero)
-        {
-            socket.Options.KeepAliveInterval = TimeSpan.FromTicks((long)(keepAliveInterval.Ticks * (0.8 + 0.2 * Random.Shared.NextDouble())));
-            socket.Options.KeepAliveTimeout = keepAliveTimeout > TimeSpan.Zero ? keepAliveTimeout : TimeSpan.FromSeconds(10);
-        }
-        else
-        {
-            socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        }
-        if (kind == SipTransportKind.Wss && tls is { } options)
-        {
-            socket.Options.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                options.SkipCertificateValidation || errors == System.Net.Security.SslPolicyErrors.None
-                || (options.TrustedCertificate is not null && certificate is not null
-                    && (errors & ~System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors) == System.Net.Security.SslPolicyErrors.None
-                    && certificate.GetCertHashString() == options.TrustedCertificate.GetCertHashString());
-        }
+        remote ??= IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) ? new IPEndPoint(ip, uri.Port) : new DnsEndPoint(uri.IdnHost, uri.Port);
+        var socket = localAddress is null
+            ? new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }
+            : new Socket(localAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Stream? stream = null;
+        WebSocket webSocket;
         try
         {
-            await socket.ConnectAsync(uri, cancellationToken).ConfigureAwait(false);
+            if (localAddress is not null)
+            {
+                socket.Bind(new IPEndPoint(localAddress, 0));
+            }
+            await socket.ConnectAsync(remote, cancellationToken).ConfigureAwait(false);
+            stream = new NetworkStream(socket, ownsSocket: true);
+            if (kind == SipTransportKind.Wss)
+            {
+                var options = tls ?? TlsOptions.Default;
+                stream = await StreamChannel.AuthenticateAsClientAsync(stream, options.TargetHost ?? uri.IdnHost, options, cancellationToken).ConfigureAwait(false);
+            }
+            var framed = await WebSocketHandshake.ClientAsync(stream, uri, cancellationToken).ConfigureAwait(false);
+            // Ping frames rather than CRLF: a pong is the only answer a WebSocket peer owes, and
+            // Kamailio's websocket module gives it (a CRLF text message gets none). The interval is
+            // drawn per flow between 80% and 100% (RFC 5626 §4.4.1), so flows opened together do not
+            // ping in lockstep.
+            webSocket = WebSocket.CreateFromStream(framed, new WebSocketCreationOptions
+            {
+                IsServer = false,
+                SubProtocol = "sip",
+                KeepAliveInterval = keepAliveInterval > TimeSpan.Zero
+                    ? TimeSpan.FromTicks((long)(keepAliveInterval.Ticks * (0.8 + 0.2 * Random.Shared.NextDouble())))
+                    : TimeSpan.Zero,
+                KeepAliveTimeout = keepAliveInterval > TimeSpan.Zero
+                    ? keepAliveTimeout > TimeSpan.Zero ? keepAliveTimeout : TimeSpan.FromSeconds(10)
+                    : Timeout.InfiniteTimeSpan,
+            });
         }
-        catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException)
+        catch (Exception e) when (e is SocketException or IOException or AuthenticationException or OperationCanceledException or SipTransportException)
         {
+            if (stream is not null)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
             socket.Dispose();
             var what = e is OperationCanceledException ? "timed out" : e.Message;
             throw new SipTransportException($"{kind.ViaToken()} connection to {uri} failed: {what}", e);
         }
-        if (socket.SubProtocol != "sip")
-        {
-            socket.Dispose();
-            throw new SipTransportException($"{uri} did not accept the WebSocket subprotocol 'sip' (RFC 7118 §4)");
-        }
-        // ClientWebSocket hides its socket; the addresses are what we connected to (the Via host is .invalid anyway).
-        var remote = new IPEndPoint(IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) ? ip : IPAddress.Loopback, uri.Port);
-        var channel = new WebSocketChannel(kind, socket, sink, limits ?? SipParserLimits.Default, new IPEndPoint(IPAddress.Loopback, 0), remote);
+        var channel = new WebSocketChannel(kind, webSocket, sink, limits ?? SipParserLimits.Default,
+            Unmapped((IPEndPoint)socket.LocalEndPoint!), remote as IPEndPoint ?? Unmapped((IPEndPoint)socket.RemoteEndPoint!));
         channel._reader = Task.Run(channel.ReadLoopAsync);
         return channel;
     }

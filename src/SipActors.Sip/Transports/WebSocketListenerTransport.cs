@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace SipActors.Sip.Transports;
@@ -16,7 +15,6 @@ namespace SipActors.Sip.Transports;
 /// </summary>
 public sealed class WebSocketListenerTransport : IAsyncDisposable
 {
-    private const string Rfc6455Guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private const int MaxHandshakeBytes = 8192;
     private static readonly TimeSpan UnguardedHandshakeTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan CloseReplyTimeout = TimeSpan.FromSeconds(2);
@@ -61,19 +59,19 @@ public sealed class WebSocketListenerTransport : IAsyncDisposable
                 timeout.CancelAfter(UnguardedHandshakeTimeout); // with a guard, its incomplete-message timeout ends a stalled handshake
             }
             var request = await ReadHeadAsync(stream, timeout.Token).ConfigureAwait(false);
-            var key = Header(request, "Sec-WebSocket-Key");
-            var protocols = Header(request, "Sec-WebSocket-Protocol") ?? "";
+            var key = WebSocketHandshake.Header(request, "Sec-WebSocket-Key");
+            var protocols = WebSocketHandshake.Header(request, "Sec-WebSocket-Protocol") ?? "";
             var isUpgrade = request.StartsWith("GET ", StringComparison.Ordinal)
-                && (Header(request, "Upgrade") ?? "").Contains("websocket", StringComparison.OrdinalIgnoreCase);
+                && (WebSocketHandshake.Header(request, "Upgrade") ?? "").Contains("websocket", StringComparison.OrdinalIgnoreCase);
             // RFC 6455 §4.2.1: version 13 only (§4.4: a refusal names the version we speak).
-            var versionOk = Header(request, "Sec-WebSocket-Version") == "13";
+            var versionOk = WebSocketHandshake.Header(request, "Sec-WebSocket-Version") == "13";
             if (!isUpgrade || !IsValidKey(key) || !versionOk || !protocols.Split(',', StringSplitOptions.TrimEntries).Contains("sip", StringComparer.OrdinalIgnoreCase))
             {
                 await stream.WriteAsync(Encoding.ASCII.GetBytes(versionOk ? BadRequest : BadVersion), timeout.Token).ConfigureAwait(false);
                 await stream.DisposeAsync().ConfigureAwait(false);
                 return;
             }
-            var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + Rfc6455Guid)));
+            var accept = WebSocketHandshake.AcceptFor(key);
             await stream.WriteAsync(Encoding.ASCII.GetBytes(
                 $"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\nSec-WebSocket-Protocol: sip\r\n\r\n"),
                 timeout.Token).ConfigureAwait(false);
@@ -159,19 +157,6 @@ public sealed class WebSocketListenerTransport : IAsyncDisposable
     {
         Span<byte> nonce = stackalloc byte[18]; // room for more than 16, to see a longer key for what it is
         return key is not null && Convert.TryFromBase64String(key, nonce, out var written) && written == 16;
-    }
-
-    private static string? Header(string head, string name)
-    {
-        foreach (var line in head.Split("\r\n"))
-        {
-            var colon = line.IndexOf(':');
-            if (colon > 0 && line[..colon].Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
-            {
-                return line[(colon + 1)..].Trim();
-            }
-        }
-        return null;
     }
 
     public async ValueTask DisposeAsync()

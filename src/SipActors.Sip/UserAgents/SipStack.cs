@@ -60,6 +60,19 @@ public sealed class SipStack : IAsyncDisposable
     /// <summary>Keep-alives on TCP, TLS, WS and WSS flows (CRLF ping/pong or WebSocket ping frames), started on every connect; 30 s by default.</summary>
     public KeepAliveOptions KeepAlive { get; init; } = KeepAliveOptions.Default;
 
+    /// <summary>
+    /// The local address the stack's sockets use; null (the default) binds UDP to loopback for a
+    /// loopback server and to any address otherwise, and lets the system pick for connections.
+    /// The UDP socket binds it, port included (0: any); TCP, TLS and WebSocket connections bind its
+    /// address with a port of their own each. A server of the other address family is reached as
+    /// without it.
+    /// </summary>
+    public IPEndPoint? LocalEndPoint { get; init; }
+
+    /// <summary>The local address for connections to <paramref name="remote"/>, if one was given and it is of the same family.</summary>
+    internal IPAddress? LocalAddressFor(System.Net.Sockets.AddressFamily remote)
+        => LocalEndPoint is { } local && local.AddressFamily == remote ? local.Address : null;
+
     /// <summary>The clock of the stack's timer wheel and server checks.</summary>
     public TimeProvider TimeProvider { get; }
 
@@ -74,14 +87,25 @@ public sealed class SipStack : IAsyncDisposable
     /// <summary>Turns targets into addresses (RFC 3263 SRV when no port is given).</summary>
     public SipTargetResolver Resolver { get; }
 
-    /// <summary>The shared UDP socket for reaching <paramref name="remote"/>: bound to loopback for a loopback server, else to any address.</summary>
+    /// <summary>The shared UDP socket for reaching <paramref name="remote"/>: bound to <see cref="LocalEndPoint"/>, else to loopback for a loopback server, else to any address.</summary>
     public UdpTransport GetUdpTransport(IPAddress remote)
     {
+        if (LocalEndPoint is { } bound && bound.AddressFamily == remote.AddressFamily)
+        {
+            // Looked up first: the factory lambdas capture, so GetOrAdd alone made a delegate for every account's connect.
+            return _udp.TryGetValue(bound.Address, out var existing) ? existing.Value : AddUdpTransport(bound.Address, bound);
+        }
         var local = IPAddress.IsLoopback(remote)
             ? (remote.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback)
             : (remote.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any);
-        return _udp.GetOrAdd(local, address => new Lazy<UdpTransport>(() => new UdpTransport(new IPEndPoint(address, 0), Transactions, _udpOptions))).Value;
+        return _udp.TryGetValue(local, out var shared) ? shared.Value : AddUdpTransport(local, new IPEndPoint(local, 0));
     }
+
+    private UdpTransport AddUdpTransport(IPAddress key, IPEndPoint bindTo)
+        => _udp.GetOrAdd(key, _ => new Lazy<UdpTransport>(() => NewUdpTransport(bindTo))).Value;
+
+    private UdpTransport NewUdpTransport(IPEndPoint bindTo)
+        => new(bindTo, Transactions, _udpOptions) { DatagramReceived = ServerMonitor.NoteDatagram };
 
     /// <summary>Notes that the UDP server at <paramref name="server"/> answered a request just now.</summary>
     public void NoteUdpServerAnswered(IPEndPoint server) => ServerMonitor.NoteAnswered(server);

@@ -31,6 +31,7 @@ public sealed class SipUserAgent : IAsyncDisposable, IRegistrationAnswerListener
     private ConcurrentDictionary<SipCall, byte>? _calls;
     private bool _disconnecting;
     private Task<SipChannel>? _reopening; // the new connection being opened for requests whose flow closed
+    private RegistrationBinding? _continueFrom; // a registration saved elsewhere, taken over by the first flow
 
     /// <summary>How long a new connection for a request whose flow closed may take before the request fails.</summary>
     private static readonly TimeSpan ReopenTimeout = TimeSpan.FromSeconds(10);
@@ -48,6 +49,17 @@ public sealed class SipUserAgent : IAsyncDisposable, IRegistrationAnswerListener
 
     /// <summary>The Contact we register, once connected.</summary>
     public string? Contact => _registration?.Contact;
+
+    /// <summary>The binding of the last granted REGISTER (Call-ID, CSeq, Contact); null while the registrar holds none of ours.</summary>
+    public RegistrationBinding? Binding => _registration?.Binding;
+
+    /// <summary>
+    /// Carries on a registration saved by another process that ran this account (a cluster node
+    /// that died): the first flow's REGISTERs use its Call-ID and the CSeq after its last, and remove
+    /// its Contact. Call before <see cref="ConnectAsync"/>; a later flow goes on from this agent's own registration.
+    /// </summary>
+    public void ContinueRegistration(RegistrationBinding saved)
+        => _continueFrom = saved ?? throw new ArgumentNullException(nameof(saved));
 
     /// <summary>Raised once when the connection is lost (not when we disconnect), with the error.</summary>
     public event Action<SipUserAgent, Exception?>? ConnectionLost;
@@ -138,6 +150,11 @@ public sealed class SipUserAgent : IAsyncDisposable, IRegistrationAnswerListener
             // A reconnect after a loss: the same registration goes on, and removes the old flow's binding.
             _registration.ContinueFrom(previous);
         }
+        else if (_continueFrom is { } saved)
+        {
+            _registration.ContinueFrom(saved);
+        }
+        _continueFrom = null;
         _requests = null;
         _calling = null;
     }
@@ -151,7 +168,8 @@ public sealed class SipUserAgent : IAsyncDisposable, IRegistrationAnswerListener
             case SipTransportKind.Udp:
                 return _stack.GetUdpTransport(remote.Address).GetChannel(remote);
             case SipTransportKind.Tcp or SipTransportKind.Tls:
-                var stream = await StreamChannel.ConnectAsync(target.Kind, remote, _stack.Transactions, _stack.Tls, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var stream = await StreamChannel.ConnectAsync(target.Kind, remote, _stack.Transactions, _stack.Tls,
+                    localAddress: _stack.LocalAddressFor(remote.AddressFamily), cancellationToken: cancellationToken).ConfigureAwait(false);
                 if (keepAlive.Enabled)
                 {
                     stream.StartKeepAlive(_stack.Wheel, keepAlive.Interval, keepAlive.PongTimeout);
@@ -160,7 +178,7 @@ public sealed class SipUserAgent : IAsyncDisposable, IRegistrationAnswerListener
             default:
                 return await WebSocketChannel.ConnectAsync(target.WebSocketUri!, _stack.Transactions, _stack.Tls,
                     keepAliveInterval: keepAlive.Enabled ? keepAlive.Interval : TimeSpan.Zero, keepAliveTimeout: keepAlive.PongTimeout,
-                    cancellationToken: cancellationToken).ConfigureAwait(false);
+                    localAddress: _stack.LocalAddressFor(remote.AddressFamily), remote: remote, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using SipActors.Sip.Headers;
 using SipActors.Sip.Timers;
 using SipActors.Sip.Transports;
@@ -25,6 +26,8 @@ internal sealed class UdpServerMonitor : IAsyncDisposable
     private readonly SipStack _stack;
     private readonly UdpServerCheckOptions _options;
     private readonly ConcurrentDictionary<IPEndPoint, Server> _servers = new();
+    // The servers by their socket address, for the receive threads: a copy replaced when one is added, read without a lock.
+    private (SocketAddress Address, Server Server)[] _byAddress = [];
     private readonly TimeSpan _tick;
     private int _started;
     private long _probesSent;
@@ -119,7 +122,44 @@ internal sealed class UdpServerMonitor : IAsyncDisposable
         }
     }
 
-    private Server Get(IPEndPoint endpoint) => _servers.GetOrAdd(endpoint, static _ => new Server());
+    private Server Get(IPEndPoint endpoint)
+    {
+        if (_servers.TryGetValue(endpoint, out var known))
+        {
+            return known;
+        }
+        lock (_servers)
+        {
+            var server = _servers.GetOrAdd(endpoint, static _ => new Server());
+            if (!_byAddress.Any(s => ReferenceEquals(s.Server, server)))
+            {
+                _byAddress = [.. _byAddress, (endpoint.Serialize(), server)];
+            }
+            return server;
+        }
+    }
+
+    /// <summary>
+    /// A datagram came from <paramref name="from"/>: if it is a watched server, it is alive now,
+    /// whatever its answer to a probe. Under load a server may answer an OPTIONS seconds late
+    /// while it relays calls; counting only probe answers took it for dead and dropped every flow.
+    /// Called on the receive threads for every datagram: a compare per watched server, no allocation.
+    /// </summary>
+    internal void NoteDatagram(SocketAddress from)
+    {
+        foreach (var (address, server) in _byAddress)
+        {
+            if (address.Equals(from))
+            {
+                Volatile.Write(ref server.HeardAt, Now);
+                if (server.Unreachable || server.Probing || server.Failures != 0 || server.NextAnswer is not null)
+                {
+                    Answered(server);
+                }
+                return;
+            }
+        }
+    }
 
     private void Start()
     {

@@ -18,7 +18,7 @@ namespace SipActors.Calls;
 /// SIP layer as messages (its callback only tells); the actor stops when the call ends. Stopped
 /// early (the account stopped or was removed), it hangs the call up.
 /// </summary>
-internal sealed class CallSessionActor : ReceiveActor
+internal sealed class CallSessionActor : UntypedActor
 {
     private readonly AccountId _account;
     private readonly SipUserAgent _ua;
@@ -34,10 +34,30 @@ internal sealed class CallSessionActor : ReceiveActor
         _account = account;
         _ua = ua;
         _setup = setup;
-        Receive<Step>(step => OnStep(step.Event));
-        Receive<Answer>(OnAnswer);
-        Receive<Reject>(OnReject);
-        Receive<HangUp>(_ => Sender.Tell(new CommandResult(_account, _call!.HangUp() ? CommandStatus.Ok : CommandStatus.NoOp)));
+    }
+
+    // An UntypedActor's switch rather than a ReceiveActor's Receive<T> calls: those build a match
+    // handler for every new actor, one per call here (2-3% of the CPU of a call load, measured).
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case Step step:
+                OnStep(step.Event);
+                break;
+            case Answer answer:
+                OnAnswer(answer);
+                break;
+            case Reject reject:
+                OnReject(reject);
+                break;
+            case HangUp:
+                Sender.Tell(new CommandResult(_account, _call!.HangUp() ? CommandStatus.Ok : CommandStatus.NoOp));
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
     }
 
     /// <summary>An outgoing call to <paramref name="command"/>'s target; <paramref name="replyTo"/> hears the outcome of placing it.</summary>

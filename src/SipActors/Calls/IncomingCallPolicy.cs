@@ -1,6 +1,6 @@
 namespace SipActors.Calls;
 
-/// <summary>What an account does with an incoming INVITE (CONTRACT.md §2, issue #6). Config names in brackets.</summary>
+/// <summary>What an account does with an incoming INVITE (CONTRACT.md §2). Config names in brackets.</summary>
 public enum IncomingCallPolicy
 {
     /// <summary>[ring] <c>newRTCSession</c>, 180 Ringing, then wait for Answer/Reject/HangUp until the no-answer timeout (480).</summary>

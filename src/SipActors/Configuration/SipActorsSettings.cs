@@ -27,6 +27,9 @@ public sealed record SipActorsSettings
     /// <summary>Keep-alives on TCP/TLS/WS/WSS flows (<c>transport.keep-alive-interval</c>, <c>transport.keep-alive-timeout</c>).</summary>
     public required KeepAliveOptions KeepAlive { get; init; }
 
+    /// <summary>The local address (and for UDP the port) the stack's sockets bind (<c>transport.local-address</c>); null lets the system choose.</summary>
+    public System.Net.IPEndPoint? LocalEndPoint { get; init; }
+
     /// <summary>How TLS and WSS connections check the server; not a HOCON setting (a certificate is an object, not text).</summary>
     public Sip.Transports.TlsOptions Tls { get; init; } = Sip.Transports.TlsOptions.Default;
 
@@ -85,6 +88,7 @@ public sealed record SipActorsSettings
                 Timeout = Duration(section, "transport.udp.server-check-timeout"),
                 FailuresToLose = Int(section, "transport.udp.server-check-failures", 1, 100),
             },
+            LocalEndPoint = LocalAddress(section, "transport.local-address"),
             KeepAlive = new KeepAliveOptions
             {
                 Interval = Duration(section, "transport.keep-alive-interval", allowZero: true),
@@ -93,6 +97,30 @@ public sealed record SipActorsSettings
             Accounts = [],
         };
         return settings with { Accounts = ReadAccounts(section, settings) };
+    }
+
+    private static System.Net.IPEndPoint? LocalAddress(Config section, string key)
+    {
+        var text = section.GetString(key, "")?.Trim() ?? "";
+        if (text.Length == 0)
+        {
+            return null;
+        }
+        return TryParseLocalAddress(text, out var endPoint)
+            ? endPoint
+            : throw new SipActorsConfigurationException("sip-actors." + key, $"'{text}' is not an IP address with an optional port (192.0.2.10, 192.0.2.10:5070, [2001:db8::1]:5070)");
+    }
+
+    /// <summary>An IP address with an optional port (0 when none is given); host names are refused: a socket binds an address.</summary>
+    public static bool TryParseLocalAddress(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out System.Net.IPEndPoint? endPoint)
+    {
+        endPoint = null;
+        if (!System.Net.IPEndPoint.TryParse(text.Trim(), out var parsed))
+        {
+            return false;
+        }
+        endPoint = parsed;
+        return true;
     }
 
     private static List<Connect> ReadAccounts(Config section, SipActorsSettings settings)

@@ -92,7 +92,7 @@ internal struct AccountDecider
                         break;
                     case Disconnect:
                         Answer(_state.ConnectRequester, CommandStatus.Superseded, "a Disconnect cancelled this connect");
-                        Set(_state with { ConnectRequester = null });
+                        Set(_state.WithRequester(null));
                         StartTeardown(requester, reply: null);
                         break;
                     default:
@@ -207,13 +207,13 @@ internal struct AccountDecider
                 FailConnect(m.Error, cause: null);
                 break;
             case PermitGranted when phase == AccountPhase.Connecting && !_state.HoldingPermit:
-                Set(_state with { HoldingPermit = true });
+                Set(_state.WithPermit(true));
                 Apply(_state.AttemptStarted(_state.Target!.ToString(), _now));
                 Do(new OpenTransport(_state.Generation));
                 break;
             case PermitGranted when phase == AccountPhase.Connected && !_state.HoldingPermit:
                 // The permit of a registration retry.
-                Set(_state with { HoldingPermit = true });
+                Set(_state.WithPermit(true));
                 Do(new SendRegister(_state.Generation, RegisterKind.Refresh, null));
                 break;
             case TransportOpened m when phase == AccountPhase.Connecting:
@@ -312,7 +312,7 @@ internal struct AccountDecider
         SipServerTarget? target = null;
         if (errors.Count == 0)
         {
-            SipServerTarget.TryParse(parameters.SipServerUrl, out target, out _);
+            SipTargetResolver.TryGetTarget(parameters.SipServerUrl, out target, out _); // one shared target per server, not one per account
         }
         Apply(_state.ParametersResolved(parameters, _now, target));
         if (errors.Count > 0)
@@ -375,13 +375,13 @@ internal struct AccountDecider
             // return), and the account goes on as after a loss: a recovery, backed off.
             Apply(_state.ConnectFailed(error, cause, _now));
             Answer(_state.ConnectRequester, CommandStatus.Failed, error + "; retrying (retry-connect)");
-            Set(_state with { ConnectRequester = null });
+            Set(_state.WithRequester(null));
             RecoverOrGiveUp(transient, retryAfter);
             return;
         }
         Apply(_state.ConnectFailed(error, cause, _now));
         var requester = _state.ConnectRequester;
-        Set(_state with { ConnectRequester = null });
+        Set(_state.WithRequester(null));
         var failed = new CommandResult(Account, CommandStatus.Failed, error);
         if (_state.TransportUp)
         {
@@ -397,7 +397,7 @@ internal struct AccountDecider
     private void Supersede()
     {
         Answer(_state.ConnectRequester, CommandStatus.Superseded, "a newer Connect superseded this one");
-        Set(_state with { ConnectRequester = null });
+        Set(_state.WithRequester(null));
         Do(Defer.Instance);
         if (_state.TransportUp)
         {
@@ -473,7 +473,7 @@ internal struct AccountDecider
             return;
         }
         var failures = _state.RegistrationFailures + 1;
-        Set(_state with { RegistrationFailures = failures });
+        Set(_state.WithRegistrationFailures(failures));
         Do(new ScheduleRefresh(_settings.RegistrationRetry.Delay(failures, result.RetryAfter, _random.NextDouble())));
     }
 
@@ -511,7 +511,7 @@ internal struct AccountDecider
             // The attempt's flow was up (connected published) and closes for the retry: one disconnected per close.
             Do(new Publish(new Disconnected(Account, _now, true, cause.ToDisplayName())));
         }
-        Set(_state.RecoveryScheduled() with { Phase = AccountPhase.Recovering, Recovering = true });
+        Set(_state.RecoveryScheduled().AsRecovering());
         TimeSpan delay;
         if (cause == RegistrationFailureCause.ConnectionError)
         {
@@ -520,7 +520,7 @@ internal struct AccountDecider
         else
         {
             var failures = _state.RegistrationFailures + 1;
-            Set(_state with { RegistrationFailures = failures });
+            Set(_state.WithRegistrationFailures(failures));
             delay = _settings.RegistrationRetry.Delay(failures, retryAfter, _random.NextDouble());
         }
         Do(new ScheduleRecovery(delay));
@@ -535,14 +535,14 @@ internal struct AccountDecider
         Do(CancelRefresh.Instance);
         Do(CancelRecovery.Instance);
         var wasRegistered = _state.Registered;
-        Set(_state with { Phase = AccountPhase.Disconnecting, RegistrationFailures = 0 });
+        Set(_state.InPhase(AccountPhase.Disconnecting).WithRegistrationFailures(0));
         Apply(_state.TeardownStarted(_now));
         Do(new TearDown(_state.Generation, wasRegistered, requester, reply));
     }
 
     private void BecomeIdle()
     {
-        Set(_state.Dropped() with { Phase = AccountPhase.Idle, HoldingPermit = false, RegistrationFailures = 0 });
+        Set(_state.Dropped().InPhase(AccountPhase.Idle).WithPermit(false).WithRegistrationFailures(0));
         Do(ResumeDeferred.Instance);
     }
 
@@ -592,7 +592,7 @@ internal struct AccountDecider
     {
         if (_state.HoldingPermit)
         {
-            Set(_state with { HoldingPermit = false });
+            Set(_state.WithPermit(false));
             Do(ReleasePermit.Instance);
         }
     }
@@ -621,7 +621,7 @@ internal struct AccountDecider
     {
         if (_state.RegistrationFailures != 0)
         {
-            Set(_state with { RegistrationFailures = 0 });
+            Set(_state.WithRegistrationFailures(0));
         }
     }
 
@@ -630,9 +630,22 @@ internal struct AccountDecider
     private void Apply(AccountTransition transition)
     {
         _state = transition.State;
-        foreach (var connectionEvent in transition.Events)
+        if (transition.Listed is { } events)
         {
-            _effects.Add(new Publish(connectionEvent));
+            // By index: a foreach over the IReadOnlyList would allocate an array enumerator per transition.
+            for (var i = 0; i < events.Count; i++)
+            {
+                _effects.Add(new Publish(events[i]));
+            }
+            return;
+        }
+        if (transition.First is { } first)
+        {
+            _effects.Add(new Publish(first));
+        }
+        if (transition.Second is { } second)
+        {
+            _effects.Add(new Publish(second));
         }
     }
 }

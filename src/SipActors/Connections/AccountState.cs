@@ -16,86 +16,134 @@ public sealed record AccountState
 {
     public required AccountId Account { get; init; }
 
-    public ConnectionStatus Status { get; init; } = ConnectionStatus.Disconnected;
+    public ConnectionStatus Status { get => _status; init => _status = value; }
 
     /// <summary>Which commands and results the account takes now.</summary>
-    public AccountPhase Phase { get; init; } = AccountPhase.Idle;
+    public AccountPhase Phase { get => _phase; init => _phase = value; }
 
     /// <summary>
     /// Bumped by every transport attempt and every teardown. Results of SIP work carry the number
     /// they were started under, so those of a superseded attempt are recognised and dropped.
     /// </summary>
-    public int Generation { get; init; }
+    public int Generation { get => _generation; init => _generation = value; }
 
-    public bool TransportUp { get; init; }
+    public bool TransportUp { get => _transportUp; init => _transportUp = value; }
 
-    public bool Registered { get; init; }
+    public bool Registered { get => _registered; init => _registered = value; }
 
     /// <summary>Reconnecting after a loss: no <c>connect-*</c> events, retried with backoff.</summary>
-    public bool Recovering { get; init; }
+    public bool Recovering { get => _recovering; init => _recovering = value; }
 
     /// <summary>Transport attempts of this connect so far (0 for the first).</summary>
-    public int Attempt { get; init; }
+    public int Attempt { get => _attempt; init => _attempt = value; }
 
     /// <summary>REGISTERs in a row that failed for a reason worth retrying (5xx, timeout): the retry backoff's exponent.</summary>
-    public int RegistrationFailures { get; init; }
+    public int RegistrationFailures { get => _registrationFailures; init => _registrationFailures = value; }
 
     /// <summary>A permit of the host is held (from its grant until the attempt or retry it was for ends).</summary>
-    public bool HoldingPermit { get; init; }
+    public bool HoldingPermit { get => _holdingPermit; init => _holdingPermit = value; }
 
     /// <summary>Who waits for the answer to the connect in progress (opaque: the actor's sender).</summary>
-    public object? ConnectRequester { get; init; }
+    public object? ConnectRequester { get => _connectRequester; init => _connectRequester = value; }
 
-    public ConnectionParameters? Parameters { get; init; }
+    public ConnectionParameters? Parameters { get => _parameters; init => _parameters = value; }
 
     /// <summary>Where the connect's flow goes, parsed once from the parameters' server URL.</summary>
-    public SipServerTarget? Target { get; init; }
+    public SipServerTarget? Target { get => _target; init => _target = value; }
 
-    public ConnectionConfiguration? Configuration { get; init; }
+    public ConnectionConfiguration? Configuration { get => _configuration; init => _configuration = value; }
 
     public static AccountState Initial(AccountId account) => new() { Account = account };
+
+    // The properties' values, written in place while the account's own decision runs on it (see
+    // Edit). One copy of the record per transition was ~0.8 KB of every registration.
+    private ConnectionStatus _status = ConnectionStatus.Disconnected;
+    private AccountPhase _phase = AccountPhase.Idle;
+    private int _generation;
+    private bool _transportUp;
+    private bool _registered;
+    private bool _recovering;
+    private int _attempt;
+    private int _registrationFailures;
+    private bool _holdingPermit;
+    private object? _connectRequester;
+    private ConnectionParameters? _parameters;
+    private SipServerTarget? _target;
+    private ConnectionConfiguration? _configuration;
+
+    /// <summary>True only while a decision runs on this instance: its transitions then change it in place.</summary>
+    private bool _editable;
+
+    /// <summary>The instance a transition writes to: this one while a decision owns it, else a copy (a state seen by others never changes).</summary>
+    private AccountState Edit() => _editable ? this : this with { };
 
     /// <summary>
     /// The account's answer to <paramref name="input"/>: the state it moves to and what its actor
     /// does then, in order. <paramref name="random"/> spreads refreshes, jitters backoffs and picks
-    /// the user of a connect without registration.
+    /// the user of a connect without registration. This state is left as it is: the decision works on a copy.
     /// </summary>
     public AccountDecision Decide(AccountInput input, DateTimeOffset now, Random random, ConnectionActorSettings settings)
-        => DecideInto(input, now, random, settings, new List<AccountEffect>(4));
+        => (this with { }).DecideInPlace(input, now, random, settings, new List<AccountEffect>(4));
 
-    /// <summary>As <see cref="Decide"/>, filling <paramref name="effects"/> (emptied first): the actor reuses one list.</summary>
-    internal AccountDecision DecideInto(AccountInput input, DateTimeOffset now, Random random, ConnectionActorSettings settings, List<AccountEffect> effects)
+    /// <summary>
+    /// As <see cref="Decide"/>, on this instance, filling <paramref name="effects"/> (emptied first): for
+    /// the actor, which owns its state and never shows it to anyone, so the decision's transitions change
+    /// it in place instead of copying the record at each step. The decided state is this instance.
+    /// </summary>
+    internal AccountDecision DecideInPlace(AccountInput input, DateTimeOffset now, Random random, ConnectionActorSettings settings, List<AccountEffect> effects)
     {
         effects.Clear();
-        return new AccountDecider(this, now, random, settings, effects).Decide(input);
+        _editable = true;
+        try
+        {
+            var decision = new AccountDecider(this, now, random, settings, effects).Decide(input);
+            decision.State._editable = false;
+            return decision;
+        }
+        finally
+        {
+            _editable = false;
+        }
     }
 
     // ---- connect ------------------------------------------------------------------------------
 
     /// <summary>A connect begins for <paramref name="requester"/>: a new generation, no retry counted yet.</summary>
     public AccountTransition ConnectStarted(DateTimeOffset now, object? requester = null)
-        => Next(this with
-        {
-            Status = ConnectionStatus.Connecting, Phase = AccountPhase.Connecting, Generation = Generation + 1, Recovering = false, Attempt = 0,
-            ConnectRequester = requester, RegistrationFailures = 0,
-        }, new ConnectStarted(Account, now));
+    {
+        var next = Edit();
+        (next._status, next._phase, next._generation, next._recovering, next._attempt, next._connectRequester, next._registrationFailures)
+            = (ConnectionStatus.Connecting, AccountPhase.Connecting, _generation + 1, false, 0, requester, 0);
+        return new(next, new ConnectStarted(Account, now));
+    }
 
     public AccountTransition ParametersResolved(ConnectionParameters parameters, DateTimeOffset now, SipServerTarget? target = null)
-        => Next(this with { Parameters = parameters, Target = target }, new ConnectParametersResolveSucceeded(Account, now, parameters));
+    {
+        var next = Edit();
+        (next._parameters, next._target) = (parameters, target);
+        return new(next, new ConnectParametersResolveSucceeded(Account, now, parameters));
+    }
 
     public AccountTransition ParametersFailed(string error, DateTimeOffset now)
-        => Next(this, new ConnectParametersResolveFailed(Account, now, error));
+        => new(this, new ConnectParametersResolveFailed(Account, now, error));
 
     /// <summary>A transport attempt is due (the first, or a recovery): a new generation; under a supervisor it waits for a permit.</summary>
-    public AccountState AttemptDue() => this with { Status = ConnectionStatus.Connecting, Phase = AccountPhase.Connecting, Generation = Generation + 1 };
+    public AccountState AttemptDue()
+    {
+        var next = Edit();
+        (next._status, next._phase, next._generation) = (ConnectionStatus.Connecting, AccountPhase.Connecting, _generation + 1);
+        return next;
+    }
 
     public AccountTransition AttemptStarted(string transportUri, DateTimeOffset now)
-        => Next(this, new Connecting(Account, now, Attempt, transportUri));
+        => new(this, new Connecting(Account, now, Attempt, transportUri));
 
     public AccountTransition TransportOpened(ConnectionConfiguration configuration, string transportUri, string? localEndPoint, DateTimeOffset now)
-        => Next(this with { TransportUp = true, Status = ConnectionStatus.Connected, Configuration = configuration },
-            new ConnectedWithConfiguration(Account, now, configuration),
-            new Connected(Account, now, transportUri, localEndPoint));
+    {
+        var next = Edit();
+        (next._transportUp, next._status, next._configuration) = (true, ConnectionStatus.Connected, configuration);
+        return new(next, new ConnectedWithConfiguration(Account, now, configuration), new Connected(Account, now, transportUri, localEndPoint));
+    }
 
     /// <summary>
     /// The connect is complete (transport up, and registered when asked): connected, its permit and
@@ -103,51 +151,78 @@ public sealed record AccountState
     /// </summary>
     public AccountTransition ConnectCompleted(DateTimeOffset now)
     {
-        var next = this with { Phase = AccountPhase.Connected, Recovering = false, Attempt = 0, HoldingPermit = false, ConnectRequester = null };
-        return Recovering ? Next(next) : Next(next, new ConnectSucceeded(Account, now, Configuration!));
+        var recovering = _recovering;
+        var next = Edit();
+        (next._phase, next._recovering, next._attempt, next._holdingPermit, next._connectRequester) = (AccountPhase.Connected, false, 0, false, null);
+        return recovering ? new(next) : new(next, new ConnectSucceeded(Account, now, next._configuration!));
     }
 
     public AccountTransition ConnectFailed(string error, string? cause, DateTimeOffset now)
-        => Next(this, new ConnectFailed(Account, now, error, cause));
+        => new(this, new ConnectFailed(Account, now, error, cause));
 
     /// <summary>The attempt ended without a flow to tear down (failed before the transport was up, or superseded).</summary>
-    public AccountState Dropped() => this with { Status = ConnectionStatus.Disconnected, TransportUp = false, Registered = false };
+    public AccountState Dropped()
+    {
+        var next = Edit();
+        (next._status, next._transportUp, next._registered) = (ConnectionStatus.Disconnected, false, false);
+        return next;
+    }
 
     // ---- registration -------------------------------------------------------------------------
 
     /// <summary>A REGISTER got its 2xx: <c>registered</c> only when the account was not registered before (refreshes are silent).</summary>
     public AccountTransition RegistrationSucceeded(RegistrationResult result, DateTimeOffset now)
-        => Registered
-            ? Next(this with { Status = ConnectionStatus.Registered })
-            : Next(this with { Registered = true, Status = ConnectionStatus.Registered },
-                new Registered(Account, now, result.StatusCode ?? 200, result.ReasonPhrase ?? "OK", result.GrantedExpires, result.Contact));
+    {
+        var wasRegistered = _registered;
+        var next = Edit();
+        (next._registered, next._status) = (true, ConnectionStatus.Registered);
+        return wasRegistered
+            ? new(next)
+            : new(next, new Registered(Account, now, result.StatusCode ?? 200, result.ReasonPhrase ?? "OK", result.GrantedExpires, result.Contact));
+    }
 
     public AccountTransition RegistrationFailed(int? statusCode, RegistrationFailureCause cause, DateTimeOffset now)
-        => Next(this, new RegistrationFailed(Account, now, statusCode, cause.ToDisplayName()));
+        => new(this, new RegistrationFailed(Account, now, statusCode, cause.ToDisplayName()));
 
     /// <summary>The binding ended with the transport still up (a refresh rejected, an un-REGISTER): <c>unregistered</c> if it was registered.</summary>
     public AccountTransition RegistrationEnded(RegistrationResult result, DateTimeOffset now)
-        => Registered
-            ? Next(this with { Registered = false, Status = ConnectionStatus.Connected }, new Unregistered(Account, now, result.StatusCode, UnregisteredCause(result)))
-            : Next(this);
+    {
+        if (!_registered)
+        {
+            return new(this);
+        }
+        var next = Edit();
+        (next._registered, next._status) = (false, ConnectionStatus.Connected);
+        return new(next, new Unregistered(Account, now, result.StatusCode, UnregisteredCause(result)));
+    }
 
     // ---- loss and recovery --------------------------------------------------------------------
 
     /// <summary>The flow broke: <c>disconnected</c> (once per loss), <c>unregistered</c> if it was registered; recovery follows.</summary>
     public AccountTransition TransportLost(string reason, DateTimeOffset now)
     {
-        var next = this with { TransportUp = false, Registered = false, Status = ConnectionStatus.Connecting, Recovering = true };
-        return Registered
-            ? Next(next, new Disconnected(Account, now, true, reason), new Unregistered(Account, now, null, RegistrationFailureCause.ConnectionError.ToDisplayName()))
-            : Next(next, new Disconnected(Account, now, true, reason));
+        var wasRegistered = _registered;
+        var next = Edit();
+        (next._transportUp, next._registered, next._status, next._recovering) = (false, false, ConnectionStatus.Connecting, true);
+        return wasRegistered
+            ? new(next, new Disconnected(Account, now, true, reason), new Unregistered(Account, now, null, RegistrationFailureCause.ConnectionError.ToDisplayName()))
+            : new(next, new Disconnected(Account, now, true, reason));
     }
 
-    public AccountState RecoveryScheduled() => this with { TransportUp = false, Attempt = Attempt + 1 };
+    public AccountState RecoveryScheduled()
+    {
+        var next = Edit();
+        (next._transportUp, next._attempt) = (false, _attempt + 1);
+        return next;
+    }
 
     /// <summary>The server refuses the account (401/403): recovery stops and says why.</summary>
     public AccountTransition RecoveryAbandoned(RegistrationFailureCause cause, DateTimeOffset now)
-        => Next(this with { Recovering = false, TransportUp = false, Registered = false, Status = ConnectionStatus.Disconnected },
-            new Disconnected(Account, now, true, cause.ToDisplayName()));
+    {
+        var next = Edit();
+        (next._recovering, next._transportUp, next._registered, next._status) = (false, false, false, ConnectionStatus.Disconnected);
+        return new(next, new Disconnected(Account, now, true, cause.ToDisplayName()));
+    }
 
     /// <summary>
     /// Randomized exponential backoff between the recovery bounds of the parameters (CONTRACT.md
@@ -179,8 +254,11 @@ public sealed record AccountState
     // ---- disconnect ---------------------------------------------------------------------------
 
     public AccountTransition TeardownStarted(DateTimeOffset now)
-        => Next(this with { Status = ConnectionStatus.Disconnecting, Generation = Generation + 1, Recovering = false },
-            new Disconnecting(Account, now));
+    {
+        var next = Edit();
+        (next._status, next._generation, next._recovering) = (ConnectionStatus.Disconnecting, _generation + 1, false);
+        return new(next, new Disconnecting(Account, now));
+    }
 
     /// <summary>
     /// The teardown finished: <c>unregistered</c> (after the un-REGISTER's answer or its failure)
@@ -188,18 +266,54 @@ public sealed record AccountState
     /// </summary>
     public AccountTransition TeardownFinished(bool wasRegistered, RegistrationResult? unregistration, DateTimeOffset now)
     {
-        var next = this with { Status = ConnectionStatus.Disconnected, TransportUp = false, Registered = false };
+        var next = Edit();
+        (next._status, next._transportUp, next._registered) = (ConnectionStatus.Disconnected, false, false);
         var disconnected = new Disconnected(Account, now, false, "disconnect");
         return wasRegistered
-            ? Next(next, new Unregistered(Account, now, unregistration?.StatusCode,
+            ? new(next, new Unregistered(Account, now, unregistration?.StatusCode,
                 unregistration is null ? RegistrationFailureCause.ConnectionError.ToDisplayName() : UnregisteredCause(unregistration)), disconnected)
-            : Next(next, disconnected);
+            : new(next, disconnected);
+    }
+
+    // ---- the decider's own steps (no events) -------------------------------------------------
+
+    internal AccountState WithRequester(object? requester)
+    {
+        var next = Edit();
+        next._connectRequester = requester;
+        return next;
+    }
+
+    internal AccountState WithPermit(bool holding)
+    {
+        var next = Edit();
+        next._holdingPermit = holding;
+        return next;
+    }
+
+    internal AccountState WithRegistrationFailures(int failures)
+    {
+        var next = Edit();
+        next._registrationFailures = failures;
+        return next;
+    }
+
+    internal AccountState InPhase(AccountPhase phase)
+    {
+        var next = Edit();
+        next._phase = phase;
+        return next;
+    }
+
+    internal AccountState AsRecovering()
+    {
+        var next = Edit();
+        (next._phase, next._recovering) = (AccountPhase.Recovering, true);
+        return next;
     }
 
     public ConnectionStateResult ToStateResult() => new(Account, Status, Configuration);
 
     private static string UnregisteredCause(RegistrationResult result)
         => result.Success ? "Unregistered" : result.Cause?.ToDisplayName() ?? RegistrationFailureCause.ConnectionError.ToDisplayName();
-
-    private static AccountTransition Next(AccountState state, params ConnectionEvent[] events) => new(state, events);
 }

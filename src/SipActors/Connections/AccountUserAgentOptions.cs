@@ -8,16 +8,21 @@ internal static class AccountUserAgentOptions
 {
     public static SipUserAgentOptions From(ConnectionParameters parameters, SipServerTarget target, string user, ConnectionActorSettings settings)
     {
-        var extra = new List<KeyValuePair<string, string>>(parameters.ExtraHeaders.Count + 1);
-        if (!string.IsNullOrWhiteSpace(parameters.RemoteAddress))
+        // An array, and the shared empty one when there are none (the usual case): every REGISTER
+        // walks these, and a list's enumerator through the interface is an allocation per walk.
+        var remote = !string.IsNullOrWhiteSpace(parameters.RemoteAddress) ? 1 : 0;
+        var count = remote + parameters.ExtraHeaders.Count;
+        var extra = count == 0 ? [] : new KeyValuePair<string, string>[count];
+        if (remote == 1)
         {
-            extra.Add(new("X-Vinteo-Remote", parameters.RemoteAddress.Trim()));
+            extra[0] = new("X-Vinteo-Remote", parameters.RemoteAddress!.Trim());
         }
-        foreach (var header in parameters.ExtraHeaders)
+        for (var i = 0; i < parameters.ExtraHeaders.Count; i++)
         {
             // Validated as "Name: value" before a connect gets here.
+            var header = parameters.ExtraHeaders[i];
             var colon = header.IndexOf(':', StringComparison.Ordinal);
-            extra.Add(new(header[..colon].Trim(), header[(colon + 1)..].Trim()));
+            extra[remote + i] = new(header[..colon].Trim(), header[(colon + 1)..].Trim());
         }
         var displayName = parameters.NormalizedDisplayName;
         return new SipUserAgentOptions

@@ -10,7 +10,15 @@ public interface IWithAccountId
 /// Connect with fixed parameters or with an async provider (called at connect time, bounded by a
 /// timeout). A newer command supersedes an older one, whose caller gets <see cref="CommandStatus.Superseded"/>.
 /// </summary>
-public sealed record Connect(AccountId Account, ConnectionParameters? Parameters = null, Func<CancellationToken, Task<ConnectionParameters>>? Provider = null) : IWithAccountId;
+public sealed record Connect(AccountId Account, ConnectionParameters? Parameters = null, Func<CancellationToken, Task<ConnectionParameters>>? Provider = null) : IWithAccountId
+{
+    /// <summary>
+    /// A registration of this account saved by a host it ran on before (see <see cref="IAccountBindingSink"/>):
+    /// the first REGISTER goes on with its Call-ID and next CSeq and removes its Contact. Null: a fresh
+    /// registration (a new Call-ID is as valid, RFC 3261 §10.3). Not sent between nodes.
+    /// </summary>
+    public SipActors.Sip.Registration.RegistrationBinding? ContinueBinding { get; init; }
+}
 
 /// <summary>Un-register if registered, close the transport. Answered <see cref="CommandStatus.NoOp"/> when already disconnected.</summary>
 public sealed record Disconnect(AccountId Account) : IWithAccountId;

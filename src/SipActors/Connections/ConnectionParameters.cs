@@ -74,7 +74,7 @@ public sealed record ConnectionParameters
         {
             errors.Add($"SipServerIp '{SipServerIp}' is not a host");
         }
-        if (!SipServerTarget.TryParse(SipServerUrl, out _, out var urlError))
+        if (!SipTargetResolver.TryGetTarget(SipServerUrl, out _, out var urlError))
         {
             errors.Add($"SipServerUrl {urlError}");
         }

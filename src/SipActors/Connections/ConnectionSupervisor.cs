@@ -6,13 +6,14 @@ using SipActors.Sip.UserAgents;
 namespace SipActors.Connections;
 
 /// <summary>
-/// The local host of accounts: one child <see cref="ConnectionActor"/> per account, created by its
-/// first Connect and named by <see cref="AccountMessageExtractor.EntityId"/>; every
-/// <see cref="IWithAccountId"/> message is routed to it, and the last Connect of each is kept to
-/// reconnect one that crashed. The accounts' gate is a <see cref="LocalAccountGate"/> they call
-/// directly, off this actor's mailbox: permits at a supervisor-wide rate, so ten thousand accounts
-/// recovering at once do not stampede the server, and counts per state, which
-/// <see cref="GetSupervisorStatus"/> reads.
+/// The local host of accounts: one <see cref="ConnectionActor"/> per account, created by its
+/// first Connect and named by <see cref="AccountMessageExtractor.EntityId"/>, under one of
+/// <see cref="Slices"/> <see cref="LocalAccountSlice"/> children chosen by the id's stable hash
+/// (<see cref="AccountPath"/>); every <see cref="IWithAccountId"/> message is routed through the
+/// slice to it, and the last Connect of each is kept to reconnect one that crashed. The accounts'
+/// gate is a <see cref="LocalAccountGate"/> they call directly, off this actor's mailbox: permits
+/// at a supervisor-wide rate, so ten thousand accounts recovering at once do not stampede the
+/// server, and counts per state, which <see cref="GetSupervisorStatus"/> reads.
 /// </summary>
 public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
 {
@@ -21,6 +22,7 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<AccountId, Connect> _lastConnect = [];
     private readonly LocalAccountGate _gate;
+    private readonly IActorRef?[] _slices = new IActorRef?[Slices]; // made on their first account
     private Props? _accountProps; // shared by every account: each takes its id from its name
 
     public ConnectionSupervisor(SipStack stack, ConnectionSupervisorSettings settings)
@@ -43,9 +45,38 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
         Receive<ConnectAll>(OnConnectAll);
         Receive<DisconnectAll>(_ => OnDisconnectAll());
         Receive<GetSupervisorStatus>(_ => Sender.Tell(_gate.Status()));
-        Receive<RemoveAccount>(OnRemove);
         Receive<IWithAccountId>(Route);
     }
+
+    /// <summary>
+    /// Starts Akka's scheduler before any account schedules a timer. Akka starts it on the first
+    /// thing scheduled, and that first call blocks until the scheduler's loop runs on the thread
+    /// pool: when a ramp's first accounts all schedule their first timers at once, every pool thread
+    /// blocks there (a dump showed 40 of 40) and the ramp waits for the pool to add threads, 20-48 s
+    /// in one TCP ramp of 10,000 accounts out of three against a freshly started registrar.
+    /// </summary>
+    protected override void PreStart() => Context.System.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, static () => { });
+
+    /// <summary>
+    /// How many slices the accounts are spread over: enough that each holds a few children at
+    /// 100,000 accounts, few enough that they cost little at ten (a slice is made on its first account).
+    /// </summary>
+    public const int Slices = 1024;
+
+    private static readonly AccountMessageExtractor Extractor = new(Slices);
+
+    /// <summary>Where the actor of <paramref name="account"/> lives under the supervisor at <paramref name="supervisor"/>.</summary>
+    public static ActorPath AccountPath(ActorPath supervisor, AccountId account)
+        => supervisor / AccountMessageExtractor.SliceName(Extractor.SliceOf(account)) / account.ToActorName();
+
+    /// <summary>The answer to a message for an account that does not exist (only a Connect makes one).</summary>
+    internal static object UnknownAccountAnswer(IWithAccountId message) => message switch
+    {
+        GetState => new ConnectionStateResult(message.Account, ConnectionStatus.Disconnected, null),
+        Calls.GetCalls => new Calls.CallsResult(message.Account, []),
+        Disconnect or Unregister or RemoveAccount => new CommandResult(message.Account, CommandStatus.NoOp),
+        _ => new CommandResult(message.Account, CommandStatus.Failed, $"account '{message.Account.Value}' is not known: send Connect first"),
+    };
 
     /// <summary>Unused since the permits left the mailbox; kept so the type's surface does not change.</summary>
     public ITimerScheduler Timers { get; set; } = null!;
@@ -53,7 +84,7 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
     public static Props Props(SipStack stack, ConnectionSupervisorSettings? settings = null)
         => Akka.Actor.Props.Create(() => new ConnectionSupervisor(stack, settings ?? ConnectionSupervisorSettings.Default));
 
-    /// <summary>A crashed account restarts (and reconnects); ten crashes a minute stop it.</summary>
+    /// <summary>For the slices (the accounts' own parents restart a crashed account, see <see cref="LocalAccountSlice"/>): a slice holds no state of its own.</summary>
     protected override SupervisorStrategy SupervisorStrategy()
         => new OneForOneStrategy(10, TimeSpan.FromMinutes(1), _ => Directive.Restart);
 
@@ -62,40 +93,36 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
         if (message is Connect connect)
         {
             _lastConnect[connect.Account] = connect;
-            ChildFor(connect.Account).Forward(message);
+            _gate.Add(connect.Account); // counted from here: the slice makes the account on arrival
+            SliceFor(connect.Account, create: true)!.Forward(connect);
             return;
         }
-        var child = Context.Child(AccountMessageExtractor.EntityId(message)!);
-        if (!child.IsNobody())
+        if (message is RemoveAccount)
         {
-            child.Forward(message);
+            _lastConnect.Remove(message.Account);
+        }
+        // A slice answers for the ids it does not hold; with no slice yet, nothing can be there.
+        var slice = SliceFor(message.Account, create: false);
+        if (slice is null)
+        {
+            Sender.Tell(UnknownAccountAnswer(message));
             return;
         }
-        // Only a Connect makes an account: a query or command for an unknown id is answered here,
-        // so it neither creates an idle account nor shows up in the counts.
-        Sender.Tell(message switch
-        {
-            GetState => new ConnectionStateResult(message.Account, ConnectionStatus.Disconnected, null),
-            Calls.GetCalls => new Calls.CallsResult(message.Account, []),
-            Disconnect or Unregister => new CommandResult(message.Account, CommandStatus.NoOp),
-            _ => new CommandResult(message.Account, CommandStatus.Failed, $"account '{message.Account.Value}' is not known: send Connect first"),
-        });
+        slice.Forward(message);
     }
 
-    private IActorRef ChildFor(AccountId account)
+    /// <summary>The account's slice, made when <paramref name="create"/> (for its first account).</summary>
+    private IActorRef? SliceFor(AccountId account, bool create)
     {
-        var name = account.ToActorName();
-        var child = Context.Child(name);
-        if (!child.IsNobody())
+        var index = Extractor.SliceOf(account);
+        var slice = _slices[index];
+        if (slice is null && create)
         {
-            return child;
+            _accountProps ??= ConnectionActor.Hosted(_stack, _settings.Account, _gate).WithMailbox(CompactDequeMailbox.Id);
+            slice = Context.ActorOf(LocalAccountSlice.Props(_accountProps), AccountMessageExtractor.SliceName(index));
+            _slices[index] = slice;
         }
-        // Not watched: each account says when it stops (AccountStopped). A watch costs every account
-        // a watcher set and two dictionaries (measured ~6% of the allocations of a ramp).
-        _accountProps ??= ConnectionActor.Hosted(_stack, _settings.Account, _gate).WithMailbox(CompactDequeMailbox.Id);
-        _gate.Add(account);
-        child = Context.ActorOf(_accountProps, name);
-        return child;
+        return slice;
     }
 
     private void OnAccountRestarted(AccountRestarted message)
@@ -112,31 +139,16 @@ public sealed class ConnectionSupervisor : ReceiveActor, IWithTimers
         foreach (var connect in message.Connects)
         {
             _lastConnect[connect.Account] = connect;
-            ChildFor(connect.Account).Tell(connect, ActorRefs.NoSender);
+            _gate.Add(connect.Account);
+            SliceFor(connect.Account, create: true)!.Tell(connect, ActorRefs.NoSender);
         }
         Sender.Tell(new CommandResult(new AccountId("*"), CommandStatus.Ok));
     }
 
     private void OnDisconnectAll()
     {
-        // Accounts only: a run of an earlier DisconnectAll is an anonymous child ($-named, which an
-        // escaped account id never is).
-        var accounts = Context.GetChildren().Where(c => !c.Path.Name.StartsWith('$')).ToList();
         _lastConnect.Clear();
-        Context.ActorOf(DisconnectAllRun.Props(accounts, _settings.MaxConcurrentConnects, Sender, TimeSpan.FromSeconds(40)));
-    }
-
-    private void OnRemove(RemoveAccount message)
-    {
-        var child = Context.Child(message.Account.ToActorName());
-        _lastConnect.Remove(message.Account);
-        if (child.IsNobody())
-        {
-            Sender.Tell(new CommandResult(message.Account, CommandStatus.NoOp));
-            return;
-        }
-        // The child disconnects in PostStop (un-REGISTER and close), then leaves.
-        Context.Stop(child);
-        Sender.Tell(new CommandResult(message.Account, CommandStatus.Ok));
+        var slices = _slices.OfType<IActorRef>().ToList();
+        Context.ActorOf(DisconnectAllRun.Props(slices, _settings.MaxConcurrentConnects, Sender, TimeSpan.FromSeconds(40)));
     }
 }

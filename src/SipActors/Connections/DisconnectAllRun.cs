@@ -6,20 +6,35 @@ namespace SipActors.Connections;
 /// One <see cref="DisconnectAll"/>: Disconnects handed out with at most a bounded number
 /// unanswered, like connects. Ten thousand un-REGISTERs sent at once overflow the server's socket
 /// (measured against Kamailio: thousands dropped, each costing a 500 ms retransmission); paced,
-/// they go through as fast as the server answers. Replies to the requester once every account
+/// they go through as fast as the server answers. The accounts are first gathered from the
+/// supervisor's slices (each lists its children); replies to the requester once every account
 /// answered, then stops.
 /// </summary>
 internal sealed class DisconnectAllRun : ReceiveActor
 {
-    private readonly Queue<IActorRef> _pending;
+    private readonly Queue<IActorRef> _pending = new();
     private readonly IActorRef _replyTo;
+    private readonly int _maxInFlight;
+    private int _slicesToHear;
     private int _outstanding;
     private int _failed;
 
-    public DisconnectAllRun(IReadOnlyCollection<IActorRef> accounts, int maxInFlight, IActorRef replyTo, TimeSpan silenceTimeout)
+    public DisconnectAllRun(IReadOnlyCollection<IActorRef> slices, int maxInFlight, IActorRef replyTo, TimeSpan silenceTimeout)
     {
-        _pending = new Queue<IActorRef>(accounts);
         _replyTo = replyTo;
+        _maxInFlight = Math.Max(1, maxInFlight);
+        _slicesToHear = slices.Count;
+        Receive<SliceAccounts>(listed =>
+        {
+            foreach (var account in listed.Accounts)
+            {
+                _pending.Enqueue(account);
+            }
+            if (--_slicesToHear == 0)
+            {
+                Start();
+            }
+        });
         Receive<CommandResult>(result =>
         {
             _outstanding--;
@@ -29,9 +44,27 @@ internal sealed class DisconnectAllRun : ReceiveActor
             }
             SendNext();
         });
-        Receive<ReceiveTimeout>(_ => Finish($"{_outstanding + _pending.Count} accounts did not answer their Disconnect within {silenceTimeout.TotalSeconds:0} s"));
+        Receive<ReceiveTimeout>(_ => Finish(_slicesToHear > 0
+            ? $"{_slicesToHear} account slices did not list their accounts within {silenceTimeout.TotalSeconds:0} s"
+            : $"{_outstanding + _pending.Count} accounts did not answer their Disconnect within {silenceTimeout.TotalSeconds:0} s"));
         Context.SetReceiveTimeout(silenceTimeout);
-        for (var i = 0; i < Math.Max(1, maxInFlight); i++)
+        if (_slicesToHear == 0)
+        {
+            Start();
+            return;
+        }
+        foreach (var slice in slices)
+        {
+            slice.Tell(ListSliceAccounts.Instance);
+        }
+    }
+
+    public static Props Props(IReadOnlyCollection<IActorRef> slices, int maxInFlight, IActorRef replyTo, TimeSpan silenceTimeout)
+        => Akka.Actor.Props.Create(() => new DisconnectAllRun(slices, maxInFlight, replyTo, silenceTimeout));
+
+    private void Start()
+    {
+        for (var i = 0; i < _maxInFlight; i++)
         {
             SendNext();
         }
@@ -40,9 +73,6 @@ internal sealed class DisconnectAllRun : ReceiveActor
             Finish(null);
         }
     }
-
-    public static Props Props(IReadOnlyCollection<IActorRef> accounts, int maxInFlight, IActorRef replyTo, TimeSpan silenceTimeout)
-        => Akka.Actor.Props.Create(() => new DisconnectAllRun(accounts, maxInFlight, replyTo, silenceTimeout));
 
     private void SendNext()
     {

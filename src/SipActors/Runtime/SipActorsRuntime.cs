@@ -79,6 +79,7 @@ public sealed class SipActorsRuntime : IAsyncDisposable
         {
             UdpServerCheck = settings.UdpServerCheck,
             KeepAlive = settings.KeepAlive,
+            LocalEndPoint = settings.LocalEndPoint,
         };
     }
 

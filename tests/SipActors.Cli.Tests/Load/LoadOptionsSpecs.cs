@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using SipActors.Cli.Load;
 using SipActors.Sip.Registrar;
+using SipActors.Sip.Tests.Transports;
 
 namespace SipActors.Cli.Tests.Load;
 
@@ -62,6 +63,44 @@ public sealed class LoadOptionsSpecs : IDisposable
         Assert.Equal((3, 3), (report.Registered, report.Unregistered));
         Assert.Equal("tls", report.Settings!.Transport);
         Assert.DoesNotContain("WARNING", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_trust_a_server_signed_by_the_authority_of_tls_ca_and_no_other()
+    {
+        await using var registrar = StartTcpRegistrar();
+        using var authority = TestCertificates.Authority();
+        await using var signed = new TlsRelay(registrar.TcpEndPoint!, TestCertificates.Server(authority));
+        await using var selfSigned = new TlsRelay(registrar.TcpEndPoint!);
+        var ca = _files.Write("lab-ca.pem", authority.ExportCertificatePem());
+        var reportPath = _files.PathOf("report.json");
+        var refusedPath = _files.PathOf("refused.json");
+
+        var trusted = await CliInvocation.RunAsync(["load", "--server", $"tls://{signed.EndPoint}", "--accounts", "3", "--tls-ca", ca, "--plain", "--report", reportPath]).WaitAsync(Bound);
+        var refused = await CliInvocation.RunAsync(["load", "--server", $"tls://{selfSigned.EndPoint}", "--accounts", "2", "--tls-ca", ca, "--plain", "--report", refusedPath]).WaitAsync(Bound);
+
+        Assert.True(trusted.ExitCode == ExitCodes.Success, trusted.ToString());
+        Assert.Equal((3, 3), (ReadReport(reportPath).Registered, ReadReport(reportPath).Unregistered));
+        Assert.Equal($"the authorities of {ca}", ReadReport(reportPath).Settings!.TlsCheck);
+        Assert.True(refused.ExitCode == ExitCodes.Failure, refused.ToString());
+        Assert.Equal(2, ReadReport(refusedPath).FailuresByCause["Connection Error"]);
+    }
+
+    [Fact]
+    public async Task Should_send_from_the_local_address_over_udp_and_tcp()
+    {
+        await using var registrar = StartTcpRegistrar();
+        var udpReport = _files.PathOf("udp.json");
+        var tcpReport = _files.PathOf("tcp.json");
+
+        var udp = await CliInvocation.RunAsync(["load", "--server", $"udp://{registrar.UdpEndPoint}", "--accounts", "2", "--local", "127.0.0.2", "--no-unregister", "--plain", "--report", udpReport]).WaitAsync(Bound);
+        var tcp = await CliInvocation.RunAsync(["load", "--server", $"tcp://{registrar.TcpEndPoint}", "--accounts", "2", "--first", "10", "--local", "127.0.0.3", "--no-unregister", "--plain", "--report", tcpReport]).WaitAsync(Bound);
+
+        Assert.True(udp.ExitCode == ExitCodes.Success, udp.ToString());
+        Assert.True(tcp.ExitCode == ExitCodes.Success, tcp.ToString());
+        Assert.Contains("@127.0.0.2:", Assert.Single(registrar.GetBindings("user0000")).ContactUri, StringComparison.Ordinal);
+        Assert.Contains("@127.0.0.3:", Assert.Single(registrar.GetBindings("user0010")).ContactUri, StringComparison.Ordinal);
+        Assert.Equal("127.0.0.2:0", ReadReport(udpReport).Settings!.LocalAddress);
     }
 
     [Fact]
@@ -148,6 +187,9 @@ public sealed class LoadOptionsSpecs : IDisposable
     [InlineData("--connect-timeout", "0")]
     [InlineData("--max-failures", "0")]
     [InlineData("--tls-cert", "/nonexistent/server.pem")]
+    [InlineData("--tls-ca", "/nonexistent/ca.pem")]
+    [InlineData("--local", "localhost")]
+    [InlineData("--local", "127.0.0.1:99999")]
     [InlineData("--rate", "100,200/5s")]
     public async Task Should_exit_2_naming_a_bad_option_value(string option, string value)
     {

@@ -33,6 +33,17 @@ public sealed class LoadStatsSpecs : IDisposable
         Assert.True(Number(rows[^1], "requests_sent") >= 40, "a challenged REGISTER is two requests per account");
         Assert.Contains(rows, r => r["latency_p50_ms"].Length > 0 && Number(r, "latency_p50_ms") > 0 && Number(r, "latency_p99_ms") >= Number(r, "latency_p50_ms"));
         Assert.Contains(rows, r => r["phase"] == "hold" && Number(r, "registered_now") == 20);
+        // Each account: a REGISTER, a challenged one after the 401, refreshes that reuse the challenge, an un-REGISTER.
+        var last = rows[^1];
+        Assert.Equal(20, Number(last, "register_initial"));
+        Assert.Equal(20, Number(last, "register_challenged"));
+        Assert.True(Number(last, "register_refresh") > 0, "refreshes counted as refresh REGISTERs");
+        Assert.True(Number(last, "register_unregister") == 20, $"un-REGISTERs in the last row\n{File.ReadAllText(statsPath)}\n{result}");
+        Assert.Equal(0, Number(last, "register_retry"));
+        Assert.True(Number(last, "register_401") >= 20, "the registrar challenged each account once");
+        Assert.Equal(Number(last, "register_401"), Number(last, "register_4xx"));
+        Assert.True(Number(last, "register_2xx") >= 40 + Number(last, "register_refresh") - Number(last, "refresh_failures"), "a 200 per registration, refresh and un-REGISTER");
+        Assert.Equal(0, Number(last, "register_5xx"));
         Assert.Contains(" hold ", result.Output, StringComparison.Ordinal);
         Assert.Contains("refresh rate ", result.Output, StringComparison.Ordinal);
         Assert.Contains("stats           " + statsPath, result.Output, StringComparison.Ordinal);

@@ -19,9 +19,21 @@ internal sealed class TlsRelay : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
 
-    public TlsRelay(IPEndPoint target)
+    public TlsRelay(IPEndPoint target) : this(target, null)
+    {
+    }
+
+    /// <summary>A relay presenting <paramref name="certificate"/> (with its key), e.g. one a test CA signed; null makes a self-signed one.</summary>
+    public TlsRelay(IPEndPoint target, X509Certificate2? certificate)
     {
         _target = target;
+        if (certificate is not null)
+        {
+            Certificate = certificate;
+            _listener.Start();
+            _accepting = Task.Run(AcceptAsync);
+            return;
+        }
         using var key = RSA.Create(2048);
         var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var names = new SubjectAlternativeNameBuilder();

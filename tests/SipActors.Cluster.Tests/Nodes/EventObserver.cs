@@ -16,4 +16,24 @@ internal static class EventObserver
         await subscribed.Task.WaitAsync(TimeSpan.FromSeconds(10));
         return events;
     }
+
+    /// <summary>Every message the topic delivers (events and probes).</summary>
+    public static async Task<ConcurrentQueue<object>> SubscribeAllAsync(ActorSystem system, string topic)
+    {
+        var messages = new ConcurrentQueue<object>();
+        var subscribed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var collector = system.ActorOf(Props.Create(() => new MessageCollector(messages, subscribed)));
+        ClusterEvents.Subscribe(system, collector, topic);
+        await subscribed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        return messages;
+    }
+
+    private sealed class MessageCollector : ReceiveActor
+    {
+        public MessageCollector(ConcurrentQueue<object> messages, TaskCompletionSource subscribed)
+        {
+            Receive<Akka.Cluster.Tools.PublishSubscribe.SubscribeAck>(_ => subscribed.TrySetResult());
+            ReceiveAny(messages.Enqueue);
+        }
+    }
 }

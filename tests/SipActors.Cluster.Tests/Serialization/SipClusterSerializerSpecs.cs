@@ -101,6 +101,21 @@ public sealed class SipClusterSerializerSpecs(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Should_round_trip_a_placement_with_every_parameter_and_find_them_the_same()
+    {
+        var back = Assert.IsType<PlaceAccount>(RoundTrip(new PlaceAccount("team a/alice #1", Full)));
+
+        Assert.Equal("team a/alice #1", back.Account.Value);
+        AssertSameParameters(Full, back.Parameters);
+        // The extra headers come back as a new list: still the same parameters.
+        Assert.NotSame(Full.ExtraHeaders, back.Parameters.ExtraHeaders);
+        Assert.True(back.SameParameters(Full));
+        Assert.False(back.SameParameters(Full with { ExtraHeaders = ["X-A: 1"] }));
+        Assert.False(back.SameParameters(Full with { Password = "another" }));
+        Assert.DoesNotContain(Secret, back.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Should_round_trip_an_account_definition()
     {
         var back = Assert.IsType<AccountDefinition>(RoundTrip(new AccountDefinition("alice", Full)));
@@ -128,6 +143,17 @@ public sealed class SipClusterSerializerSpecs(ITestOutputHelper output)
             new ConnectionConfiguration("example.test", "udp://127.0.0.1:5060", "Alice", true, "alice", Secret, "<sip:alice@127.0.0.1:40000>", "127.0.0.1:40000")),
         new ClusterAccountEvent("akka.tcp://sipactors@127.0.0.1:4053", "alice", 42, "connection:registered",
             new DateTimeOffset(2026, 12, 3, 14, 0, 0, 123, TimeSpan.Zero), "{\"topic\":\"connection:registered\"}"),
+        new ClusterEventProbe("probe-7", ClusterEventTopics.Session, "akka.tcp://sipactors@127.0.0.1:4054"),
+        new ClusterEventProbe("probe-8", ClusterEventTopics.Connection),
+        new Call("alice", "sip:bob@example.test", "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n"),
+        new Call("alice", "sip:bob@example.test"),
+        new Answer("alice", "call-1@host", "v=0\r\n"),
+        new Answer("alice", "call-1@host"),
+        new Reject("alice", "call-1@host", 603),
+        new Reject("alice", "call-1@host"),
+        new HangUp("alice", "call-1@host"),
+        new GetCalls("alice"),
+        new SipActors.Sip.Registration.RegistrationBinding("3f2a9c@sipactors", 4_000_000_001, "sip:alice@127.0.0.1:40000;transport=udp"),
     ];
 
     public static TheoryData<object> PlainMessages() => new(Messages);
@@ -149,6 +175,42 @@ public sealed class SipClusterSerializerSpecs(ITestOutputHelper output)
         Assert.Same(GetSupervisorStatus.Instance, RoundTrip(GetSupervisorStatus.Instance));
         Assert.Equal(3, back.Accounts);
         Assert.Equal(status.ByStatus.OrderBy(p => p.Key), back.ByStatus.OrderBy(p => p.Key));
+    }
+
+    [Fact]
+    public void Should_round_trip_the_node_report_and_its_question()
+    {
+        var report = new NodeReport("akka.tcp://sipactors@127.0.0.1:4054", 5, new Dictionary<ConnectionStatus, int> { [ConnectionStatus.Registered] = 4, [ConnectionStatus.Connecting] = 1 },
+            12.345, 150_000_000, 200_000_000, 17, 3, 1200, 2)
+        {
+            RegistersSent = new Dictionary<string, long> { ["initial"] = 5, ["challenged"] = 5, ["refresh"] = 1200, ["unregister"] = 0, ["retry"] = 1 },
+            RegisterResponses = new Dictionary<int, long> { [200] = 1211, [401] = 5, [503] = 1 },
+            TransactionsOpen = 7,
+        };
+
+        var back = Assert.IsType<NodeReport>(RoundTrip(report));
+
+        Assert.Same(GetNodeReport.Instance, RoundTrip(GetNodeReport.Instance));
+        Assert.Equal(report with { ByStatus = back.ByStatus, RegistersSent = back.RegistersSent, RegisterResponses = back.RegisterResponses }, back);
+        Assert.Equal(report.ByStatus.OrderBy(p => p.Key), back.ByStatus.OrderBy(p => p.Key));
+        Assert.Equal(report.RegistersSent.OrderBy(p => p.Key), back.RegistersSent.OrderBy(p => p.Key));
+        Assert.Equal(report.RegisterResponses.OrderBy(p => p.Key), back.RegisterResponses.OrderBy(p => p.Key));
+    }
+
+    [Fact]
+    public void Should_round_trip_the_calls_of_an_account_with_their_session_actors()
+    {
+        var (one, two) = (CreateTestProbe().Ref, CreateTestProbe().Ref);
+        var calls = new CallsResult("alice", [
+            new CallSession("alice", "call-1@host", "local", "sip:alice@x", "sip:bob@x", one),
+            new CallSession("alice", "call-2@host", "remote", "sip:carol@x", "sip:alice@x", two),
+        ]);
+
+        var back = Assert.IsType<CallsResult>(RoundTrip(calls));
+
+        Assert.Equal("alice", back.Account.Value);
+        Assert.Equal(calls.Calls, back.Calls);
+        Assert.Empty(Assert.IsType<CallsResult>(RoundTrip(new CallsResult("bob", []))).Calls);
     }
 
     [Fact]

@@ -186,6 +186,10 @@ public sealed partial class KamailioFixture : IAsyncLifetime
     public async Task<string> DumpLocationsAsync()
         => (await ExternalTools.RunAsync(_kamcmd, ["-s", $"unix:{RunDirectory}/ctl", "ul.dump"], TimeSpan.FromSeconds(10))).Output;
 
+    /// <summary>One AOR's bindings (<c>kamcmd ul.lookup</c>): ul.dump's reply is too big for kamcmd beyond a few hundred contacts.</summary>
+    public async Task<string> LookupLocationAsync(string user)
+        => (await ExternalTools.RunAsync(_kamcmd, ["-s", $"unix:{RunDirectory}/ctl", "ul.lookup", "location", $"{user}@{Domain}"], TimeSpan.FromSeconds(10))).Output;
+
     [GeneratedRegex(@"usrloc:registered_users\s*=\s*(\d+)")]
     private static partial Regex RegisteredUsers();
 

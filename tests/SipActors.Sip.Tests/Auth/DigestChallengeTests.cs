@@ -228,4 +228,45 @@ public class DigestChallengeTests
 
         Assert.Equal("Digest realm=\"r\", nonce=\"n\", algorithm=SHA-256, qop=\"auth,auth-int\", stale=true, userhash=false", c.ToString());
     }
+
+    [Fact]
+    public void Should_select_from_a_parsed_401_in_header_order_reading_a_utf8_realm_from_the_bytes()
+    {
+        var text = "SIP/2.0 401 Unauthorized\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK.1\r\nCall-ID: c\r\nCSeq: 1 REGISTER\r\n"
+            + "WWW-Authenticate: Digest realm=\"r\", nonce=\"1\", algorithm=SHA3-512\r\n"
+            + "WWW-Authenticate: Digest realm=\"Zürich Süd\", nonce=\"2\", qop=\"auth\", opaque=\"o\"\r\n"
+            + "WWW-Authenticate: Digest realm=\"r\", nonce=\"3\"\r\nContent-Length: 0\r\n\r\n";
+        var response = (SipResponse)SipMessage.Parse(System.Text.Encoding.UTF8.GetBytes(text));
+
+        var selected = DigestChallenge.SelectFirstSupported(response);
+
+        Assert.NotNull(selected);
+        Assert.Equal(("Zürich Süd", "2", "o"), (selected.Realm, selected.Nonce, selected.Opaque));
+        Assert.Equal(["auth"], selected.Qop);
+        Assert.Null(DigestChallenge.SelectFirstSupported((SipResponse)SipMessage.Parse(System.Text.Encoding.UTF8.GetBytes(text.Replace("401 Unauthorized", "407 Proxy Authentication Required", StringComparison.Ordinal)))));
+    }
+
+    [Theory]
+    [InlineData("Digest realm=\"r\", nonce=\"n\", foo=1, FOO=2", "'FOO' appears more than once")]
+    [InlineData("Digest realm=\"r\", nonce=\"n\", qop=auth, qop=auth", "'qop' appears more than once")]
+    [InlineData("Digest realm=\"r\", nonce=\"n\", Stale=true, stale=false", "'stale' appears more than once")]
+    public void Should_refuse_a_parameter_given_twice_whether_it_is_read_or_not(string value, string expected)
+    {
+        Assert.False(DigestChallenge.TryParse(value, out _, out var error));
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("qop=\"auth\"", new[] { "auth" }, true)]
+    [InlineData("qop=\"auth-int\"", new[] { "auth-int" }, true)]
+    [InlineData("qop=\" auth-int , auth \"", new[] { "auth-int", "auth" }, true)]
+    [InlineData("qop=\"AUTH,,x\"", new[] { "AUTH", "x" }, true)]
+    [InlineData("qop=\"x, y\"", new[] { "x", "y" }, false)]
+    public void Should_keep_the_qop_options_as_sent(string parameter, string[] expected, bool supported)
+    {
+        Assert.True(DigestChallenge.TryParse("Digest realm=\"r\", nonce=\"n\", " + parameter, out var c, out _));
+
+        Assert.Equal(expected, c.Qop);
+        Assert.Equal(supported, c.IsSupported);
+    }
 }

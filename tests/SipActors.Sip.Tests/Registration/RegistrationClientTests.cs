@@ -92,6 +92,36 @@ public sealed class RegistrationClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_carry_on_a_saved_binding_with_its_call_id_the_next_cseq_and_remove_its_contact()
+    {
+        // The saved binding stands for the record a cluster node wrote before it died; the second socket for the survivor.
+        await using var second = new UdpTransport(new IPEndPoint(IPAddress.Loopback, 0), _transactions);
+        var gone = Client("erin");
+        Assert.Null(gone.Binding);
+        Assert.True((await gone.RegisterAsync()).Success);
+        var saved = gone.Binding!;
+        var before = Assert.Single(_registrar.GetBindings("erin"));
+        Assert.Equal((before.CallId, before.CSeq, before.ContactUri), (saved.CallId, saved.CSeq, saved.ContactUri));
+
+        var survivor = new RegistrationClient(_transactions, second.GetChannel(_registrar.UdpEndPoint), new RegistrationOptions
+        {
+            User = "erin", Domain = _registrar.Domain, Password = "pw-erin",
+        });
+        survivor.ContinueFrom(saved);
+        Assert.Equal(saved.ContactUri, survivor.StaleContactUri);
+        var result = await survivor.RegisterAsync();
+
+        Assert.True(result.Success, result.Error);
+        var after = Assert.Single(_registrar.GetBindings("erin"));
+        Assert.Equal(saved.CallId, after.CallId);
+        Assert.True(after.CSeq > saved.CSeq, $"CSeq {after.CSeq} after the saved {saved.CSeq}");
+        Assert.Equal($"sip:erin@127.0.0.1:{second.LocalEndPoint.Port};transport=udp", after.ContactUri);
+        Assert.Equal(new RegistrationBinding(saved.CallId, after.CSeq, after.ContactUri), survivor.Binding);
+        Assert.True((await survivor.UnregisterAsync()).Success);
+        Assert.Null(survivor.Binding);
+    }
+
+    [Fact]
     public async Task Should_fail_with_authentication_error_after_one_retry_on_a_wrong_password()
     {
         var result = await Client("bob", password: "wrong").RegisterAsync();

@@ -80,4 +80,54 @@ public class SipTimerWheelTests
         Assert.True(fired);
         Assert.Single(errors);
     }
+
+    [Fact]
+    public void Should_sleep_until_the_next_deadline_when_idle_and_wake_for_an_earlier_one()
+    {
+        using var wheel = new SipTimerWheel(TimeSpan.FromMilliseconds(10), 4096, _time);
+        var start = _time.GetUtcNow();
+        var fired = new List<(string, TimeSpan)>();
+        wheel.Schedule(TimeSpan.FromSeconds(5), s => fired.Add(((string)s!, _time.GetUtcNow() - start)), "far");
+        Advance(TimeSpan.FromSeconds(1));
+        var ticksAsleep = wheel.TicksRun;
+
+        // While it sleeps toward "far", a nearer deadline wakes it; one scheduled from a callback is kept too.
+        wheel.Schedule(TimeSpan.FromMilliseconds(200), s =>
+        {
+            fired.Add(((string)s!, _time.GetUtcNow() - start));
+            wheel.Schedule(TimeSpan.FromMilliseconds(300), t => fired.Add(((string)t!, _time.GetUtcNow() - start)), "chained");
+        }, "near");
+        Advance(TimeSpan.FromSeconds(5));
+
+        Assert.InRange(ticksAsleep, 1, 3); // not the 100 ticks of the first second
+        Assert.Equal(["near", "chained", "far"], fired.Select(f => f.Item1));
+        Assert.InRange(fired[0].Item2, TimeSpan.FromMilliseconds(1200), TimeSpan.FromMilliseconds(1220));
+        Assert.InRange(fired[1].Item2, TimeSpan.FromMilliseconds(1500), TimeSpan.FromMilliseconds(1530));
+        Assert.InRange(fired[2].Item2, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5.02));
+        Assert.True(wheel.TicksRun - ticksAsleep < 20, $"{wheel.TicksRun - ticksAsleep} ticks for three deadlines");
+        Assert.Equal(0, wheel.Count);
+    }
+
+    [Fact]
+    public void Should_tick_at_its_resolution_while_many_timers_are_pending()
+    {
+        using var wheel = new SipTimerWheel(TimeSpan.FromMilliseconds(10), 4096, _time);
+        var fired = 0;
+        for (var i = 0; i < 1000; i++)
+        {
+            wheel.Schedule(TimeSpan.FromSeconds(10 + i * 0.001), _ => fired++);
+        }
+        Advance(TimeSpan.FromSeconds(1));
+        Assert.InRange(wheel.TicksRun, 95, 101);
+        Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(1000, fired);
+    }
+
+    private void Advance(TimeSpan by)
+    {
+        for (var t = TimeSpan.Zero; t < by; t += TimeSpan.FromMilliseconds(10))
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+    }
 }

@@ -44,10 +44,13 @@ public sealed class InviteServerTransactionTests : IDisposable
     private List<int> Statuses() => _channel.Sent.OfType<SipResponse>().Select(r => r.StatusCode).ToList();
 
     [Fact]
-    public async Task Should_send_trying_at_once_and_retransmit_a_rejection_until_the_ack()
+    public async Task Should_send_trying_after_200_ms_without_an_answer_and_retransmit_a_rejection_until_the_ack()
     {
         _layer.OnMessage(Request("INVITE"), _channel);
         var invite = Assert.Single(_handled);
+        Advance(TimeSpan.FromMilliseconds(150));
+        Assert.Empty(Statuses());
+        Advance(TimeSpan.FromMilliseconds(100));
         Assert.Equal([100], Statuses());
 
         await invite.RespondAsync(invite.CreateResponse(486, toTag: "b1"));
@@ -79,13 +82,29 @@ public sealed class InviteServerTransactionTests : IDisposable
     }
 
     [Fact]
-    public void Should_answer_a_retransmitted_invite_with_the_last_provisional()
+    public void Should_answer_a_retransmitted_invite_with_trying_at_once_then_with_the_last_provisional()
     {
         _layer.OnMessage(Request("INVITE"), _channel);
+        _layer.OnMessage(Request("INVITE"), _channel);
+        Assert.Equal([100], Statuses());
+
+        Advance(TimeSpan.FromMilliseconds(300)); // the 200 ms timer finds the 100 sent: not a second one
         _layer.OnMessage(Request("INVITE"), _channel);
 
         Assert.Equal([100, 100], Statuses());
         Assert.Single(_handled);
+    }
+
+    [Fact]
+    public async Task Should_send_no_trying_when_the_invite_is_answered_within_200_ms()
+    {
+        _layer.OnMessage(Request("INVITE"), _channel);
+        Advance(TimeSpan.FromMilliseconds(50));
+        await _handled[0].RespondAsync(_handled[0].CreateResponse(200, toTag: "b1"));
+
+        Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal([200], Statuses());
     }
 
     [Fact]
@@ -97,7 +116,7 @@ public sealed class InviteServerTransactionTests : IDisposable
 
         _layer.OnMessage(Request("CANCEL"), _channel);
 
-        Assert.Equal([100, 487, 200], Statuses());
+        Assert.Equal([487, 200], Statuses()); // within 200 ms: no 100 before the 487
         Assert.Equal(1, cancelled);
         Assert.Equal("CANCEL", _channel.Sent.OfType<SipResponse>().Last().CSeq!.Value.MethodName);
     }
@@ -119,7 +138,7 @@ public sealed class InviteServerTransactionTests : IDisposable
         _layer.OnMessage(Request("INVITE"), _channel);
         Advance(TimeSpan.FromSeconds(33));
 
-        Assert.Equal([100, 200], Statuses());
+        Assert.Equal([200], Statuses()); // answered at once: no 100, and the retransmission got nothing
         Assert.Single(_handled);
         Assert.Equal(0, _layer.Count);
     }

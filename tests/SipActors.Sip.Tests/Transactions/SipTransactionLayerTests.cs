@@ -65,6 +65,58 @@ public sealed class SipTransactionLayerTests : IDisposable
     }
 
     [Fact]
+    public async Task Should_time_out_at_timer_F_after_the_same_retransmissions_for_a_branch_made_here()
+    {
+        // Such a branch is looked up by its counter, not its text (ClientTransactionKey); Timer E's
+        // last firing is Timer F's.
+        var channel = new RecordingChannel();
+        var sentAt = new List<TimeSpan>();
+        var start = _time.GetUtcNow();
+        channel.OnSend = _ => { sentAt.Add(_time.GetUtcNow() - start); return null; };
+
+        var task = _layer.SendRequestAsync(Register(SipIdentifiers.NewBranch()), channel);
+        Advance(TimeSpan.FromSeconds(31.9));
+        Assert.False(task.IsCompleted);
+        Advance(TimeSpan.FromSeconds(0.2));
+
+        await Assert.ThrowsAsync<SipTransactionTimeoutException>(() => task);
+        var expected = new[] { 0, 0.5, 1.5, 3.5, 7.5, 11.5, 15.5, 19.5, 23.5, 27.5, 31.5 };
+        Assert.Equal(expected.Length, sentAt.Count);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.InRange(sentAt[i].TotalSeconds, expected[i], expected[i] + 0.03);
+        }
+        Assert.Equal(0, _layer.Count);
+        Assert.Equal(0, _wheel.Count);
+    }
+
+    [Fact]
+    public async Task Should_match_responses_to_a_branch_made_here_and_to_its_cancel_apart()
+    {
+        var channel = new RecordingChannel(SipTransportKind.Tcp);
+        var branch = SipIdentifiers.NewBranch();
+        var register = _layer.SendRequestAsync(Register(branch), channel);
+        var cancelRequest = new SipRequest(SipMethod.Cancel, "sip:127.0.0.1");
+        cancelRequest.Headers.Add(SipHeaderId.Via, $"SIP/2.0/TCP 127.0.0.1:40000;branch={branch}");
+        cancelRequest.Headers.Add(SipHeaderId.From, "<sip:alice@127.0.0.1>;tag=a");
+        cancelRequest.Headers.Add(SipHeaderId.To, "<sip:alice@127.0.0.1>");
+        cancelRequest.Headers.Add(SipHeaderId.CallId, "call-" + branch);
+        cancelRequest.Headers.Add(SipHeaderId.CSeq, "1 CANCEL");
+        var cancel = _layer.SendRequestAsync(cancelRequest, channel);
+        Assert.Equal(2, _layer.Count);
+
+        _layer.OnMessage(SipResponses.Create((SipRequest)channel.Sent[1], 481), channel);
+        _layer.OnMessage(SipResponses.Create((SipRequest)channel.Sent[0], 401), channel);
+        // A branch of this process that no transaction holds (any longer) is a stray response.
+        _layer.OnMessage(SipResponses.Create(Register(SipIdentifiers.NewBranch()), 200), channel);
+
+        Assert.Equal(401, (await register).StatusCode);
+        Assert.Equal(481, (await cancel).StatusCode);
+        Assert.Equal(1, _layer.StrayResponses);
+        Assert.Equal(0, _layer.Count);
+    }
+
+    [Fact]
     public async Task Should_complete_with_the_final_response_absorb_its_retransmissions_and_leave_after_timer_K()
     {
         var channel = new RecordingChannel();

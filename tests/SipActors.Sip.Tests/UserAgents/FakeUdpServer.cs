@@ -38,6 +38,9 @@ internal sealed class FakeUdpServer : IAsyncDisposable
     /// <summary>REGISTER datagrams received.</summary>
     public int RegisterDatagrams => Volatile.Read(ref _registers);
 
+    /// <summary>Sends <paramref name="datagram"/> as it is to <paramref name="to"/> (traffic of the server's own, not an answer).</summary>
+    public Task SendAsync(byte[] datagram, IPEndPoint to) => _socket.SendAsync(datagram, to).AsTask();
+
     public bool Silent
     {
         set => AnswerOptions = AnswerRegister = !value;

@@ -77,6 +77,31 @@ public sealed class UdpServerMonitorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_not_take_a_server_that_sends_traffic_for_lost_when_it_answers_a_probe_late()
+    {
+        var agents = await ConnectAsync(_stack, 2);
+        var lost = Lost(agents);
+        _server.AnswerOptions = false; // as a loaded proxy: the probe's answer comes too late, or never
+        var ourSocket = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, agents[0].LocalEndPoint!.Port);
+
+        await AdvanceAsync(TimeSpan.FromSeconds(6)); // the probe goes out
+        await Until(() => _server.OptionsRequests == 2, "the probe is sent");
+        // While the probe waits, the server relays traffic to the accounts (a keep-alive stands for it here).
+        await _server.SendAsync("\r\n\r\n"u8.ToArray(), ourSocket);
+        await Task.Delay(200);
+        await AdvanceAsync(TimeSpan.FromSeconds(4.5)); // the probe's timeout passes
+        await Task.Delay(200);
+        Assert.Empty(lost);
+        Assert.False(_stack.IsUdpServerUnreachable(_server.EndPoint));
+
+        // Silent for real: the next probe's timeout loses it, for both accounts.
+        await AdvanceAsync(TimeSpan.FromSeconds(6));
+        await Until(() => _server.OptionsRequests == 3, "the next probe is sent");
+        await AdvanceAsync(TimeSpan.FromSeconds(4.5));
+        await Until(() => lost.Count == 2, "both accounts hear of the loss");
+    }
+
+    [Fact]
     public async Task Should_keep_connects_to_an_unreachable_server_quiet_until_a_probe_is_answered()
     {
         var agents = await ConnectAsync(_stack, 3);

@@ -24,6 +24,18 @@ public class SipActorsSettingsSpecs
             (settings.Supervisor.Account.RegistrationRetry.BaseDelay, settings.Supervisor.Account.RegistrationRetry.MaxDelay));
         Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10)), (settings.KeepAlive.Interval, settings.KeepAlive.PongTimeout));
         Assert.Empty(settings.Accounts);
+        Assert.Null(settings.LocalEndPoint);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.2", "127.0.0.2:0")]
+    [InlineData("127.0.0.2:5070", "127.0.0.2:5070")]
+    [InlineData("[::1]:5070", "[::1]:5070")]
+    public void Should_read_the_local_address(string value, string endPoint)
+    {
+        var settings = SipActorsSettings.Create(ConfigurationFactory.ParseString($"sip-actors.transport.local-address = \"{value}\""));
+
+        Assert.Equal(endPoint, settings.LocalEndPoint?.ToString());
     }
 
     [Fact]
@@ -67,6 +79,7 @@ public class SipActorsSettingsSpecs
     [InlineData("sip-actors.timers.t1 = banana", "sip-actors.timers.t1")]
     [InlineData("sip-actors.transport.udp.server-check-timeout = 0s", "sip-actors.transport.udp.server-check-timeout")]
     [InlineData("sip-actors.max-concurrent-connects = 0", "sip-actors.max-concurrent-connects")]
+    [InlineData("sip-actors.transport.local-address = sip.example.com", "sip-actors.transport.local-address")]
     [InlineData("sip-actors.connection-recovery-max-interval = 1s", "sip-actors.connection-recovery-max-interval")]
     [InlineData("sip-actors.registration-retry.max-delay = 1s", "sip-actors.registration-retry.max-delay")]
     [InlineData("sip-actors.registration-retry.base-delay = 0s", "sip-actors.registration-retry.base-delay")]

@@ -72,6 +72,44 @@ public sealed class AccountDecisionSpecs
     private static T Single<T>(IEnumerable<AccountEffect> effects) => Assert.Single(effects.OfType<T>());
 
     [Fact]
+    public void Should_decide_in_place_as_on_a_copy_and_never_change_a_state_it_decided_from()
+    {
+        // The actor decides on its own state in place (no copy per transition); Decide works on a
+        // copy. Both must reach equal states with the same effects, and a decided-from state stays as it was.
+        var steps = new Func<AccountState, AccountInput>[]
+        {
+            _ => new CommandReceived(new Connect("alice", Parameters), Caller),
+            s => new PermitGranted(s.Generation),
+            s => new TransportOpened(s.Generation, "alice", "<sip:alice@127.0.0.1:40000>", "127.0.0.1:40000"),
+            s => new RegistrationCompleted(s.Generation, Ok, RegisterKind.Initial, null),
+            _ => RefreshDue.Instance,
+            s => new RegistrationCompleted(s.Generation, Failed(503, RegistrationFailureCause.SipFailureCode), RegisterKind.Refresh, null),
+            _ => new CommandReceived(new Disconnect("alice"), Other),
+            s => new TeardownCompleted(s.Generation, false, null, Other, null),
+        };
+        var (copiedRandom, ownedRandom) = (new Random(7), new Random(7));
+        var copied = AccountState.Initial("alice");
+        var owned = AccountState.Initial("alice");
+        foreach (var step in steps)
+        {
+            var before = copied;
+            var snapshot = before with { };
+            var onCopy = before.Decide(step(before), T, copiedRandom, ConnectionActorSettings.Default);
+            var inPlace = owned.DecideInPlace(step(owned), T, ownedRandom, ConnectionActorSettings.Default, []);
+
+            Assert.Equal(snapshot, before);
+            Assert.NotSame(before, onCopy.State);
+            Assert.Same(owned, inPlace.State);
+            Assert.Equal(onCopy.State, inPlace.State);
+            Assert.Equal(onCopy.Effects.Select(e => e.GetType()), inPlace.Effects.Select(e => e.GetType()));
+            Assert.Equal(Topics(onCopy.Effects), Topics(inPlace.Effects));
+            copied = onCopy.State;
+        }
+        Assert.Equal(ConnectionStatus.Disconnected, owned.Status);
+        Assert.Equal(AccountPhase.Idle, owned.Phase);
+    }
+
+    [Fact]
     public void Should_connect_without_register_in_the_contract_order_and_answer_once_connected()
     {
         var account = new Account();

@@ -499,6 +499,29 @@ public sealed class ConnectionActorSpecs : TestKit, IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_decide_every_command_sent_during_the_connect_once_it_settled()
+    {
+        var account = Account();
+
+        account.Tell(new Connect("a1", Parameters()), TestActor);
+        // Both kept while connecting, then decided one after the other: a kept command left
+        // behind would never be answered, and the binding would stay.
+        var register = CreateTestProbe();
+        var unregister = CreateTestProbe();
+        account.Tell(new Register("a1"), register);
+        account.Tell(new Unregister("a1"), unregister);
+
+        ExpectTopics(ConnectionTopics.ConnectStarted, ConnectionTopics.ConnectParametersResolveSuccess, ConnectionTopics.Connecting,
+            ConnectionTopics.ConnectedWithConfiguration, ConnectionTopics.Connected, ConnectionTopics.Registered, ConnectionTopics.ConnectSucceeded);
+        Assert.Equal(CommandStatus.Ok, ExpectMsg<CommandResult>(Wait).Status);
+        Assert.Equal(CommandStatus.NoOp, register.ExpectMsg<CommandResult>(Wait).Status);
+        Assert.Equal(CommandStatus.Ok, unregister.ExpectMsg<CommandResult>(Wait).Status);
+        ExpectTopics(ConnectionTopics.Unregistered);
+        Assert.Empty(_registrar.GetBindings("alice"));
+        Assert.Equal(ConnectionStatus.Connected, (await account.Ask<ConnectionStateResult>(new GetState("a1"), Wait)).Status);
+    }
+
+    [Fact]
     public void Should_fail_a_connect_to_an_unreachable_server_with_a_connection_error()
     {
         var closedPort = FreeTcpPort();
@@ -551,8 +574,9 @@ public sealed class ConnectionActorSpecs : TestKit, IAsyncLifetime
     [Fact]
     public async Task Should_leave_no_binding_when_disconnected_while_its_register_is_in_flight()
     {
-        // A slow server saves the binding at once and answers 300 ms later: the Disconnect lands in between.
-        await using var slow = EmbeddedRegistrar.Start(new EmbeddedRegistrarOptions { RegisterResponseDelay = TimeSpan.FromMilliseconds(300) });
+        // A slow server saves the binding at once and answers 2 s later: the Disconnect lands in between
+        // (with 300 ms, a loaded CI machine sometimes woke the test only after the 200).
+        await using var slow = EmbeddedRegistrar.Start(new EmbeddedRegistrarOptions { RegisterResponseDelay = TimeSpan.FromSeconds(2) });
         var account = Account();
 
         account.Tell(new Connect("a1", Parameters() with { SipServerIp = slow.Domain, SipServerUrl = $"udp://127.0.0.1:{slow.UdpEndPoint.Port}" }), TestActor);

@@ -113,7 +113,7 @@ public sealed class ConnectionSupervisorSpecs : TestKit, IAsyncLifetime
         var status = await StatusAsync(supervisor);
         Assert.Equal(10_000, status.Accounts);
         // The supervisor gives its accounts the compact mailbox, even in a system whose config lacks it.
-        var child = (LocalActorRef)await Sys.ActorSelection(supervisor.Path / "user00042").ResolveOne(TimeSpan.FromSeconds(5));
+        var child = (LocalActorRef)await Sys.ActorSelection(ConnectionSupervisor.AccountPath(supervisor.Path, new AccountId("user00042"))).ResolveOne(TimeSpan.FromSeconds(5));
         Assert.IsType<SipActors.Dispatch.CompactDequeMessageQueue>(child.Cell.Mailbox!.MessageQueue);
         Assert.Equal(10_000, _registrar.RegisteredUsers);
         Assert.Equal(0, _registrar.AuthenticationFailures);
@@ -200,7 +200,7 @@ public sealed class ConnectionSupervisorSpecs : TestKit, IAsyncLifetime
         Assert.True((await supervisor.Ask<CommandResult>(ConnectFor("alice"), TimeSpan.FromSeconds(10))).IsSuccess);
         var events = CreateTestProbe();
         SipActors.Events.ConnectionTopics.Subscribe(Sys.EventStream, events, SipActors.Events.ConnectionTopics.All);
-        var child = await Sys.ActorSelection(supervisor.Path / "alice").ResolveOne(TimeSpan.FromSeconds(5));
+        var child = await Sys.ActorSelection(ConnectionSupervisor.AccountPath(supervisor.Path, new AccountId("alice"))).ResolveOne(TimeSpan.FromSeconds(5));
 
         child.Tell(Kill.Instance); // an exception in the account: OneForOne restarts it
 
