@@ -41,14 +41,17 @@ public sealed partial class CallsThroughKamailioSpecs : IClassFixture<KamailioFi
         Assert.Equal(0, report.CallsFailed);
         Assert.InRange(report.CallsAttempted, 45, 55); // 10/s for 5 s
         Assert.True(report.CallsAnswered >= 0.95 * report.CallsAttempted, $"{report.CallsAnswered} of {report.CallsAttempted} answered\n{context}");
-        // One INVITE per call reached Kamailio: no retransmission, no second INVITE for a challenge;
-        // the run's own INVITE transactions say the same. Both have been seen one above the calls
-        // the report counts as placed, once per run at most (clean-clone runs: 50 for 49, over UDP
-        // and over WS; the comparison at 800/s: 24,001 for 24,000): a call the report misses, not
-        // explained yet. More than one is a failure.
-        Assert.Equal(invites, report.InviteResponses.GetValueOrDefault("200"));
-        Assert.InRange(invites, report.CallsAttempted, report.CallsAttempted + 1);
-        Assert.Equal(report.CallsAnswered, report.ByeResponses.GetValueOrDefault("200"));
+        // One INVITE per call reached Kamailio: no retransmission, no second INVITE for a challenge.
+        // Every INVITE answered 200 is an answered call with its BYE answered 200, the call whose
+        // 200 crossed the stop's CANCEL included. Kamailio has been seen counting one INVITE more
+        // than the calls placed, once per run at most (clean-clone runs: 50 for 49; the comparison
+        // at 800/s: 24,001 for 24,000), not explained yet; more than one is a failure.
+        var counts = $"placed {report.CallsAttempted}, answered {report.CallsAnswered}, cancelled at the end {report.CallsCancelledAtStop}, INVITEs at Kamailio {invites}, "
+            + $"INVITE responses {string.Join(", ", report.InviteResponses.Select(r => $"{r.Key}: {r.Value}"))}, BYE responses {string.Join(", ", report.ByeResponses.Select(r => $"{r.Key}: {r.Value}"))}, "
+            + $"retransmissions {report.Retransmissions}\n{context}";
+        Assert.True(invites >= report.CallsAttempted && invites <= report.CallsAttempted + 1, counts);
+        Assert.True(report.CallsAnswered == report.InviteResponses.GetValueOrDefault("200"), counts);
+        Assert.True(report.CallsAnswered == report.ByeResponses.GetValueOrDefault("200"), counts);
         Assert.Equal((40, 40, 0), (report.Registered, report.Unregistered, report.CallsLeftUp));
         Assert.Equal(transport, report.Settings.Transport);
         Assert.Equal(0, await _kamailio.GetRegisteredUsersAsync());
